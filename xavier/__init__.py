@@ -1,0 +1,57 @@
+r"""xavier: the networks and initializers of "Initializing neural networks", in numpy.
+
+A compact library behind the site that re-tells K. Katanforoosh & D. Kunin, "Initializing neural
+networks", deeplearning.ai AI Notes (2019). Every figure of the site is computed with it.
+
+Notation (stated once, used everywhere)
+---------------------------------------
+The network has layers :math:`l = 1, \dots, L`; layer :math:`l` has :math:`n^{[l]}` units and
+:math:`n^{[0]}` is the number of inputs.
+
+* ``W[l]`` has shape ``(n[l], n[l-1])`` and ``b[l]`` has shape ``(n[l], 1)``.
+* Activations are **columns**: ``A[l]`` has shape ``(n[l], m)`` for ``m`` examples and
+  ``A[0] = X``.
+* One layer computes ``Z[l] = W[l] @ A[l-1] + b[l]`` and ``A[l] = g[l](Z[l])``.
+* So for an initializer ``fan_in = shape[-1]`` and ``fan_out = shape[-2]``.
+* Many seeds at once: a leading axis of size ``S`` stacks independent copies of the network,
+  ``W[l]`` is ``(S, n[l], n[l-1])``, ``b[l]`` is ``(S, n[l], 1)`` and ``A[l]`` is
+  ``(S, n[l], m)``; numpy's batched ``@`` does the rest. Costs are reported per seed, shape ``(S,)``.
+* Lists of per-layer arrays are indexed like the article: ``W[1]`` is :math:`W^{[1]}` and
+  ``W[0]`` is ``None``.
+* Everything is float64. Randomness comes only from an explicit :class:`numpy.random.Generator`.
+
+Modules
+-------
+:mod:`xavier.init`
+    Weight initializers: one general :func:`~xavier.init.variance_scaling` and named presets.
+:mod:`xavier.activations`
+    identity, tanh, relu, sigmoid and softmax, each with its backward step.
+:mod:`xavier.costs`
+    binary cross-entropy, softmax cross-entropy and mean squared error, with gradients.
+:mod:`xavier.network`
+    :class:`~xavier.network.Network` (forward, backward, stacked seeds) and
+    :func:`~xavier.network.train`.
+:mod:`xavier.datasets`
+    The four playground datasets and the 10,000 MNIST digits.
+
+>>> import numpy as np, xavier
+>>> net = xavier.Network([2, 6, 3, 1], ["relu", "relu", "sigmoid"], "xavier_normal",
+...                      rng=np.random.default_rng(0), seeds=4)
+>>> net.W[1].shape, net.b[1].shape
+((4, 6, 2), (4, 6, 1))
+"""
+
+from xavier import activations, costs, init, network
+from xavier.network import History, Network, train
+
+__all__ = ["activations", "costs", "init", "network", "datasets", "History", "Network", "train"]
+__version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # The datasets module loads lazily so that ``import xavier`` stays cheap.
+    if name == "datasets":
+        import importlib
+
+        return importlib.import_module("xavier.datasets")
+    raise AttributeError(f"module 'xavier' has no attribute {name!r}")

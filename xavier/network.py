@@ -1,0 +1,433 @@
+r"""A dense feed-forward network, many seeds at once, and gradient-descent training.
+
+A :class:`Network` always carries a leading seed axis ``S``: it is ``S`` independent copies of one
+architecture, each drawn from its own initialization, trained together with numpy's batched
+``@``. ``S = 1`` is one network. Shapes follow the package convention (see :mod:`xavier`):
+
+==========  ===================  =====================================
+array       shape                meaning
+==========  ===================  =====================================
+``W[l]``    ``(S, n[l], n[l-1])``  weights of layer ``l = 1..L``
+``b[l]``    ``(S, n[l], 1)``       biases (start at 0)
+``X``       ``(n[0], m)``          inputs, shared by all seeds
+``Z[l]``    ``(S, n[l], m)``       :math:`Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}`
+``A[l]``    ``(S, n[l], m)``       :math:`A^{[l]} = g^{[l]}(Z^{[l]})`, ``A[0] = X``
+==========  ===================  =====================================
+
+Back-propagation, for :math:`l = L, \dots, 1`, starting from :math:`dZ^{[L]}` given by the cost:
+
+.. math::
+
+    dW^{[l]} = dZ^{[l]} A^{[l-1]\top}, \qquad db^{[l]} = \textstyle\sum_i dZ^{[l]}_{:,i}, \qquad
+    dA^{[l-1]} = W^{[l]\top} dZ^{[l]}, \qquad dZ^{[l-1]} = dA^{[l-1]} \odot g^{[l-1]\prime}(Z^{[l-1]}).
+
+>>> import numpy as np
+>>> rng = np.random.default_rng(0)
+>>> X = rng.standard_normal((2, 5)); Y = (X[:1] > 0).astype(float)
+>>> net = Network([2, 3, 1], ["tanh", "sigmoid"], "xavier_normal", rng=rng, seeds=2)
+>>> Z, A = net.forward(X)
+>>> [a.shape for a in A]
+[(2, 5), (2, 3, 5), (2, 1, 5)]
+>>> g = net.backward(Z, A, Y, "bce")
+>>> g.dW[1].shape, g.db[2].shape, g.dA[1].shape
+((2, 3, 2), (2, 1, 1), (2, 3, 5))
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, NamedTuple, Sequence
+
+import numpy as np
+
+from xavier import activations as acts
+from xavier import costs
+from xavier import init as inits
+
+
+class Gradients(NamedTuple):
+    """Gradients of the cost, lists indexed by layer like the weights.
+
+    ``dW[l]`` and ``db[l]`` for ``l = 1..L`` (index 0 is ``None``); ``dA[l]`` is
+    :math:`\\partial J/\\partial A^{[l]}` for ``l = 1..L-1``, and ``dA[0]`` with respect to the input
+    when asked for (``dA[L]`` is ``None``: the cost gives :math:`dZ^{[L]}` directly).
+    """
+
+    dW: list
+    db: list
+    dA: list
+
+
+def _check_finite(name: str, X: np.ndarray) -> None:
+    if not np.all(np.isfinite(X)):
+        bad = X[~np.isfinite(X)].flat[0]
+        raise ValueError(f"{name} contains non-finite values (e.g. {bad}); expected finite numbers")
+
+
+class Network:
+    """``S`` dense networks of one architecture, initialized independently, computed together.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Layer widths ``[n[0], n[1], ..., n[L]]``; ``n[0]`` is the number of inputs.
+    activations : sequence of str
+        One activation per layer ``1..L`` (names in :data:`xavier.activations.ACTIVATIONS`);
+        ``softmax`` only on the output layer.
+    init : str or callable, default "xavier_normal"
+        An initializer name from :data:`xavier.init.INITIALIZERS` (called with ``init_kwargs``), or a
+        function ``(shape, rng) -> ndarray``. It is called once per layer with the stacked shape
+        ``(S, n[l], n[l-1])``, so every seed gets its own draw. Biases start at 0.
+    rng : numpy.random.Generator
+        The only source of randomness.
+    seeds : int, default 1
+        ``S``, the number of independent copies.
+    init_kwargs : dict, optional
+        Keyword arguments for a named initializer, e.g. ``{"scale": 0.01}`` for ``"variance_scaling"``.
+
+    Attributes
+    ----------
+    W, b : list of ndarray
+        ``W[l]`` of shape ``(S, n[l], n[l-1])`` and ``b[l]`` of shape ``(S, n[l], 1)``; index 0 is
+        ``None``. Read them, or set them by hand: ``net.W[3][...] = 1.5 * np.eye(2)``.
+
+    >>> net = Network([2, 6, 3, 1], ["relu", "relu", "sigmoid"], "variance_scaling",
+    ...               rng=np.random.default_rng(1), init_kwargs={"scale": 0.0})
+    >>> net.sizes, net.L, net.S, float(abs(net.W[2]).sum())
+    ((2, 6, 3, 1), 3, 1, 0.0)
+    >>> Network([2, 1], ["swish"], rng=np.random.default_rng(0))
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown activation 'swish'; valid choices: identity, relu, sigmoid, softmax, tanh
+    """
+
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        activations: Sequence[str],
+        init: str | Callable[..., np.ndarray] = "xavier_normal",
+        *,
+        rng: np.random.Generator,
+        seeds: int = 1,
+        init_kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        sizes = tuple(sizes)
+        if len(sizes) < 2 or not all(isinstance(n, (int, np.integer)) and n > 0 for n in sizes):
+            raise ValueError(f"sizes must be at least two positive integers [n0, ..., nL], got {sizes!r}")
+        if isinstance(activations, str) or len(activations) != len(sizes) - 1:
+            raise ValueError(
+                f"activations must list one name per layer ({len(sizes) - 1} for sizes {sizes!r}), "
+                f"got {activations!r}"
+            )
+        for a in activations:
+            acts.get(a)
+        if "softmax" in activations[:-1]:
+            raise ValueError(f"softmax is for the output layer only, got activations {tuple(activations)!r}")
+        if not isinstance(seeds, (int, np.integer)) or seeds < 1:
+            raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
+        draw = inits.get(init) if isinstance(init, str) else init
+        kwargs = init_kwargs or {}
+        self.sizes = tuple(int(n) for n in sizes)
+        self.activations = tuple(activations)
+        self.S = int(seeds)
+        self.W: list = [None]
+        self.b: list = [None]
+        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
+            W = np.asarray(draw((self.S, n_out, n_in), rng, **kwargs), dtype=np.float64)
+            self.W.append(np.ascontiguousarray(W))
+            self.b.append(np.zeros((self.S, n_out, 1)))
+
+    @property
+    def L(self) -> int:
+        """The number of layers with weights (the output layer is ``L``)."""
+        return len(self.sizes) - 1
+
+    def copy(self) -> Network:
+        """An independent copy (weights copied), to train one start in several ways."""
+        new = object.__new__(Network)
+        new.__dict__.update(self.__dict__)
+        new.W = [None] + [W.copy() for W in self.W[1:]]
+        new.b = [None] + [b.copy() for b in self.b[1:]]
+        return new
+
+    # -- forward ---------------------------------------------------------------------------
+
+    def check_inputs(self, X: np.ndarray, Y: np.ndarray | None = None) -> None:
+        """Raise ``ValueError`` unless ``X`` is ``(n[0], m)`` (or ``(S, n[0], m)``) and finite, and
+        ``Y`` (if given) is ``(n[L], m)`` and finite.
+
+        >>> net = Network([2, 1], ["sigmoid"], rng=np.random.default_rng(0))
+        >>> net.check_inputs(np.zeros((3, 4)))
+        Traceback (most recent call last):
+        ...
+        ValueError: X has 3 rows but the network has n[0] = 2 inputs; expected shape (2, m)
+        """
+        X = np.asarray(X)
+        if X.ndim not in (2, 3) or X.shape[-2] != self.sizes[0]:
+            rows = X.shape[-2] if X.ndim >= 2 else f"shape {X.shape} and no"
+            raise ValueError(
+                f"X has {rows} rows but the network has n[0] = {self.sizes[0]} inputs; "
+                f"expected shape ({self.sizes[0]}, m)"
+            )
+        _check_finite("X", X)
+        if Y is not None:
+            Y = np.asarray(Y)
+            expected = (self.sizes[-1], X.shape[-1])
+            if Y.shape != expected:
+                raise ValueError(f"Y has shape {Y.shape}; expected {expected} (n[L], m) to match X")
+            _check_finite("Y", Y)
+
+    def forward(self, X: np.ndarray) -> tuple[list, list]:
+        """Forward pass, keeping every layer.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n[0], m)
+
+        Returns
+        -------
+        Z, A : list of ndarray
+            ``Z[l]`` and ``A[l]`` of shape ``(S, n[l], m)`` for ``l = 1..L``; ``Z[0]`` is ``None``
+            and ``A[0]`` is ``X``.
+        """
+        self.check_inputs(X)
+        return self._forward(np.asarray(X, dtype=np.float64))
+
+    def _forward(self, X):
+        Z, A = [None], [X]
+        for W, b, g in zip(self.W[1:], self.b[1:], self.activations):
+            z = W @ A[-1]
+            z += b
+            Z.append(z)
+            A.append(acts.ACTIVATIONS[g].forward(z))
+        return Z, A
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """The output ``A[L]``, of shape ``(S, n[L], m)``.
+
+        >>> net = Network([2, 1], ["sigmoid"], "zeros", rng=np.random.default_rng(0), seeds=3)
+        >>> net.predict(np.ones((2, 4))).shape
+        (3, 1, 4)
+        """
+        return self.forward(X)[1][-1]
+
+    def cost(self, X: np.ndarray, Y: np.ndarray, cost: costs.Name) -> np.ndarray:
+        """The cost of every seed on ``(X, Y)``, shape ``(S,)``.
+
+        >>> net = Network([2, 1], ["sigmoid"], "zeros", rng=np.random.default_rng(0), seeds=2)
+        >>> net.cost(np.ones((2, 4)), np.ones((1, 4)), "bce").round(4)   # log 2 at z = 0
+        array([0.6931, 0.6931])
+        """
+        costs.check(cost, self.activations[-1])
+        self.check_inputs(X, Y)
+        Z, A = self._forward(np.asarray(X, dtype=np.float64))
+        return costs.cost(cost, Z[-1], A[-1], Y)
+
+    # -- backward --------------------------------------------------------------------------
+
+    def backward(self, Z: list, A: list, Y: np.ndarray, cost: costs.Name, *, input_grad: bool = False) -> Gradients:
+        """Back-propagate ``cost`` through the layers kept by :meth:`forward`.
+
+        Parameters
+        ----------
+        Z, A : list of ndarray
+            As returned by :meth:`forward`.
+        Y : ndarray of shape (n[L], m)
+        cost : {"bce", "cross_entropy", "mse"}
+        input_grad : bool, default False
+            Also compute ``dA[0]``, the gradient with respect to the input.
+
+        Returns
+        -------
+        Gradients
+            ``dW[l]``, ``db[l]`` (shapes of ``W[l]``, ``b[l]``) and ``dA[l]`` (shape of ``A[l]``),
+            each seed's gradient of its own cost.
+        """
+        costs.check(cost, self.activations[-1])
+        return self._backward(Z, A, Y, cost, input_grad)
+
+    def _backward(self, Z, A, Y, cost, input_grad=False):
+        L = self.L
+        dW, db, dA = [None] * (L + 1), [None] * (L + 1), [None] * (L + 1)
+        dZ = costs.gradient(cost, self.activations[-1], Z[L], A[L], Y)
+        for l in range(L, 0, -1):
+            dW[l] = dZ @ A[l - 1].swapaxes(-1, -2)
+            db[l] = dZ.sum(axis=-1, keepdims=True)
+            if l > 1 or input_grad:
+                dA[l - 1] = self.W[l].swapaxes(-1, -2) @ dZ
+            if l > 1:
+                dZ = acts.ACTIVATIONS[self.activations[l - 2]].backward(Z[l - 1], A[l - 1], dA[l - 1])
+        return Gradients(dW, db, dA)
+
+    # -- one step of gradient descent --------------------------------------------------------
+
+    def step(self, X: np.ndarray, Y: np.ndarray, cost: costs.Name, lr: float, alive: np.ndarray | None = None):
+        """One gradient-descent step on ``(X, Y)``; returns each seed's cost *before* the step.
+
+        No input checks (:func:`train` checks once): this is the inner loop. Seeds where
+        ``alive`` is False are left unchanged.
+
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((2, 50)); Y = (X.sum(0, keepdims=True) > 0) * 1.0
+        >>> net = Network([2, 1], ["sigmoid"], "zeros", rng=rng)
+        >>> c0 = net.step(X, Y, "bce", 1.0); c1 = net.step(X, Y, "bce", 1.0)
+        >>> bool(c1[0] < c0[0])
+        True
+        """
+        Z, A = self._forward(X)
+        J = costs.cost(cost, Z[-1], A[-1], Y)
+        g = self._backward(Z, A, Y, cost)
+        for l in range(1, self.L + 1):
+            if alive is None:
+                self.W[l] -= lr * g.dW[l]
+                self.b[l] -= lr * g.db[l]
+            else:
+                np.subtract(self.W[l], lr * g.dW[l], out=self.W[l], where=alive[:, None, None])
+                np.subtract(self.b[l], lr * g.db[l], out=self.b[l], where=alive[:, None, None])
+        return J
+
+
+@dataclass
+class History:
+    """What :func:`train` returns.
+
+    Attributes
+    ----------
+    cost : ndarray of shape (T, S)
+        ``cost[t, s]``: seed ``s``'s cost on the batch of step ``t``, before that step's update;
+        ``nan`` from the step where the seed diverged on.
+    diverged : ndarray of bool, shape (S,)
+        Seeds whose cost or weights became non-finite; they were frozen and left out from then on.
+    diverged_at : ndarray of int, shape (S,)
+        The step at which each seed diverged, ``-1`` if it did not.
+    epochs : int
+        Epochs run (fewer than asked if every seed diverged).
+    records : list of (int, object)
+        ``(step, callback(step, net))`` for every step the callback was called at.
+    """
+
+    cost: np.ndarray
+    diverged: np.ndarray
+    diverged_at: np.ndarray
+    epochs: int
+    records: list = field(default_factory=list)
+
+
+def train(
+    net: Network,
+    X: np.ndarray,
+    Y: np.ndarray,
+    cost: costs.Name,
+    *,
+    lr: float,
+    epochs: int = 1,
+    batch_size: int | None = None,
+    rng: np.random.Generator | None = None,
+    callback: Callable[[int, Network], Any] | None = None,
+    every: int = 1,
+) -> History:
+    r"""Train every seed of ``net`` in place by (mini-batch) gradient descent.
+
+    Each step takes one batch and updates :math:`W^{[l]} \leftarrow W^{[l]} - \alpha\, dW^{[l]}`
+    and :math:`b^{[l]} \leftarrow b^{[l]} - \alpha\, db^{[l]}` for every seed.
+
+    Parameters
+    ----------
+    net : Network
+    X : ndarray of shape (n[0], m)
+    Y : ndarray of shape (n[L], m)
+    cost : {"bce", "cross_entropy", "mse"}
+    lr : float
+        The learning rate :math:`\alpha > 0`.
+    epochs : int, default 1
+        Passes over the data.
+    batch_size : int, optional
+        Examples per step; ``None`` (default) is full-batch gradient descent. Mini-batches are drawn
+        from a fresh permutation every epoch (the same for all seeds), so they need ``rng``.
+    rng : numpy.random.Generator, optional
+        Shuffles the mini-batches.
+    callback : callable, optional
+        ``callback(step, net)``, called before step 0, every ``every`` steps, and after the last
+        update; its return values are kept in :attr:`History.records`.
+    every : int, default 1
+
+    Returns
+    -------
+    History
+        A seed whose cost becomes non-finite (an initialization that is far too large) is marked
+        diverged and frozen; training goes on for the others and stops when none is left. No
+        exception and no ``RuntimeWarning`` is raised for it.
+
+    >>> from xavier import datasets
+    >>> rng = np.random.default_rng(0)
+    >>> X, Y = datasets.playground("gaussian", rng)
+    >>> net = Network([2, 6, 3, 1], ["relu", "relu", "sigmoid"], rng=rng, seeds=8)
+    >>> h = train(net, X, Y, "bce", lr=0.1, epochs=200)
+    >>> h.cost.shape, bool(np.all(h.cost[-1] < h.cost[0])), int(h.diverged.sum())
+    ((200, 8), True, 0)
+    """
+    costs.check(cost, net.activations[-1])
+    net.check_inputs(X, Y)
+    X = np.asarray(X, dtype=np.float64)
+    Y = np.asarray(Y, dtype=np.float64)
+    m = X.shape[-1]
+    if not (isinstance(lr, (int, float, np.floating)) and math.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr must be a positive number, got {lr!r}")
+    if not isinstance(epochs, (int, np.integer)) or epochs < 0:
+        raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
+    if not isinstance(every, (int, np.integer)) or every < 1:
+        raise ValueError(f"every must be a positive integer, got {every!r}")
+    if batch_size is None:
+        batch_size = m
+    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
+    if batch_size < m and rng is None:
+        raise ValueError(f"batch_size {batch_size} < m = {m} draws mini-batches: pass rng")
+    if X.ndim == 3:
+        raise ValueError(f"train takes X of shape (n[0], m) shared by all seeds, got {X.shape}")
+
+    batches = math.ceil(m / batch_size)
+    S = net.S
+    J = np.full((epochs * batches, S), np.nan)
+    alive = np.ones(S, dtype=bool)
+    diverged_at = np.full(S, -1)
+    records = []
+    t = 0
+    done = 0
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        if callback is not None:
+            records.append((0, callback(0, net)))
+        for _ in range(epochs):
+            order = rng.permutation(m) if batch_size < m else None
+            for k in range(batches):
+                if order is None:
+                    xb, yb = X, Y
+                else:
+                    idx = order[k * batch_size : (k + 1) * batch_size]
+                    xb, yb = X[:, idx], Y[:, idx]
+                cost_t = net.step(xb, yb, cost, lr, None if alive.all() else alive)
+                bad = alive & ~np.isfinite(cost_t)
+                J[t, alive] = cost_t[alive]
+                t += 1
+                if bad.any():
+                    # The step just taken from a non-finite point is undone by freezing: the
+                    # seed's weights may already hold inf/nan, and it is left out from here on.
+                    J[t - 1, bad] = np.nan
+                    diverged_at[bad] = t - 1
+                    alive &= ~bad
+                if callback is not None and (t % every == 0):
+                    records.append((t, callback(t, net)))
+                if not alive.any():
+                    break
+            done += 1
+            if not alive.any():
+                break
+        # Weights that overflowed while the cost was still finite diverge too.
+        for l in range(1, net.L + 1):
+            bad = alive & ~np.isfinite(net.W[l]).all(axis=(-2, -1))
+            diverged_at[bad] = t - 1
+            alive &= ~bad
+        if callback is not None and (t % every != 0):
+            records.append((t, callback(t, net)))
+    return History(cost=J[:t], diverged=~alive, diverged_at=diverged_at, epochs=done, records=records)
