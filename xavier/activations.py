@@ -69,7 +69,7 @@ ACTIVATIONS: dict[str, Activation] = {
     "sigmoid": Activation(sigmoid, lambda Z, A, dA: dA * A * (1.0 - A)),  # sigma' = sigma(1 - sigma)
     "softmax": Activation(softmax, _softmax_backward),
 }
-"""Every activation by name: ``{name: Activation(forward, backward)}``."""
+"""Every activation by name, as ``{name: Activation(forward, backward)}``."""
 
 
 def get(name: str) -> Activation:

@@ -3,13 +3,13 @@ r"""Costs :math:`J`, averaged over the ``m`` examples, with their gradients.
 Each cost belongs with an output activation, and is computed from the output layer's
 pre-activation ``Z`` (the logits) where that is what keeps it finite:
 
-=================  ===================  ==========================================================
-cost               output activation    :math:`J` for one example, averaged over the ``m`` examples
-=================  ===================  ==========================================================
-``"bce"``          ``sigmoid``          :math:`-y\log a - (1-y)\log(1-a)`, with :math:`a=\sigma(z)`
-``"cross_entropy"`` ``softmax``         :math:`-\sum_k y_k \log a_k`, with :math:`a=\mathrm{softmax}(z)`
-``"mse"``          any                  :math:`\tfrac12 \lVert a - y\rVert^2`
-=================  ===================  ==========================================================
+====================  ===================  ==========================================================
+cost                  output activation    :math:`J` for one example, averaged over the ``m`` examples
+====================  ===================  ==========================================================
+``"bce"``             ``sigmoid``          :math:`-y\log a - (1-y)\log(1-a)`, with :math:`a=\sigma(z)`
+``"cross_entropy"``   ``softmax``          :math:`-\sum_k y_k \log a_k`, with :math:`a=\mathrm{softmax}(z)`
+``"mse"``             any                  :math:`\tfrac12 \lVert a - y\rVert^2`
+====================  ===================  ==========================================================
 
 For the first two, :math:`\partial J/\partial z = (a - y)/m` exactly, which is what
 :func:`gradient` returns. ``Y`` has the shape of the output, ``(n[L], m)``; with stacked seeds the

@@ -35,7 +35,7 @@ PLAYGROUND = ("circle", "moon", "square", "gaussian")
 """Names accepted by :func:`playground`, in the order of the article's widget."""
 
 MNIST_SHA256 = "605645c62a6fc5184f3bcd657d2800b53481382567bce0ce867f8fbd5790f420"
-"""sha256 of the digits' content: the pixel levels as ``uint8`` of shape ``(784, 10000)`` in C order
+"""The sha256 of the digits' content, computed over the pixel levels as ``uint8`` of shape ``(784, 10000)`` in C order
 (``rint(X * 255)`` for the ``X`` of :func:`load_digits`), followed by the labels as little-endian
 ``int64``. Recorded by ``scripts/build_mnist.py``; checked by the tests, not at load time."""
 

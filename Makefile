@@ -1,0 +1,93 @@
+# xavier: build the site and run the tests.
+#
+#   make html       build the site into _build/html (creates .venv and node_modules when needed)
+#   make test       build the site, then run pytest and the pages' doctests
+#   make doctest    run the {doctest}/{testcode} blocks of the pages (Sphinx doctest builder)
+#   make linkcheck  check the external links of the site (needs the network; run by hand)
+#   make bench      run the benchmarks in bench/ (torch, optional, is not in the lock file)
+#   make lock       rewrite requirements.lock from the current .venv
+#   make clean      remove _build (the site, the doctrees and the execution cache)
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := html
+
+PYTHON3 ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SPHINXBUILD := $(VENV)/bin/sphinx-build
+BUILD := _build
+SPHINXOPTS ?= -nW --keep-going -j1 -d $(BUILD)/doctrees
+
+# Same bytes from two clean builds: dates in figure metadata, hash ordering in kernels.
+export SOURCE_DATE_EPOCH := 0
+export PYTHONHASHSEED := 0
+
+VENV_STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
+
+.PHONY: html test doctest linkcheck bench lock clean browser
+
+# -- Python environment: .venv from requirements.lock, xavier installed editable ----------------
+$(VENV_STAMP): requirements.lock pyproject.toml
+	@echo ">>> Creating $(VENV) from requirements.lock"
+	@$(PYTHON3) -m venv $(VENV) || { \
+	  echo "!!! '$(PYTHON3) -m venv' failed. On Debian/Ubuntu: apt-get install python3-venv"; \
+	  exit 1; }
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+	@echo ">>> $(VENV) is ready"
+
+# -- MathJax from npm (served from _static/mathjax, never from another host) ------------------
+$(NPM_STAMP): package-lock.json package.json
+	@echo ">>> Installing MathJax with npm ci"
+	@command -v npm >/dev/null || { echo "!!! npm not found. On Debian/Ubuntu: apt-get install npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# -- Browser for the page tests ----------------------------------------------------------------
+# BROWSER TESTS: the browser-test engineer replaces this recipe with one that installs Debian's
+# chromium when it is missing. For now it only reports.
+browser:
+	@if command -v chromium >/dev/null; then \
+	  echo ">>> chromium: $$(command -v chromium)"; \
+	else \
+	  echo ">>> chromium not found: browser tests will not find a browser (apt-get install chromium)"; \
+	fi
+
+# -- Site ----------------------------------------------------------------------------------------
+html: $(VENV_STAMP) $(NPM_STAMP)
+	@echo ">>> Building the site into $(BUILD)/html"
+	$(SPHINXBUILD) -b html $(SPHINXOPTS) -c . docs $(BUILD)/html
+	@echo ">>> Site built: open $(BUILD)/html/index.html"
+
+doctest: $(VENV_STAMP)
+	@echo ">>> Running the pages' doctests"
+	$(SPHINXBUILD) -b doctest $(SPHINXOPTS) -c . docs $(BUILD)/doctest
+
+linkcheck: $(VENV_STAMP)
+	@echo ">>> Checking external links (needs the network)"
+	$(SPHINXBUILD) -b linkcheck $(SPHINXOPTS) -c . docs $(BUILD)/linkcheck
+
+# -- Tests ---------------------------------------------------------------------------------------
+test: html browser
+	@echo ">>> Running pytest (unit tests, docstring examples, page tests)"
+	$(PY) -m pytest
+	@$(MAKE) --no-print-directory doctest
+	@echo ">>> All tests passed"
+
+# -- Benchmarks ----------------------------------------------------------------------------------
+bench: $(VENV_STAMP)
+	@echo ">>> Running benchmarks (bench/); torch is optional: $(PY) -m pip install torch"
+	$(PY) -m bench
+
+# -- Maintenance ---------------------------------------------------------------------------------
+lock: $(VENV_STAMP)
+	@echo ">>> Rewriting requirements.lock from $(VENV)"
+	@{ sed -n '/^#/!q;p' requirements.lock; \
+	   $(PY) -m pip freeze --all --exclude-editable | grep -viE '^(pip|xavier)=='; } > requirements.lock.new
+	@mv requirements.lock.new requirements.lock
+	@touch $(VENV_STAMP)
+
+clean:
+	rm -rf $(BUILD)

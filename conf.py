@@ -1,0 +1,195 @@
+"""Sphinx configuration for the xavier site.
+
+Built from the repository root with ``sphinx-build -c . docs _build/html`` (see the Makefile), so
+``html_static_path`` is relative to the repository root, while ``exclude_patterns`` are relative
+to ``docs/``.
+"""
+
+from __future__ import annotations
+
+import doctest
+import hashlib
+import os
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+# -- Project ---------------------------------------------------------------------------------------
+
+project = "xavier"
+author = "the xavier authors"
+copyright = "the xavier authors"  # no year: SOURCE_DATE_EPOCH=0 would turn this year into 1970
+release = version = "0.1.0"
+language = "en"
+
+# -- Extensions ------------------------------------------------------------------------------------
+
+extensions = [
+    "myst_nb",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.doctest",
+    "sphinx.ext.viewcode",
+    "sphinx_design",
+]
+
+exclude_patterns = ["_build", ".venv", "node_modules", "**.ipynb_checkpoints", "_static"]
+myst_enable_extensions = ["amsmath", "dollarmath", "colon_fence"]
+numfig = True
+# Every cross-reference must resolve (the Makefile passes -n too). The build is offline (no
+# intersphinx), so references to numpy's or the standard library's objects, which come from the
+# type hints in signatures, are shown without a link: see `_unlinked_external` below.
+nitpicky = True
+
+# -- MyST-NB execution ------------------------------------------------------------------------------
+# Pages are text notebooks executed at build time. Their outputs are cached in a jupyter-cache
+# whose path carries a digest of the library's source and data, and the same digest is a config
+# value that invalidates Sphinx's environment: after any change under xavier/ every page is read
+# and executed again; an unchanged rebuild executes nothing.
+
+
+def _library_digest(package: Path = ROOT / "xavier") -> str:
+    """sha256 over the relative paths and contents of ``xavier/**/*.py`` and ``xavier/_data/*``."""
+    files = set(package.rglob("*.py")) | {p for p in package.glob("_data/*") if p.is_file()}
+    h = hashlib.sha256()
+    for path in sorted(files, key=lambda p: p.relative_to(package).as_posix()):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0")
+        h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+xavier_source_digest = _library_digest()
+
+nb_execution_mode = "cache"
+nb_execution_cache_path = str(ROOT / "_build" / ".jupyter_cache" / xavier_source_digest[:16])
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_execution_timeout = 300  # seconds, per cell
+nb_merge_streams = True
+nb_ipywidgets_js = {}  # never load widget managers from a CDN
+
+# Reproducible outputs: the kernels inherit this environment. Metadata dates in SVG/PDF figures
+# follow SOURCE_DATE_EPOCH; SVG element ids are hashed with svg.hashsalt (a random uuid when unset).
+os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+os.environ.setdefault("PYTHONHASHSEED", "0")
+_mplrc = ROOT / "_build" / "matplotlibrc"
+_mplrc.parent.mkdir(parents=True, exist_ok=True)
+_mplrc.write_text("svg.hashsalt: xavier\n")
+os.environ["MATPLOTLIBRC"] = str(_mplrc)
+
+# -- HTML / theme ----------------------------------------------------------------------------------
+# Nothing may be fetched from another host: no repository, launch or issue buttons, no remote fonts.
+
+html_theme = "sphinx_book_theme"
+html_title = "xavier: initializing neural networks"
+html_static_path = ["docs/_static"]
+html_css_files = ["custom.css"]
+html_last_updated_fmt = None
+html_show_sphinx = False
+html_theme_options = {
+    "repository_url": "",
+    "use_repository_button": False,
+    "use_issues_button": False,
+    "use_edit_page_button": False,
+    "use_source_button": False,
+    "use_download_button": True,
+    "launch_buttons": {},
+    "icon_links": [],
+    "show_toc_level": 2,
+    "footer_content_items": ["copyright.html"],
+}
+
+# -- autodoc / napoleon ----------------------------------------------------------------------------
+
+autodoc_member_order = "bysource"
+autodoc_typehints = "signature"
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+# Type lines such as "ndarray of shape (n_in, m)" stay text instead of becoming cross-references
+# word by word ("ndarray", "shape", "n_in"): in Parameters and Returns through these two settings,
+# in a class's Attributes through `_plain_attribute_types` below.
+napoleon_use_param = False
+napoleon_use_rtype = False
+
+# `make doctest` runs the {doctest}/{testcode} blocks of the pages. Docstring examples are run by
+# pytest --doctest-modules, in their module's namespace; running them again here, in an empty
+# namespace, would only test their imports.
+doctest_test_doctest_blocks = ""
+doctest_global_setup = "import numpy as np"
+# The same flags as pytest's doctest_optionflags in pyproject.toml (exception messages are checked).
+doctest_default_flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+
+# -- Math ------------------------------------------------------------------------------------------
+# MathJax 3 comes from npm (package.json, installed by the Makefile) and is copied into
+# _static/mathjax when an HTML build finishes; `mathjax_path` is relative to _static.
+
+MATHJAX_SRC = ROOT / "node_modules" / "mathjax" / "es5"
+# The entry script plus what it loads lazily (TeX extensions, fonts, the menu's renderers and
+# accessibility tools); the other prebuilt bundles and the node adaptors are left out.
+MATHJAX_PARTS = ["tex-chtml.js", "input", "output", "ui", "a11y", "sre"]
+mathjax_path = "mathjax/tex-chtml.js"
+
+
+def _copy_mathjax(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    from sphinx.util.fileutil import copy_asset
+
+    if not (MATHJAX_SRC / "tex-chtml.js").is_file():
+        raise FileNotFoundError(f"{MATHJAX_SRC} is missing: run `npm ci` (make html does)")
+    dest = Path(app.outdir) / "_static" / "mathjax"
+    for part in MATHJAX_PARTS:
+        src = MATHJAX_SRC / part
+        copy_asset(src, dest / part if src.is_dir() else dest, force=True)
+    copy_asset(MATHJAX_SRC.parent / "LICENSE", dest, force=True)
+
+
+# -- Setup -----------------------------------------------------------------------------------------
+
+
+def _plain_attribute_types(app, what, name, obj, options, lines) -> None:
+    """Keep the types of a class's Attributes section as text.
+
+    napoleon renders each attribute as ``.. attribute::`` with a ``:type:`` field, which Sphinx
+    would split into one class reference per word; ``:Type:`` is an ordinary field. Runs after
+    napoleon. Module-level data keep their ``:type:``, so a first docstring line that napoleon
+    misreads as "type: description" still shows up as a broken reference.
+    """
+    if what == "class":
+        lines[:] = [re.sub(r"^(\s*):type: ", r"\1:Type: ", line) for line in lines]
+
+
+def _unlinked_external(app, env, node, contnode):
+    """Show a Python reference to an existing object outside xavier as plain code, without a link.
+
+    Only names that resolve in an already imported module (``numpy.ndarray``,
+    ``collections.abc.Sequence``) are let through, so a misspelt name, or a reference to an
+    undocumented xavier object, still fails the nitpicky build.
+    """
+    target = node.get("reftarget", "")
+    if node.get("refdomain") != "py" or target.split(".")[0] in ("", "xavier"):
+        return None
+    parts = target.split(".")
+    if parts[0] == "np":  # unevaluated annotations keep the project's alias
+        parts[0] = "numpy"
+    for i in range(len(parts), 0, -1):
+        obj = sys.modules.get(".".join(parts[:i]))
+        if obj is None:
+            continue
+        for attr in parts[i:]:
+            obj = getattr(obj, attr, None)
+            if obj is None:
+                return None
+        return contnode
+    return None
+
+
+def setup(app):
+    app.add_config_value("xavier_source_digest", "", "env")
+    app.connect("autodoc-process-docstring", _plain_attribute_types, priority=600)
+    app.connect("missing-reference", _unlinked_external)
+    app.connect("build-finished", _copy_mathjax)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
