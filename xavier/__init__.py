@@ -41,17 +41,8 @@ Modules
 ((4, 6, 2), (4, 6, 1))
 """
 
-from xavier import activations, costs, init, network
+from xavier import activations, costs, datasets, init, network
 from xavier.network import History, Network, train
 
-__all__ = ["activations", "costs", "init", "network", "datasets", "History", "Network", "train"]
+__all__ = ["activations", "costs", "datasets", "init", "network", "History", "Network", "train"]
 __version__ = "0.1.0"
-
-
-def __getattr__(name: str):
-    # The datasets module loads lazily so that ``import xavier`` stays cheap.
-    if name == "datasets":
-        import importlib
-
-        return importlib.import_module("xavier.datasets")
-    raise AttributeError(f"module 'xavier' has no attribute {name!r}")
