@@ -1,6 +1,7 @@
 """Shared fixtures: the values the built pages glued into their prose."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -10,18 +11,17 @@ EXECUTED = ROOT / "_build" / "jupyter_execute"
 
 
 def glued_values(page: str) -> dict[str, str]:
-    """``{name: text/plain}`` of every value that ``docs/<page>.md`` glued when the site was built."""
-    path = EXECUTED / f"{page}.ipynb"
+    """``{name: text/plain}`` of every value that ``docs/<page>.md`` glued when the site was built.
+
+    myst-nb writes them to ``_build/jupyter_execute/<page>.glue.json`` (set ``XAVIER_EXECUTED`` to
+    read another build's folder).
+    """
+    folder = Path(os.environ.get("XAVIER_EXECUTED", EXECUTED))
+    path = folder / f"{page}.glue.json"
     if not path.exists():
         pytest.fail(f"{path} is missing: build the site first (make html)")
-    nb = json.loads(path.read_text())
-    values = {}
-    for cell in nb["cells"]:
-        for out in cell.get("outputs", []):
-            meta = out.get("metadata", {}).get("scrapbook")
-            if meta and "text/plain" in out.get("data", {}):
-                values[meta["name"]] = out["data"]["text/plain"]
-    return values
+    data = json.loads(path.read_text())
+    return {name: out["data"]["text/plain"] for name, out in data.items() if "text/plain" in out["data"]}
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from typing import Any
 
 import matplotlib
 
+# Figures are built off-screen and shown only where a page glues or displays them.
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
@@ -50,6 +51,24 @@ COLORS: dict[str, str] = {
     "large": "#d62728",
     "he": "#9467bd",
 }
+
+
+def _show_figures_as_png() -> None:
+    """In a Jupyter kernel (the pages), display and glue Figures as PNG images.
+
+    The Agg backend registers no image formatter by itself; outside IPython this does nothing.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the docs dependencies
+        return
+    if get_ipython() is not None:
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats("png")
+
+
+_show_figures_as_png()
 
 
 def subplots(*args: Any, **kwargs: Any):
