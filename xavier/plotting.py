@@ -43,7 +43,7 @@ STYLE: dict[str, Any] = {
 }
 """The rcParams every figure is drawn with."""
 
-#: One colour per initialization scale, used on every page: too small, appropriate, too large, zero.
+#: One colour per initialization scale, used on every page (zero, too small, appropriate, too large, He).
 COLORS: dict[str, str] = {
     "zero": "#7f7f7f",
     "small": "#1f77b4",

@@ -1,0 +1,682 @@
+r"""Section I's experiments: the article's first widget, run for many seeds at once.
+
+The widget trains the network ``[2, 6, 3, 1]`` (ReLU, ReLU, sigmoid), biases 0, on one of the four
+playground datasets (:func:`xavier.datasets.playground`) with full-batch gradient descent,
+learning rate 0.1 and the mean binary cross-entropy, from the initialization
+
+.. math::
+
+    W^{[l]} = \text{randn} \cdot \sqrt{c / n^{[l-1]}}, \qquad c \in \{0, 0.01, 1, 100\},
+
+the zero, too small, appropriate and too large scales of :data:`SCALES`, that is
+``Network(..., "variance_scaling", init_kwargs={"scale": c})``. :func:`run` trains ``S`` seeds of
+every ``c`` in one stacked network; :func:`zero_init_run` and :func:`symmetry_run` follow the
+parameters of a zero and of a constant initialization step by step. The ``plot_*`` functions draw
+the page's figures from their results.
+
+>>> sorted(SCALES.items(), key=lambda kv: kv[1])
+[('zero', 0.0), ('small', 0.01), ('appropriate', 1.0), ('large', 100.0)]
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Mapping, Sequence
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.lines import Line2D
+
+from xavier import datasets
+from xavier import init as inits
+from xavier.diagram import draw_network
+from xavier.network import Network, train
+from xavier.plotting import COLORS, band, subplots
+
+__all__ = [
+    "SCALES", "SIZES", "ACTIVATIONS", "LR", "LABELS", "stacked_init", "decision_grid", "epochs_to",
+    "representative_seed", "dead_units", "naive_bce_infinite", "run", "zero_init_run", "symmetry_run", "plot_datasets", "plot_training",
+    "plot_network_grid", "plot_zero_init", "plot_symmetry",
+]
+
+SCALES: dict[str, float] = {"zero": 0.0, "small": 0.01, "appropriate": 1.0, "large": 100.0}
+"""The widget's four choices of :math:`c = n^{[l-1]}\\,\\mathrm{Var}(W^{[l]})`, by name."""
+
+SIZES = (2, 6, 3, 1)
+"""The widget's layer widths ``[n[0], n[1], n[2], n[3]]``."""
+
+ACTIVATIONS = ("relu", "relu", "sigmoid")
+"""The activations of layers 1, 2 and 3."""
+
+LR = 0.1
+"""The widget's learning rate."""
+
+LABELS: dict[str, str] = {"zero": "zero", "small": "too small", "appropriate": "appropriate",
+                          "large": "too large"}
+"""How the page names each scale."""
+
+_RISE = 1e-9  # a step "raises" the cost when it grows by more than this relative amount (not rounding)
+_ROUNDING = 1e-12  # below this, a parameter of the zero initialization is rounding noise
+_DATA_CMAP = "PuOr_r"  # decision maps: class 0 purple, class 1 orange (apart from COLORS)
+
+
+def _scale_label(name: str) -> str:
+    return f"$c = {SCALES[name]:g}$ ({LABELS[name]})"
+
+
+def _check_scales(names: Sequence[str]) -> list[str]:
+    names = list(names)
+    bad = [n for n in names if n not in SCALES]
+    if bad or not names:
+        raise ValueError(f"unknown scale name(s) {bad or names!r}; valid choices: {', '.join(SCALES)}")
+    return names
+
+
+def stacked_init(names: Sequence[str], seeds: int):
+    r"""An initializer that stacks ``seeds`` draws of every scale in ``names`` along the seed axis.
+
+    The returned callable ``(shape, rng) -> W`` takes ``shape = (len(names) * seeds, n_out, n_in)``
+    and fills block ``k`` (rows ``k * seeds`` to ``(k + 1) * seeds - 1``) with
+    :func:`xavier.init.variance_scaling` of scale ``SCALES[names[k]]``, so that one
+    :class:`~xavier.network.Network` trains every scale at once.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Keys of :data:`SCALES`.
+    seeds : int
+        Seeds per scale.
+
+    Returns
+    -------
+    callable
+
+    >>> net = Network(SIZES, ACTIVATIONS, stacked_init(["zero", "large"], 500),
+    ...               rng=np.random.default_rng(0), seeds=1000)
+    >>> W = net.W[2]                     # (1000, 3, 6): 500 zero blocks, then 500 with c = 100
+    >>> float(np.abs(W[:500]).max()), round(float(W[500:].var() * 6 / 100), 1)
+    (0.0, 1.0)
+    """
+    names = _check_scales(names)
+    if not isinstance(seeds, (int, np.integer)) or isinstance(seeds, bool) or seeds < 1:
+        raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
+
+    def init(shape: Sequence[int], rng: np.random.Generator) -> np.ndarray:
+        S, n_out, n_in = shape
+        if S != len(names) * seeds:
+            raise ValueError(f"stacked_init for {len(names)} scales x {seeds} seeds needs S = "
+                             f"{len(names) * seeds}, got shape {tuple(shape)}")
+        return np.concatenate([inits.variance_scaling((seeds, n_out, n_in), rng, scale=SCALES[n])
+                               for n in names])
+
+    return init
+
+
+def decision_grid(net: Network, step: float = 0.1, lim: float = 5.0) -> tuple[np.ndarray, np.ndarray]:
+    r"""The network's output on a square grid of the plane, for a heat map of its decision.
+
+    Parameters
+    ----------
+    net : Network
+        With ``n[0] = 2`` inputs and one output unit; all ``S`` seeds are evaluated.
+    step : float, default 0.1
+        Grid spacing; ``2 * lim / step`` must be a whole number.
+    lim : float, default 5.0
+        The grid covers :math:`[-\text{lim}, \text{lim}]^2`.
+
+    Returns
+    -------
+    xs : ndarray of shape (k,)
+        The grid coordinates, ``k = 2 * lim / step + 1`` (101 for the defaults).
+    P : ndarray of shape (S, k, k)
+        ``P[s, i, j]`` is seed ``s``'s output at :math:`(x_1, x_2) = (\text{xs}[j], \text{xs}[i])`
+        (rows go up in :math:`x_2`, as ``imshow(..., origin="lower")`` expects).
+
+    >>> net = Network(SIZES, ACTIVATIONS, "zeros", rng=np.random.default_rng(0), seeds=3)
+    >>> xs, P = decision_grid(net)
+    >>> xs.shape, P.shape, float(xs[0]), float(xs[-1]), float(P.min()), float(P.max())
+    ((101,), (3, 101, 101), -5.0, 5.0, 0.5, 0.5)
+    """
+    if net.sizes[0] != 2 or net.sizes[-1] != 1:
+        raise ValueError(f"decision_grid needs a network with 2 inputs and 1 output, got sizes {net.sizes}")
+    if not (np.isfinite(step) and step > 0 and np.isfinite(lim) and lim > 0):
+        raise ValueError(f"step and lim must be positive numbers, got step={step!r}, lim={lim!r}")
+    cells = 2 * lim / step
+    if abs(cells - round(cells)) > 1e-9 * max(1.0, cells):
+        raise ValueError(f"2 * lim / step must be a whole number, got {cells!r} (lim={lim}, step={step})")
+    k = int(round(cells)) + 1
+    xs = np.linspace(-lim, lim, k)
+    X1, X2 = np.meshgrid(xs, xs)
+    P = net.predict(np.stack([X1.ravel(), X2.ravel()]))
+    return xs, P[:, 0, :].reshape(net.S, k, k)
+
+
+def epochs_to(cost: np.ndarray, threshold: float) -> np.ndarray:
+    """The first epoch at which each seed's cost is below ``threshold``; -1 if never.
+
+    Parameters
+    ----------
+    cost : ndarray of shape (T, S)
+        One column per seed, as :attr:`xavier.network.History.cost` (NaN after divergence).
+    threshold : float
+
+    Returns
+    -------
+    ndarray of int, shape (S,)
+
+    >>> epochs_to(np.array([[0.9, 0.9], [0.5, 0.8], [0.05, np.nan]]), 0.6)
+    array([ 1, -1])
+    """
+    cost = np.asarray(cost, dtype=float)
+    if cost.ndim != 2:
+        raise ValueError(f"cost must have shape (T, S), got {cost.shape}")
+    with np.errstate(invalid="ignore"):
+        below = cost < threshold
+    return np.where(below.any(axis=0), below.argmax(axis=0), -1)
+
+
+def representative_seed(final_cost: np.ndarray) -> int:
+    """The seed whose final cost is the median (the lower one for an even count); NaNs are skipped.
+
+    >>> representative_seed(np.array([0.3, np.nan, 0.1, 0.2, 0.9]))
+    3
+    """
+    final_cost = np.asarray(final_cost, dtype=float)
+    ok = np.flatnonzero(np.isfinite(final_cost))
+    if ok.size == 0:
+        return 0
+    ranked = ok[np.argsort(final_cost[ok], kind="stable")]
+    return int(ranked[(ranked.size - 1) // 2])
+
+
+def dead_units(net: Network, X: np.ndarray) -> np.ndarray:
+    r"""Hidden ReLU units that output 0 on every input, per seed ("dead": they pass no gradient).
+
+    A unit :math:`k` of a hidden ReLU layer :math:`l` is dead on ``X`` when
+    :math:`Z^{[l]}_{ki} \le 0` for every example :math:`i`: then :math:`A^{[l]}_{k\cdot} = 0`
+    and :math:`\mathrm{relu}'` is 0 everywhere, so its incoming weights get no gradient.
+
+    Parameters
+    ----------
+    net : Network
+    X : ndarray of shape (n[0], m)
+
+    Returns
+    -------
+    ndarray of int, shape (S,)
+        Dead units summed over the hidden ReLU layers.
+
+    >>> net = Network(SIZES, ACTIVATIONS, "zeros", rng=np.random.default_rng(0), seeds=2)
+    >>> dead_units(net, np.ones((2, 5)))          # relu(0) = 0: all 6 + 3 hidden units
+    array([9, 9])
+    """
+    _, A = net.forward(X)
+    hidden = [l for l in range(1, net.L) if net.activations[l - 1] == "relu"]
+    return sum((A[l].max(axis=-1) <= 0).sum(axis=-1) for l in hidden) + np.zeros(net.S, dtype=int)
+
+
+def naive_bce_infinite(net: Network, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    r"""Per seed, the fraction of examples whose cross-entropy is infinite when computed by the
+    textbook formula from the rounded output :math:`a = 1 / (1 + e^{-z})` instead of from :math:`z`.
+
+    In float64, :math:`a` rounds to exactly 1 once :math:`e^{-z} \le 2^{-53}`
+    (:math:`z \gtrsim 36.7`), so :math:`-\log(1 - a) = \infty` for an example of class 0; and
+    :math:`a = 0` once :math:`e^{-z}` overflows (:math:`z \lesssim -709.8`), so
+    :math:`-\log a = \infty` for an example of class 1. :mod:`xavier.costs` computes the cost
+    from :math:`z` and stays finite; this function measures how often the textbook formula would not.
+
+    Parameters
+    ----------
+    net : Network
+        With one sigmoid output unit.
+    X : ndarray of shape (n[0], m)
+    Y : ndarray of shape (1, m)
+
+    Returns
+    -------
+    ndarray of shape (S,)
+
+    >>> net = Network([1, 1], ["sigmoid"], "constant", rng=np.random.default_rng(0), init_kwargs={"value": 1.0})
+    >>> X = np.array([[10.0, 40.0, -40.0, 800.0, -800.0, -800.0]])
+    >>> naive_bce_infinite(net, X, np.array([[0.0, 0.0, 0.0, 0.0, 0.0, 1.0]]))   # 40, 800; -800 of class 1
+    array([0.5])
+    """
+    Z, _ = net.forward(X)
+    z = Z[-1][:, 0, :]
+    y = np.asarray(Y)[0]
+    with np.errstate(over="ignore"):  # e^{-z} = inf is the point: then a = 0 exactly
+        a = 1.0 / (1.0 + np.exp(-z))
+    bad = ((y == 0) & (a == 1.0)) | ((y == 1) & (a == 0.0))
+    return bad.mean(axis=-1)
+
+
+def _seed(net: Network, i: int) -> tuple[list, list]:
+    return [None] + [W[i] for W in net.W[1:]], [None] + [b[i, :, 0] for b in net.b[1:]]
+
+
+def run(
+    dataset: Literal["circle", "moon", "square", "gaussian"],
+    rng: np.random.Generator,
+    *,
+    seeds: int = 24,
+    epochs: int = 2000,
+    threshold: float = 0.1,
+    step: float = 0.1,
+) -> dict[str, Any]:
+    r"""Train the widget's network from every scale of :data:`SCALES`, ``seeds`` times each.
+
+    Draws the dataset from ``rng`` (:func:`xavier.datasets.playground`, 100 points), then one
+    network of ``4 * seeds`` stacked copies (:func:`stacked_init`, block ``k`` = scale ``k`` of
+    :data:`SCALES`), trained by full-batch gradient descent (``lr`` = :data:`LR`, mean BCE).
+
+    Parameters
+    ----------
+    dataset : {"circle", "moon", "square", "gaussian"}
+    rng : numpy.random.Generator
+    seeds : int, default 24
+        Seeds per scale, ``S``.
+    epochs : int, default 2000
+        Full-batch steps.
+    threshold : float, default 0.1
+        The cost for :func:`epochs_to` in the summary.
+    step : float, default 0.1
+        Grid spacing of the decision maps on :math:`[-5, 5]^2`.
+
+    Returns
+    -------
+    dict
+        ``"dataset"``, ``"X"`` (2, 100), ``"Y"`` (1, 100), ``"seeds"``, ``"epochs"``,
+        ``"threshold"``; ``"net_initial"`` and ``"net_trained"`` (:class:`~xavier.network.Network` with
+        ``4 * seeds`` copies); ``"index"``: name -> the copies of that scale; and, per name,
+        ``"cost"`` (T, S), ``"diverged"`` (S,) bool, ``"diverged_at"`` (S,) int (-1 if not),
+        ``"epochs_to"`` (S,) int,
+        ``"representative"`` (the median-final-cost seed, :func:`representative_seed`),
+        ``"grid"`` (k, k) for that seed (``"xs"`` its coordinates, :func:`decision_grid`), and
+        ``"summary"``: ``initial`` and ``final`` median cost, ``reached`` (seeds below
+        ``threshold``), ``median_epochs`` (among those; NaN if none), ``diverged`` (count),
+        ``rising`` (seeds whose cost rose by a relative 1e-9 or more in some step),
+        ``dead_initial`` and ``dead_final`` (mean :func:`dead_units` over the seeds).
+        ``"grad_initial"``, ``"grad_trained"``: :class:`~xavier.network.Gradients` of every copy.
+
+    >>> r = run("gaussian", np.random.default_rng(0), seeds=2, epochs=3)
+    >>> r["cost"]["small"].shape, r["grid"]["large"].shape, r["net_trained"].S, r["index"]["large"]
+    ((3, 2), (101, 101), 8, array([6, 7]))
+    >>> round(r["summary"]["zero"]["final"], 4), r["summary"]["zero"]["reached"]
+    (0.6931, 0)
+    """
+    names = list(SCALES)
+    X, Y = datasets.playground(dataset, rng)
+    net = Network(SIZES, ACTIVATIONS, stacked_init(names, seeds), rng=rng, seeds=len(names) * seeds)
+    start = net.copy()
+    history = train(net, X, Y, "bce", lr=LR, epochs=epochs)
+    grad_initial = start.backward(*start.forward(X), Y, "bce")
+    with np.errstate(over="ignore", invalid="ignore"):  # only diverged copies can hold inf/nan
+        grad_trained = net.backward(*net.forward(X), Y, "bce")
+        xs, P = decision_grid(net, step=step)
+        dead_initial, dead_final = dead_units(start, X), dead_units(net, X)
+    out: dict[str, Any] = {
+        "dataset": dataset, "X": X, "Y": Y, "seeds": seeds, "epochs": epochs, "threshold": threshold,
+        "net_initial": start, "net_trained": net, "xs": xs,
+        "grad_initial": grad_initial, "grad_trained": grad_trained,
+        "index": {}, "cost": {}, "diverged": {}, "diverged_at": {}, "epochs_to": {}, "representative": {}, "grid": {},
+        "summary": {},
+    }
+    for k, name in enumerate(names):
+        idx = np.arange(k * seeds, (k + 1) * seeds)
+        J = history.cost[:, idx]
+        first = epochs_to(J, threshold)
+        rep = representative_seed(J[-1])
+        out["index"][name] = idx
+        out["cost"][name] = J
+        out["diverged"][name] = history.diverged[idx]
+        out["diverged_at"][name] = history.diverged_at[idx]
+        out["epochs_to"][name] = first
+        out["representative"][name] = rep
+        out["grid"][name] = P[idx[rep]]
+        out["summary"][name] = {
+            "initial": float(np.nanmedian(J[0])),
+            "final": float(np.nanmedian(J[-1])) if np.isfinite(J[-1]).any() else float("nan"),
+            "reached": int((first >= 0).sum()),
+            "median_epochs": float(np.median(first[first >= 0])) if (first >= 0).any() else float("nan"),
+            "diverged": int(history.diverged[idx].sum()),
+            "rising": int((np.diff(J, axis=0) > J[:-1] * _RISE).any(axis=0).sum()),
+            "dead_initial": float(dead_initial[idx].mean()),
+            "dead_final": float(dead_final[idx].mean()),
+        }
+    return out
+
+
+def zero_init_run(X: np.ndarray, Y: np.ndarray, rng: np.random.Generator, *, epochs: int = 2000) -> dict[str, Any]:
+    r"""Train the widget's network from :math:`W = 0, b = 0` and follow its output bias.
+
+    With every weight zero, every hidden activation is :math:`\mathrm{relu}(0) = 0`, so
+    :math:`dW^{[l]} = dZ^{[l]} A^{[l-1]\top} = 0` and :math:`dA^{[l-1]} = W^{[l]\top} dZ^{[l]} = 0`
+    for every layer: only :math:`b^{[3]}` gets a gradient,
+    :math:`db^{[3]} = \sigma(b^{[3]}) - \bar y` with :math:`\bar y` the fraction of class 1.
+    Gradient descent drives :math:`\sigma(b^{[3]})` to :math:`\bar y`, i.e.
+    :math:`b^{[3]} \to \log(\bar y / (1 - \bar y))`; with balanced classes :math:`db^{[3]} = 0`
+    from the start and nothing moves.
+
+    Parameters
+    ----------
+    X : ndarray of shape (2, m)
+    Y : ndarray of shape (1, m)
+    rng : numpy.random.Generator
+        Unused by the zero initializer; passed for uniformity.
+    epochs : int, default 2000
+
+    Returns
+    -------
+    dict
+        ``"net"`` (trained, one copy), ``"b3"`` (T + 1,) the output bias before each step and at
+        the end, ``"cost"`` (T,), ``"fraction"`` (class-1 fraction :math:`\bar y`), ``"logit"``
+        (:math:`\log(\bar y / (1 - \bar y))`), ``"max_abs_W"`` and ``"max_abs_hidden_b"`` after
+        training.
+
+    >>> X, Y = datasets.playground("gaussian", np.random.default_rng(0))
+    >>> z = zero_init_run(X[:, :70], Y[:, :70], np.random.default_rng(0), epochs=1500)
+    >>> z["max_abs_W"], z["max_abs_hidden_b"], round(z["fraction"], 4), round(float(z["b3"][-1]), 4)
+    (0.0, 0.0, 0.2857, -0.9163)
+    """
+    net = Network(SIZES, ACTIVATIONS, "variance_scaling", rng=rng, init_kwargs={"scale": SCALES["zero"]})
+    history = train(net, X, Y, "bce", lr=LR, epochs=epochs, callback=lambda t, n: float(n.b[3][0, 0, 0]))
+    fraction = float(np.mean(Y))
+    return {
+        "net": net,
+        "b3": np.array([b for _, b in history.records]),
+        "cost": history.cost[:, 0],
+        "fraction": fraction,
+        "logit": float(np.log(fraction / (1 - fraction))) if 0 < fraction < 1 else float("nan"),
+        "max_abs_W": float(max(np.abs(W).max() for W in net.W[1:])),
+        "max_abs_hidden_b": float(max(np.abs(b).max() for b in net.b[1:-1])),
+    }
+
+
+def _unit_spread(net: Network) -> float:
+    """Largest difference between hidden units that symmetry says are equal (seed 0)."""
+    W1, W2, W3 = (W[0] for W in net.W[1:])
+    b1, b2 = net.b[1][0], net.b[2][0]
+    parts = [W1 - W1[:1], b1 - b1[:1], W2 - W2[:1], W2 - W2[:, :1], b2 - b2[:1], W3 - W3[:, :1]]
+    return float(max(np.abs(p).max() for p in parts))
+
+
+def symmetry_run(
+    X: np.ndarray, Y: np.ndarray, rng: np.random.Generator, *, alpha: float = 0.5, epochs: int = 2000,
+) -> dict[str, Any]:
+    r"""Train from a constant initialization :math:`W = \alpha` and from a random one, recording
+    the incoming weights of the six first-layer units at every step.
+
+    Parameters
+    ----------
+    X : ndarray of shape (2, m)
+    Y : ndarray of shape (1, m)
+    rng : numpy.random.Generator
+        Draws the random initialization (``variance_scaling`` with ``c = 1``).
+    alpha : float, default 0.5
+        The constant; biases are 0.
+    epochs : int, default 2000
+
+    Returns
+    -------
+    dict
+        ``"constant"`` and ``"random"``: ``(T + 1, 6, 2)`` arrays, ``W[1]`` before each step and
+        at the end; ``"spread"``: per step (T + 1,), the largest difference between units that
+        symmetry makes equal under the constant initialization (rows of ``W[1]``, ``b[1]``,
+        rows and columns of ``W[2]``, ``b[2]``, entries of ``W[3]``), 0 in exact arithmetic;
+        ``"cost_constant"``, ``"cost_random"`` (T,); ``"alpha"``.
+
+    >>> X, Y = datasets.playground("circle", np.random.default_rng(0))
+    >>> s = symmetry_run(X, Y, np.random.default_rng(1), epochs=50)
+    >>> s["constant"].shape, bool(s["spread"].max() < 1e-12), bool(np.ptp(s["random"][-1, :, 0]) > 0.1)
+    ((51, 6, 2), True, True)
+    """
+    nets = {
+        "constant": Network(SIZES, ACTIVATIONS, "constant", rng=rng, init_kwargs={"value": alpha}),
+        "random": Network(SIZES, ACTIVATIONS, "variance_scaling", rng=rng, init_kwargs={"scale": 1.0}),
+    }
+    out: dict[str, Any] = {"alpha": alpha}
+    for name, net in nets.items():
+        def record(t: int, n: Network, name: str = name):
+            return n.W[1][0].copy(), (_unit_spread(n) if name == "constant" else 0.0)
+
+        history = train(net, X, Y, "bce", lr=LR, epochs=epochs, callback=record)
+        out[name] = np.array([r[0] for _, r in history.records])
+        out["cost_" + name] = history.cost[:, 0]
+        if name == "constant":
+            out["spread"] = np.array([r[1] for _, r in history.records])
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Figures
+# ------------------------------------------------------------------------------------------------
+
+def _scatter_points(ax, X: np.ndarray, Y: np.ndarray, size: float = 14) -> None:
+    cmap = colormaps[_DATA_CMAP]
+    for cls, shade, marker in ((0, 0.05, "o"), (1, 0.9, "s")):
+        pts = X[:, Y[0] == cls]
+        ax.scatter(pts[0], pts[1], s=size, color=cmap(shade), edgecolors="white", linewidths=0.5,
+                   marker=marker, label=f"class {cls}", zorder=3)
+
+
+def plot_datasets(data: Mapping[str, tuple[np.ndarray, np.ndarray]]):
+    """The datasets side by side on :math:`[-5, 5]^2`, one panel each.
+
+    Parameters
+    ----------
+    data : mapping of str to (X, Y)
+        Name to points ``X`` of shape (2, m) and labels ``Y`` of shape (1, m).
+
+    Returns
+    -------
+    matplotlib Figure
+
+    >>> fig = plot_datasets({n: datasets.playground(n, np.random.default_rng(0)) for n in datasets.PLAYGROUND})
+    >>> [ax.get_title() for ax in fig.axes]
+    ['circle', 'moon', 'square', 'gaussian']
+    >>> import matplotlib.pyplot as plt; plt.close(fig)
+    """
+    fig, axes = subplots(1, len(data), figsize=(2.6 * len(data), 2.9), squeeze=False)
+    for ax, (name, (X, Y)) in zip(axes[0], data.items()):
+        _scatter_points(ax, X, Y)
+        ax.set(xlim=(-5.5, 5.5), ylim=(-5.5, 5.5), aspect="equal", title=name, xlabel="$x_1$")
+        ax.set_xticks([-5, 0, 5])
+        ax.set_yticks([-5, 0, 5])
+    axes[0, 0].set_ylabel("$x_2$")
+    axes[0, -1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), handletextpad=0.2)
+    return fig
+
+
+def plot_training(result: Mapping[str, Any]):
+    """Cost against epoch for the four scales (median and 10-90 % band over seeds), and the
+    decision maps of each scale's median seed.
+
+    Parameters
+    ----------
+    result : dict
+        As returned by :func:`run`.
+
+    Returns
+    -------
+    matplotlib Figure
+
+    >>> fig = plot_training(run("gaussian", np.random.default_rng(0), seeds=2, epochs=3))
+    >>> len(fig.axes), fig.axes[-1].get_yscale()     # 4 decision maps, then the cost
+    (5, 'log')
+    >>> import matplotlib.pyplot as plt; plt.close(fig)
+    """
+    names = list(SCALES)
+    fig, axes = subplots(2, 4, figsize=(11, 4.8), width_ratios=[1, 1, 0.62, 0.62])
+    gs = axes[0, 0].get_gridspec()
+    for a in axes[:, :2].ravel():
+        a.remove()
+    ax = fig.add_subplot(gs[:, :2])
+    S = result["seeds"]
+    T = result["cost"][names[0]].shape[0]
+    epochs = np.arange(T)
+    for name in names:
+        J = result["cost"][name]
+        n_div = int(result["diverged"][name].sum())
+        band(ax, epochs, J, color=COLORS[name],
+             label=f"{_scale_label(name)}, {n_div}/{S} non-finite")
+        bad = np.flatnonzero(result["diverged"][name])
+        if bad.size:  # mark each diverged seed at its last finite cost
+            at = np.maximum(result["diverged_at"][name][bad] - 1, 0)
+            ax.plot(at, J[at, bad], "x", color=COLORS[name], ms=7, mew=2)
+    ax.set_yscale("log")
+    ax.set(xlabel="epoch (full-batch gradient-descent step)", ylabel="mean binary cross-entropy",
+           title=f"{result['dataset']}: cost, median and 10–90 % of {S} seeds", xlim=(0, T))
+    ax.axhline(result["threshold"], color="0.5", lw=0.8, ls=":")
+    ax.legend(loc="lower left")
+    xs = result["xs"]
+    lim = float(xs[-1]) + (xs[1] - xs[0]) / 2
+    for a, name in zip(axes[:, 2:].ravel(), names):
+        rep = result["representative"][name]
+        # vmin/vmax beyond [0, 1] keep the map in the light middle of the colour map, under the points
+        a.imshow(result["grid"][name], origin="lower", extent=(-lim, lim, -lim, lim), cmap=_DATA_CMAP,
+                 vmin=-0.7, vmax=1.7, interpolation="nearest")
+        a.contour(xs, xs, result["grid"][name], levels=[0.5], colors="black", linewidths=0.8)
+        _scatter_points(a, result["X"], result["Y"], size=8)
+        final = result["cost"][name][-1, rep]
+        a.set_title(f"$c = {SCALES[name]:g}$: seed {rep}, $J$ = {final:.3g}", fontsize=9,
+                    color=COLORS[name])
+        a.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xticks=[], yticks=[])
+        a.grid(False)
+    return fig
+
+
+def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradients"] = "weights",
+                      seeds: Mapping[str, int] | None = None):
+    r"""The network diagram of one seed per scale, at initialization and after training.
+
+    Links show :math:`W^{[l]}_{kj}` (``kind="weights"``, nodes coloured by :math:`b^{[l]}`) or
+    the gradient :math:`dW^{[l]}_{kj}` (``"gradients"``, nodes by :math:`db^{[l]}`). Each row
+    (one scale) shares a symmetric colour scale, so 0 is white, except that a row whose values
+    are all below ``1e-12`` in size (rounding noise around 0) gets the scale :math:`[-1, 1]`; the
+    output bias or its gradient is written beside the output unit, the largest link in a corner.
+
+    Parameters
+    ----------
+    result : dict
+        As returned by :func:`run`.
+    kind : {"weights", "gradients"}
+    seeds : mapping of str to int, optional
+        The seed drawn for each scale; default the representative (median-cost) seed.
+
+    Returns
+    -------
+    matplotlib Figure
+
+    >>> fig = plot_network_grid(run("gaussian", np.random.default_rng(0), seeds=2, epochs=3), "gradients")
+    >>> len(fig.axes)        # 8 diagrams and 4 colour bars
+    12
+    >>> import matplotlib.pyplot as plt; plt.close(fig)
+    """
+    if kind not in ("weights", "gradients"):
+        raise ValueError(f"kind must be 'weights' or 'gradients', got {kind!r}")
+    names = list(SCALES)
+    seeds = dict(result["representative"]) if seeds is None else dict(seeds)
+    fig, axes = subplots(len(names), 2, figsize=(8.4, 2.3 * len(names)))
+    symbol = "b" if kind == "weights" else "db"
+    for row, name in zip(axes, names):
+        i = int(result["index"][name][seeds[name]])
+        panels = []
+        for when in ("initial", "trained"):
+            if kind == "weights":
+                W, b = _seed(result["net_" + when], i)
+            else:
+                g = result["grad_" + when]
+                W = [None] + [dW[i] for dW in g.dW[1:]]
+                b = [None] + [db[i, :, 0] for db in g.db[1:]]
+            panels.append((W, b))
+        vmax = max(float(np.abs(a).max()) for W, b in panels for a in W[1:] + b[1:])
+        if vmax < _ROUNDING:  # nothing but rounding noise (zero initialization): a unit scale
+            vmax = 1.0
+        for ax, when, (W, b) in zip(row, ("initialization", "after training"), panels):
+            d = draw_network(ax, SIZES, weights=W, biases=b, vmax=vmax, labels=[""] * 4,
+                             title=f"{_scale_label(name)}, {when}")
+            x, y = d.positions[3][0]
+            ax.annotate(f"${symbol}^{{[3]}}$ = {b[3][0]:.3g}", (x, y), xytext=(0, -16),
+                        textcoords="offset points", ha="center", va="top", fontsize=8)
+            big = max(float(np.abs(w).max()) for w in W[1:])
+            ax.text(0.0, 0.0, f"max $|{'W' if kind == 'weights' else 'dW'}|$ = {big:.3g}",
+                    transform=ax.transAxes, fontsize=8, ha="left", va="bottom")
+        fig.colorbar(d.mappable, ax=list(row), shrink=0.85,
+                     label="$W$, $b$" if kind == "weights" else "$dW$, $db$")
+    return fig
+
+
+def plot_zero_init(zero: Mapping[str, Any]):
+    r"""Zero initialization on unbalanced classes: the trained diagram (only :math:`b^{[3]}` is
+    not zero) and :math:`\sigma(b^{[3]})` against epoch, reaching the class-1 fraction.
+
+    Parameters
+    ----------
+    zero : dict
+        As returned by :func:`zero_init_run`.
+
+    Returns
+    -------
+    matplotlib Figure
+
+    >>> X, Y = datasets.playground("gaussian", np.random.default_rng(0))
+    >>> fig = plot_zero_init(zero_init_run(X[:, :70], Y[:, :70], np.random.default_rng(0), epochs=5))
+    >>> len(fig.axes)
+    3
+    >>> import matplotlib.pyplot as plt; plt.close(fig)
+    """
+    fig, (ax_net, ax_b) = subplots(1, 2, figsize=(9.5, 2.9), width_ratios=[1.1, 1])
+    W, b = _seed(zero["net"], 0)
+    d = draw_network(ax_net, SIZES, weights=W, biases=b, title="zero initialization, after training",
+                     colorbar=True, colorbar_label="$W$, $b$")
+    x, y = d.positions[3][0]
+    ax_net.annotate(f"$b^{{[3]}}$ = {b[3][0]:.4f}", (x, y), xytext=(0, -16), textcoords="offset points",
+                    ha="center", va="top", fontsize=9)
+    steps = np.arange(len(zero["b3"]))
+    with np.errstate(over="ignore"):
+        sig = 1 / (1 + np.exp(-zero["b3"]))
+    ax_b.plot(steps, sig, color=COLORS["zero"], lw=1.8, label=r"$\sigma(b^{[3]})$, the output for every input")
+    ax_b.axhline(zero["fraction"], color="black", lw=0.8, ls="--",
+                 label=rf"class-1 fraction $\bar y$ = {zero['fraction']:.3f}")
+    ax_b.set(xlabel="epoch", ylabel="network output", ylim=(0, 0.6), xlim=(0, steps[-1]))
+    ax_b.legend(loc="upper right")
+    return fig
+
+
+def plot_symmetry(sym: Mapping[str, Any]):
+    r"""The incoming weights :math:`W^{[1]}_{k1}` (solid) and :math:`W^{[1]}_{k2}` (dashed) of the
+    six first-layer units against epoch, from a constant and from a random initialization.
+
+    Curves are drawn from the widest (unit 1) to the thinnest (unit 6), so curves lying on top
+    of each other stay visible as nested stripes.
+
+    Parameters
+    ----------
+    sym : dict
+        As returned by :func:`symmetry_run`.
+
+    Returns
+    -------
+    matplotlib Figure
+
+    >>> X, Y = datasets.playground("circle", np.random.default_rng(0))
+    >>> fig = plot_symmetry(symmetry_run(X, Y, np.random.default_rng(1), epochs=5))
+    >>> [ax.get_title() for ax in fig.axes]
+    ['constant: every weight $\\alpha$ = 0.5', 'random: $c = 1$']
+    >>> import matplotlib.pyplot as plt; plt.close(fig)
+    """
+    fig, axes = subplots(1, 2, figsize=(10, 3.6))
+    titles = {"constant": rf"constant: every weight $\alpha$ = {sym['alpha']:g}",
+              "random": "random: $c = 1$"}
+    for ax, name in zip(axes, ("constant", "random")):
+        traj = sym[name]
+        steps = np.arange(len(traj))
+        for k in range(traj.shape[1]):
+            lw = 5.5 - 0.9 * k
+            ax.plot(steps, traj[:, k, 0], color=f"C{k}", lw=lw, label=f"unit {k + 1}", solid_capstyle="butt")
+            ax.plot(steps, traj[:, k, 1], color=f"C{k}", lw=lw, ls=(0, (2, 1)), dash_capstyle="butt")
+        ax.set(xlabel="epoch", title=titles[name], xlim=(0, steps[-1]), ylabel="incoming weight of unit $k$")
+    handles, labels = axes[1].get_legend_handles_labels()
+    handles += [Line2D([], [], color="black", lw=1.5), Line2D([], [], color="black", lw=1.5, ls=(0, (2, 1)))]
+    labels += ["$W^{[1]}_{k1}$ (from $x_1$)", "$W^{[1]}_{k2}$ (from $x_2$)"]
+    axes[1].legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    return fig
