@@ -1,0 +1,223 @@
+"""xavier.signals against formulas written here, and the numbers glued into docs/signals.md."""
+
+import ast
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from xavier import signals
+
+L = 10
+
+
+def _chain_by_hand(s, W_out, X):
+    """Activations a[0..L-1] of the chain W = sI, written with matrix powers."""
+    W = s * np.eye(2)
+    return [np.linalg.matrix_power(W, l) @ X for l in range(L)], W_out @ np.linalg.matrix_power(W, L - 1) @ X
+
+
+# -- module functions ----------------------------------------------------------------------------
+
+
+def test_rms_is_frobenius_norm_over_sqrt_size():
+    A = np.random.default_rng(0).standard_normal((3, 4, 7))
+    expected = [np.linalg.norm(a) / np.sqrt(a.size) for a in A]
+    np.testing.assert_allclose(signals.rms(A), expected, rtol=1e-14)
+    with pytest.raises(ValueError, match="shape"):
+        signals.rms(np.ones(3))
+
+
+def test_chain_network_structure():
+    rng = np.random.default_rng(1)
+    net = signals.chain_network([1.5, 1.0, 0.5], rng=rng, seeds=4, noise=0.01)
+    assert net.sizes == (2,) * L + (1,)
+    assert net.activations == ("identity",) * L
+    assert net.S == 12
+    I = np.eye(2)
+    for l in range(1, L):
+        W = net.W[l].reshape(3, 4, 2, 2)
+        E = [(W[k] - s * I) / 0.01 for k, s in enumerate([1.5, 1.0, 0.5])]
+        np.testing.assert_allclose(E[0], E[1], atol=1e-12)  # same noise for every scale
+        np.testing.assert_allclose(E[0], E[2], atol=1e-12)
+        assert 0.3 < E[0].std() < 3  # noise of standard deviation 0.01
+    out = net.W[L].reshape(3, 4, 1, 2)
+    np.testing.assert_array_equal(out[0], out[2])
+    for b in net.b[1:]:
+        assert not b.any()
+    exact = signals.chain_network([0.5], rng=rng)
+    np.testing.assert_array_equal(exact.W[4][0], 0.5 * I)
+
+
+@pytest.mark.parametrize("kwargs", [{"scales": [-1.0]}, {"scales": []}, {"scales": [np.nan]},
+                                    {"L": 1}, {"noise": -0.1}, {"seeds": 0}, {"width": 1.5}])
+def test_chain_network_rejects_bad_input(kwargs):
+    args = {"scales": [1.0], "rng": np.random.default_rng(0)} | kwargs
+    with pytest.raises(ValueError):
+        signals.chain_network(**args)
+
+
+@pytest.mark.parametrize("s", [1.5, 1.0, 0.5, 0.9])
+def test_signal_sizes_match_the_matrix_powers(s):
+    rng = np.random.default_rng(2)
+    net = signals.chain_network([s], rng=rng)
+    X = rng.standard_normal((2, 16))
+    Y = rng.standard_normal((1, 16))
+    size = signals.signal_sizes(net, X, Y, "mse")
+    W_out = net.W[L][0]
+    acts, y_hat = _chain_by_hand(s, W_out, X)
+    rms = [np.sqrt(np.mean(a**2)) for a in acts]
+    np.testing.assert_allclose(size["a"][0, :L], rms, rtol=1e-12)
+    np.testing.assert_allclose(size["a"][0, L], np.sqrt(np.mean(y_hat**2)), rtol=1e-12)
+    assert size["a"][0, L - 1] / size["a"][0, 0] == pytest.approx(s ** (L - 1), rel=1e-12)
+    # Backward by hand: dJ/da[l] = (W^T)^(L-1-l) W_out^T (y_hat - y) / m for J = mean of (y_hat - y)^2 / 2.
+    top = W_out.T @ (y_hat - Y) / X.shape[1]
+    for l in range(L):
+        dA = np.linalg.matrix_power(s * np.eye(2), L - 1 - l) @ top
+        assert size["dA"][0, l] == pytest.approx(np.sqrt(np.mean(dA**2)), rel=1e-12)
+    # Weight gradients of the hidden layers: all equal to s^(L-2) top x^T.
+    dW = s ** (L - 2) * top @ X.T
+    np.testing.assert_allclose(size["dW"][0, 1:L], np.sqrt(np.mean(dW**2)), rtol=1e-12)
+    assert np.isnan(size["dA"][0, L]) and np.isnan(size["dW"][0, 0])
+
+
+def test_train_chain_first_cost_and_outcomes():
+    res = signals.train_chain([1.5, 1.0, 0.5], lr=0.01, steps=150, rng=np.random.default_rng(3),
+                              seeds=3, noise=0.0)
+    X, Y = res["X"], res["Y"]
+    assert X.shape == (2, 100)
+    np.testing.assert_allclose(Y, np.array([[1.0, -2.0]]) @ X)
+    assert res["cost"].shape == (150, 3, 3)
+    # With noise 0 the first cost is that of W_out s^9 x; W_out is shared, so recover it from s = 1.
+    # J(s) = mean((s^9 u - y)^2) / 2 with u = W_out x: check the three scales are consistent.
+    # The first costs: 0.5 I predicts almost 0, so it starts near the cost of predicting 0;
+    # 1.5 I starts far above the identity (its output is 1.5^9 times larger).
+    J0 = res["cost"][0]
+    assert np.allclose(J0[2], 0.5 * np.mean(Y**2), rtol=0.05)
+    assert np.all(J0[0] > 10 * J0[1])
+    assert np.all(res["diverged_at"][0] >= 0)
+    assert np.all(res["diverged_at"][1:] == -1)
+    assert np.all(res["cost"][-1, 1] < 1e-6)
+    assert np.all(res["cost"][-1, 2] > 0.9 * 0.5 * np.mean(Y**2))
+    # Costs are nan after divergence, finite before.
+    for j, d in enumerate(res["diverged_at"][0]):
+        assert np.all(np.isfinite(res["cost"][:d, 0, j])) and np.all(np.isnan(res["cost"][d:, 0, j]))
+
+
+def test_train_chain_first_cost_exact():
+    rng = np.random.default_rng(4)
+    res = signals.train_chain([1.2], lr=1e-3, steps=1, rng=np.random.default_rng(4), seeds=2, noise=0.0)
+    X = rng.standard_normal((2, 100))  # the same draws, in the same order, as train_chain
+    Y = np.array([[1.0, -2.0]]) @ X
+    W_out = rng.standard_normal((2, 1, 2)) * np.sqrt(1 / 2)  # xavier_normal of the output rows
+    for j in range(2):
+        y_hat = W_out[j] @ (1.2**9 * X)
+        assert res["cost"][0, 0, j] == pytest.approx(0.5 * np.mean((y_hat - Y) ** 2), rel=1e-12)
+
+
+def test_steps_to_reach_matches_a_loop():
+    cost = np.random.default_rng(5).uniform(0, 1, (50, 4, 3))
+    cost[:, 0, 0] = 2.0
+    cost[10:, 1, 1] = np.nan
+    got = signals.steps_to_reach(cost, 0.1)
+    for idx in np.ndindex(cost.shape[1:]):
+        series = cost[(slice(None),) + idx]
+        hits = [t for t, c in enumerate(series) if c < 0.1]
+        assert got[idx] == (hits[0] if hits else -1)
+
+
+def test_lr_sweep_uses_the_same_starts_as_train_chain():
+    sw = signals.lr_sweep([1.5, 0.5], [1e-3, 0.02], steps=40, rng=np.random.default_rng(6), seeds=2)
+    one = signals.train_chain([1.5, 0.5], lr=1e-3, steps=40, rng=np.random.default_rng(6), seeds=2)
+    np.testing.assert_array_equal(sw["final"][:, 0], one["cost"][-1])
+    assert np.all(np.isinf(sw["final"][0, 1]))  # 1.5 I at learning rate 0.02 diverges
+    assert sw["J_zero"] == pytest.approx(0.5 * np.mean(one["Y"] ** 2), rel=1e-14)
+    with pytest.raises(ValueError, match="lrs"):
+        signals.lr_sweep([1.0], [0.0], steps=2, rng=np.random.default_rng(0))
+
+
+def test_plots_return_figures():
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((2, 8))
+    net = signals.chain_network([1.5, 1.0, 0.5], rng=rng)
+    figs = [signals.plot_signal_sizes(signals.signal_sizes(net, X, X[:1]), [1.5, 1.0, 0.5], 1.0),
+            signals.plot_chain_training(signals.train_chain([1.5, 1.0], lr=0.01, steps=10, rng=rng, seeds=2)),
+            signals.plot_lr_sweep(signals.lr_sweep([1.5, 1.0], [1e-3, 1e-2], steps=10, rng=rng, seeds=2))]
+    assert [len(f.axes) for f in figs] == [2, 1, 1]
+    for f in figs:
+        plt.close(f)
+
+
+# -- the numbers glued into docs/signals.md ----------------------------------------------------------
+
+
+@pytest.fixture
+def page(glued):
+    """The page's glued values, parsed from their text/plain reprs (plain Python numbers)."""
+    values = {k: ast.literal_eval(v) for k, v in glued("signals").items() if not k.startswith("fig_")}
+    if not values:
+        pytest.fail("docs/signals.md glued no values: was the page built?")
+    return values
+
+
+def test_glued_powers_are_exact(page):
+    assert page["sig_pow_large"] == 1.5**9 == 38.443359375
+    assert page["sig_pow_small"] == 0.5**9 == 0.001953125
+    assert page["sig_pow8_large"] == 1.5**8 and page["sig_pow8_small"] == 0.5**8
+
+
+def test_glued_measured_ratios(page):
+    for name, s in [("large", 1.5), ("one", 1.0), ("small", 0.5)]:
+        assert page[f"sig_ratio_{name}"] == pytest.approx(s**9, rel=1e-12)
+    assert page["sig_gratio_large"] == pytest.approx(1.5**9, rel=1e-12)
+    assert page["sig_gratio_small"] == pytest.approx(0.5**9, rel=1e-12)
+    assert page["sig_dw_spread"] == pytest.approx(1.0, abs=1e-12)
+    # "hundreds of times larger / smaller"
+    assert 100 <= page["sig_dw_ratio_large"] < 1000 and 100 <= page["sig_dw_ratio_small"] < 1000
+
+
+def test_glued_values_recomputed_with_the_library(page):
+    """Replay the page's draws from np.random.default_rng(2) and recompute what it glued."""
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((2, 64))
+    Y = np.array([[1.0, -2.0]]) @ X
+    chain = signals.chain_network([1.5, 1.0, 0.5], rng=rng)
+    size = signals.signal_sizes(chain, X, Y)
+    assert page["sig_first_step_large"] == pytest.approx(0.01 * size["dW"][0, 1], rel=1e-12)
+    assert page["sig_dw_ratio_large"] == pytest.approx(size["dW"][0, 1] / size["dW"][1, 1], rel=1e-12)
+    run = signals.train_chain([1.5, 1.0, 0.5], lr=0.01, steps=3000, rng=rng, seeds=12)
+    cost, div = run["cost"], run["diverged_at"]
+    J_zero = 0.5 * np.mean(run["Y"] ** 2)
+    assert page["sig_J_zero"] == pytest.approx(J_zero, rel=1e-12)
+    assert page["sig_div_n"] == (div[0] >= 0).sum() and page["sig_div_last"] == div[0].max()
+    reach = [np.flatnonzero(cost[:, 1, j] < 1e-6)[0] for j in range(12)]
+    assert page["sig_one_reach_median"] == int(np.median(reach))
+    assert page["sig_one_final"] == pytest.approx(np.median(cost[-1, 1]), rel=1e-9)
+    escaped = [np.flatnonzero(cost[:, 2, j] < J_zero / 2) for j in range(12)]
+    first = [e[0] for e in escaped if e.size]
+    assert page["sig_small_escaped"] == len(first)
+    assert page["sig_small_escape_median"] == int(np.median(first))
+
+
+def test_glued_values_support_the_prose(page):
+    # "All N runs overflow", "several times the weights' own size of 1.5"
+    assert page["sig_div_n"] == page["sig_seeds"]
+    assert page["sig_first_step_large"] > 2 * 1.5
+    # The identity start reaches the minimum (0) up to rounding; the 0.5 I start is still near
+    # the cost of predicting 0 after T_short steps.
+    assert page["sig_one_final"] < 1e-20
+    assert page["sig_small_at_short"] > 0.9 * page["sig_J_zero"]
+    assert page["sig_small_escaped"] + page["sig_small_stuck"] == page["sig_seeds"]
+    assert page["sig_small_escaped"] > 0 and page["sig_small_stuck"] > 0
+    # Learning rate 0.002: some diverge, the survivors oscillate, and end either low or on the plateau.
+    assert page["sig_slow_div_n"] + page["sig_slow_alive_n"] == page["sig_seeds"]
+    assert page["sig_slow_up_n"] >= 1 and page["sig_slow_jump"] > 1
+    assert page["sig_slow_low_n"] >= 1 and page["sig_slow_plateau_n"] >= 1
+    assert page["sig_slow_low_n"] + page["sig_slow_plateau_n"] <= page["sig_slow_alive_n"]
+    # The sweep: the large start's best learning rate is far below the identity's, where the
+    # identity start has barely moved; the small start is past the identity's best learning rate.
+    assert page["sig_sw_best_lr_large"] < page["sig_sw_best_lr_one"] / 10
+    assert page["sig_sw_one_at_best_large"] > 0.05
+    assert page["sig_sw_div_lr_large"] < page["sig_sw_best_lr_one"]
+    assert page["sig_sw_small_min_lr"] > page["sig_sw_best_lr_one"]
+    assert page["sig_sw_one_at_small_best"] > page["sig_sw_best_one"]

@@ -1,0 +1,388 @@
+r"""The article's conclusion: which variance practitioners use, and why ReLU networks need twice it.
+
+A ReLU sets the negative half of a symmetric input to zero, so it keeps half of the second moment:
+for :math:`z` symmetric about 0,
+
+.. math::
+
+    E\big[\mathrm{relu}(z)^2\big] = \int_0^\infty z^2 p(z)\,dz = \tfrac12 E[z^2] = \tfrac12 \mathrm{Var}(z).
+
+With :math:`W^{[l]}_{kj} \sim \mathcal{N}(0, c/n^{[l-1]})`, zero biases and weights independent of
+the activations, :math:`E[(z^{[l]}_k)^2] = c\, \overline{E[(a^{[l-1]})^2]}` (the mean over the
+units of layer :math:`l-1`), hence for a stack of ReLU layers
+
+.. math::
+
+    E\big[(a^{[l]})^2\big] = \Big(\frac{c}{2}\Big)^{l} E\big[x^2\big]:
+
+the second moment halves at every layer with Xavier's :math:`c = 1` and stays put with He et al.'s
+:math:`c = 2` (K. He, X. Zhang, S. Ren & J. Sun, "Delving Deep into Rectifiers", ICCV 2015).
+
+This module holds the experiments behind the conclusion page: :func:`stacked_init` (several
+initializers side by side on the seed axis), :func:`relu_network`, :func:`second_moments` with
+its prediction :func:`predicted_second_moments`, :func:`train_relu`, the table of presets
+(:data:`PRESETS`, :func:`preset_table`, :func:`preset_table_markdown`) and the figure
+(:func:`plot_relu_depth`).
+
+>>> import numpy as np
+>>> z = np.random.default_rng(0).standard_normal(1_000_000)
+>>> round(float(relu_moment_ratio(z)), 2)
+0.5
+"""
+
+from __future__ import annotations
+
+from typing import Callable, NamedTuple, Sequence
+
+import numpy as np
+
+from xavier import datasets
+from xavier import init as inits
+from xavier.network import Network, train
+from xavier.plotting import COLORS, band, subplots
+
+__all__ = ["relu_moment_ratio", "stacked_init", "relu_network", "second_moments",
+           "predicted_second_moments", "train_relu", "Preset", "PRESETS", "preset_table",
+           "preset_table_markdown", "INIT_COLORS", "plot_relu_depth"]
+
+
+def relu_moment_ratio(z: np.ndarray) -> float:
+    r"""The fraction of the variance a ReLU keeps as second moment: :math:`E[\mathrm{relu}(z)^2] / \mathrm{Var}(z)`.
+
+    Estimated from samples ``z`` (any shape). For ``z`` symmetric about 0 this is 1/2.
+
+    >>> z = np.random.default_rng(1).uniform(-3, 3, 1_000_000)
+    >>> round(relu_moment_ratio(z), 2)
+    0.5
+    >>> relu_moment_ratio(np.array([1.0, 1.0]))   # no variance
+    Traceback (most recent call last):
+    ...
+    ValueError: z must have a positive variance, got 0.0
+    """
+    z = np.asarray(z, dtype=float)
+    var = float(z.var())
+    if not var > 0:
+        raise ValueError(f"z must have a positive variance, got {var!r}")
+    return float(np.mean(np.maximum(z, 0.0) ** 2) / var)
+
+
+def stacked_init(names: Sequence[str], seeds: int) -> Callable[[tuple, np.random.Generator], np.ndarray]:
+    """An ``init`` for :class:`~xavier.network.Network` that stacks several initializers on the seed axis.
+
+    The returned function draws ``seeds`` copies with each initializer of ``names`` (from
+    :data:`xavier.init.INITIALIZERS`), in order, so a network with ``seeds=len(names) * seeds``
+    holds ``seeds`` copies per initializer: copy ``k * seeds + j`` uses ``names[k]``.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Initializer names, e.g. ``["xavier_normal", "he_normal"]``.
+    seeds : int
+        Copies per initializer.
+
+    Returns
+    -------
+    callable
+        ``init(shape, rng)`` for shapes ``(len(names) * seeds, n_out, n_in)``.
+
+    >>> f = stacked_init(["xavier_normal", "he_normal"], seeds=2)
+    >>> W = f((4, 500, 1000), np.random.default_rng(0))
+    >>> (W.var(axis=(1, 2)) * 1000).round(1)
+    array([1., 1., 2., 2.])
+    """
+    for name in names:
+        inits.get(name)
+    if not isinstance(seeds, (int, np.integer)) or isinstance(seeds, bool) or seeds < 1:
+        raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
+    names = list(names)
+
+    def init(shape: tuple, rng: np.random.Generator) -> np.ndarray:
+        if shape[0] != len(names) * seeds:
+            raise ValueError(f"stacked_init expects {len(names) * seeds} copies on axis 0, got shape {shape}")
+        return np.concatenate([inits.initialize(name, (seeds,) + tuple(shape[1:]), rng) for name in names])
+
+    return init
+
+
+def relu_network(names: Sequence[str], *, depth: int, width: int, n_in: int, rng: np.random.Generator,
+                 seeds: int = 8) -> Network:
+    r"""A deep ReLU network, ``seeds`` copies for each initializer of ``names``.
+
+    Layers ``1 .. depth-1`` are ``width`` ReLU units and layer ``depth`` is one sigmoid unit, so
+    the network has ``depth`` layers with weights: sizes ``[n_in] + [width] * (depth - 1) + [1]``.
+    Every layer, the output included, is drawn by the copy's initializer; biases are 0.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Initializers (see :func:`stacked_init`).
+    depth : int
+        :math:`L`, the number of layers with weights (>= 2).
+    width : int
+        Units per hidden layer.
+    n_in : int
+        Inputs.
+    rng : numpy.random.Generator
+    seeds : int, default 8
+        Copies per initializer.
+
+    Returns
+    -------
+    Network
+        ``S = len(names) * seeds``.
+
+    >>> net = relu_network(["xavier_normal", "he_normal"], depth=30, width=16, n_in=2,
+    ...                    rng=np.random.default_rng(0), seeds=3)
+    >>> net.L, net.S, net.sizes[:3], net.activations[28:]
+    (30, 6, (2, 16, 16), ('relu', 'sigmoid'))
+    """
+    if not isinstance(depth, (int, np.integer)) or isinstance(depth, bool) or depth < 2:
+        raise ValueError(f"depth must be an integer >= 2, got {depth!r}")
+    sizes = [n_in] + [width] * (depth - 1) + [1]
+    return Network(sizes, ["relu"] * (depth - 1) + ["sigmoid"], stacked_init(names, seeds), rng=rng,
+                   seeds=len(names) * seeds)
+
+
+def second_moments(net: Network, X: np.ndarray) -> np.ndarray:
+    r"""The mean square of every hidden layer's activations, for every copy.
+
+    .. math:: q^{[l]} = \frac{1}{n^{[l]} m} \sum_{k, i} \big(A^{[l]}_{ki}\big)^2, \qquad l = 0, \dots, L-1,
+
+    with :math:`q^{[0]}` the mean square of the inputs ``X``. The output layer ``L`` is left out.
+
+    Parameters
+    ----------
+    net : Network
+    X : ndarray of shape (n[0], m)
+
+    Returns
+    -------
+    ndarray of shape (S, L)
+
+    >>> rng = np.random.default_rng(0)
+    >>> net = relu_network(["he_normal"], depth=3, width=2000, n_in=50, rng=rng, seeds=1)
+    >>> q = second_moments(net, rng.standard_normal((50, 100)))
+    >>> q.shape, (q / q[:, :1]).round(1)
+    ((1, 3), array([[1., 1., 1.]]))
+    """
+    _, A = net.forward(X)
+    q = np.empty((net.S, net.L))
+    q[:, 0] = np.mean(np.asarray(X, dtype=float) ** 2)
+    for l in range(1, net.L):
+        q[:, l] = np.mean(A[l] ** 2, axis=(-2, -1))
+    return q
+
+
+def predicted_second_moments(c: float, q0: float, layers: int) -> np.ndarray:
+    r"""The prediction :math:`q^{[l]} = (c/2)^l\, q^{[0]}` for ``l = 0 .. layers-1``, with
+    :math:`c = n^{[l-1]} \mathrm{Var}(W^{[l]})` (1 for Xavier, 2 for He).
+
+    >>> predicted_second_moments(1.0, 1.0, 4)
+    array([1.   , 0.5  , 0.25 , 0.125])
+    """
+    return (c / 2.0) ** np.arange(layers) * q0
+
+
+def train_relu(
+    names: Sequence[str],
+    *,
+    depth: int,
+    width: int,
+    lr: float,
+    steps: int,
+    rng: np.random.Generator,
+    seeds: int = 8,
+    data: str = "circle",
+) -> dict[str, np.ndarray]:
+    r"""Train a deep ReLU network from each initializer on a playground dataset.
+
+    The data are :func:`xavier.datasets.playground` ``(data, rng)`` (100 points, two classes),
+    divided by their overall standard deviation so that the inputs have mean square 1 per
+    coordinate on average. Training is full-batch gradient descent on the binary cross-entropy,
+    all copies together (:func:`xavier.network.train`).
+
+    Parameters
+    ----------
+    names : sequence of str
+        Initializers, e.g. ``["xavier_normal", "he_normal"]``.
+    depth, width : int
+        See :func:`relu_network`.
+    lr : float
+        Learning rate.
+    steps : int
+        Gradient-descent steps.
+    rng : numpy.random.Generator
+        Draws the data, then the weights.
+    seeds : int, default 8
+        Copies per initializer.
+    data : {"circle", "moon", "square", "gaussian"}, default "circle"
+
+    Returns
+    -------
+    dict
+        ``"cost"`` : ndarray of shape (T, K, seeds). ``"diverged_at"`` : ndarray of shape
+        (K, seeds). ``"names"`` : list of str. ``"lr"`` : float. ``"X"``, ``"Y"`` : the data.
+        ``"net"`` : the trained :class:`~xavier.network.Network`.
+
+    >>> res = train_relu(["he_normal"], depth=4, width=8, lr=0.1, steps=50,
+    ...                  rng=np.random.default_rng(0), seeds=2)
+    >>> res["cost"].shape, round(float(res["X"].std()), 6)
+    ((50, 1, 2), 1.0)
+    """
+    X, Y = datasets.playground(data, rng)
+    X = X / X.std()
+    net = relu_network(names, depth=depth, width=width, n_in=X.shape[0], rng=rng, seeds=seeds)
+    hist = train(net, X, Y, "bce", lr=lr, epochs=steps)
+    K = len(names)
+    return {"cost": hist.cost.reshape(len(hist.cost), K, seeds),
+            "diverged_at": hist.diverged_at.reshape(K, seeds), "names": list(names), "lr": float(lr),
+            "X": X, "Y": Y, "net": net}
+
+
+# -- the presets -----------------------------------------------------------------------------------
+
+
+class Preset(NamedTuple):
+    """One row of the table of presets: how a named initializer of :mod:`xavier.init` draws."""
+
+    distribution: str
+    variance: Callable[[int, int], float]
+    formula: str
+    paper: str
+
+
+PRESETS: dict[str, Preset] = {
+    "xavier_normal": Preset("normal", lambda n_in, n_out: 1 / n_in, r"\frac{1}{n_\text{in}}",
+                            "the article; LeCun et al. 1998"),
+    "xavier_uniform": Preset("uniform", lambda n_in, n_out: 1 / n_in, r"\frac{1}{n_\text{in}}",
+                             "LeCun et al. 1998"),
+    "lecun_normal": Preset("truncated normal", lambda n_in, n_out: 1 / n_in, r"\frac{1}{n_\text{in}}",
+                           "LeCun et al. 1998"),
+    "standard_uniform": Preset("uniform", lambda n_in, n_out: 1 / (3 * n_in), r"\frac{1}{3\,n_\text{in}}",
+                               "Glorot & Bengio 2010, eq. 1"),
+    "glorot_normal": Preset("normal", lambda n_in, n_out: 2 / (n_in + n_out),
+                            r"\frac{2}{n_\text{in} + n_\text{out}}", "Glorot & Bengio 2010"),
+    "glorot_uniform": Preset("uniform", lambda n_in, n_out: 2 / (n_in + n_out),
+                             r"\frac{2}{n_\text{in} + n_\text{out}}", "Glorot & Bengio 2010, eq. 16"),
+    "he_normal": Preset("normal", lambda n_in, n_out: 2 / n_in, r"\frac{2}{n_\text{in}}", "He et al. 2015"),
+    "he_uniform": Preset("uniform", lambda n_in, n_out: 2 / n_in, r"\frac{2}{n_\text{in}}", "He et al. 2015"),
+}
+"""The variance-scaling presets of :mod:`xavier.init`: distribution, :math:`\\mathrm{Var}(W)` as a
+function of ``(n_in, n_out)`` and in LaTeX, and the paper it comes from."""
+
+
+def preset_table(rng: np.random.Generator, n_in: int = 784, n_out: int = 300) -> list[dict]:
+    """Draw one ``(n_out, n_in)`` matrix with every preset and compare its variance with the formula.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    n_in, n_out : int, default 784, 300
+        The shape of the draw (the first layer of the digits network by default).
+
+    Returns
+    -------
+    list of dict
+        One row per entry of :data:`PRESETS`: ``name``, ``distribution``, ``formula``, ``paper``,
+        ``variance`` (the formula's value), ``sample`` (the draw's variance) and
+        ``ratio = sample / variance``.
+
+    >>> rows = preset_table(np.random.default_rng(0))
+    >>> [(r["name"], round(r["ratio"], 2)) for r in rows[:2]]
+    [('xavier_normal', 1.0), ('xavier_uniform', 1.0)]
+    >>> rows[4]["variance"] == 2 / (784 + 300)
+    True
+    """
+    rows = []
+    for name, p in PRESETS.items():
+        W = inits.initialize(name, (n_out, n_in), rng)
+        var = p.variance(n_in, n_out)
+        rows.append({"name": name, "distribution": p.distribution, "formula": p.formula, "paper": p.paper,
+                     "variance": var, "sample": float(W.var()), "ratio": float(W.var()) / var})
+    return rows
+
+
+def preset_table_markdown(rows: list[dict], n_in: int = 784, n_out: int = 300) -> str:
+    r"""The rows of :func:`preset_table` as a Markdown table (math in ``$...$``).
+
+    >>> md = preset_table_markdown(preset_table(np.random.default_rng(0)))
+    >>> len(md.splitlines()), md.splitlines()[2].split(" | ")[:2]
+    (10, ['| `xavier_normal`', 'normal'])
+    """
+    head = (f"| preset | distribution | $\\mathrm{{Var}}(W)$ | sample / formula, ${n_out} \\times {n_in}$ "
+            "| after |\n|---|---|---|---|---|\n")
+    body = "".join(f"| `{r['name']}` | {r['distribution']} | ${r['formula']}$ | {r['ratio']:.3f} | {r['paper']} |\n"
+                   for r in rows)
+    return head + body
+
+
+# -- figures ------------------------------------------------------------------------------------------
+
+INIT_COLORS: dict[str, str] = {"xavier_normal": COLORS["appropriate"], "he_normal": COLORS["he"]}
+"""Colours of the two initializers on the conclusion page."""
+
+_LABELS = {"xavier_normal": r"Xavier, $\mathcal{N}(0, 1/n)$", "he_normal": r"He, $\mathcal{N}(0, 2/n)$"}
+_GAIN = {"xavier_normal": 1.0, "he_normal": 2.0}
+
+
+def _draw_second_moments(ax, q, names):
+    K = len(names)
+    per = np.asarray(q).reshape(K, -1, np.shape(q)[-1])
+    layers = np.arange(per.shape[-1])
+    for k, name in enumerate(names):
+        color = INIT_COLORS.get(name)
+        band(ax, layers, (per[k] / per[k][:, :1]).T, color=color, label=f"{_LABELS.get(name, name)}")
+        gain = _GAIN.get(name, 1.0)
+        ax.plot(layers, predicted_second_moments(gain, 1.0, layers.size), "--", color=color, lw=1.2,
+                label=f"prediction $({gain:g}/2)^l$")
+    ax.set_yscale("log", base=2)
+    ax.set(xlabel="layer $l$", ylabel=r"$q^{[l]} / q^{[0]}$ (mean square of $a^{[l]}$)",
+           title="activations at initialization")
+    ax.legend(loc="lower left")
+
+
+def _draw_training(ax, result):
+    cost = result["cost"]
+    t = np.arange(cost.shape[0])
+    for k, name in enumerate(result["names"]):
+        band(ax, t, cost[:, k], color=INIT_COLORS.get(name), label=_LABELS.get(name, name))
+    ax.axhline(np.log(2), color="0.3", ls=":", lw=1, label=r"$\log 2$ (always predicting 1/2)")
+    ax.set(xlabel="gradient-descent step", ylabel="cost $J$ (binary cross-entropy)", ylim=(0, None),
+           title=f"training, learning rate {result['lr']:g}")
+    ax.legend(loc="upper right")
+
+
+def plot_relu_depth(q: np.ndarray, names: Sequence[str], result: dict):
+    r"""Two panels: the second moment per layer at initialization, and the training curves.
+
+    Left: :math:`q^{[l]} / q^{[0]}` (:func:`second_moments`) on a log-2 scale, median over the
+    copies of each initializer with a 10-90 % band, and the prediction :math:`(c/2)^l` dashed.
+    Right: the cost of :func:`train_relu` against the step, median and 10-90 % band.
+
+    Parameters
+    ----------
+    q : ndarray of shape (len(names) * seeds, L)
+        From :func:`second_moments`, copies ordered as in :func:`stacked_init`.
+    names : sequence of str
+        The initializers of ``q``, e.g. ``["xavier_normal", "he_normal"]``.
+    result : dict
+        From :func:`train_relu`.
+
+    Returns
+    -------
+    matplotlib Figure
+
+    >>> rng = np.random.default_rng(0)
+    >>> names = ["xavier_normal", "he_normal"]
+    >>> net = relu_network(names, depth=5, width=8, n_in=2, rng=rng, seeds=2)
+    >>> q = second_moments(net, rng.standard_normal((2, 10)))
+    >>> res = train_relu(names, depth=4, width=8, lr=0.1, steps=20, rng=rng, seeds=2)
+    >>> fig = plot_relu_depth(q, names, res)
+    >>> [ax.get_yscale() for ax in fig.axes]
+    ['log', 'linear']
+    >>> import matplotlib.pyplot as plt; plt.close(fig)
+    """
+    fig, (ax1, ax2) = subplots(1, 2, figsize=(10, 4.0))
+    _draw_second_moments(ax1, q, names)
+    _draw_training(ax2, result)
+    return fig
