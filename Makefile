@@ -46,14 +46,9 @@ $(NPM_STAMP): package-lock.json package.json
 	@touch $@
 
 # -- Browser for the page tests ----------------------------------------------------------------
-# BROWSER TESTS: the browser-test engineer replaces this recipe with one that installs Debian's
-# chromium when it is missing. For now it only reports.
+# Debian's chromium, installed with apt-get when missing (CI starts without it).
 browser:
-	@if command -v chromium >/dev/null; then \
-	  echo ">>> chromium: $$(command -v chromium)"; \
-	else \
-	  echo ">>> chromium not found: browser tests will not find a browser (apt-get install chromium)"; \
-	fi
+	@bash scripts/ensure_browser.sh
 
 # -- Site ----------------------------------------------------------------------------------------
 html: $(VENV_STAMP) $(NPM_STAMP)

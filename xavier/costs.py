@@ -88,6 +88,8 @@ def cost(name: Name, Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> np.ndarray:
         :math:`\ell = \log(1 + e^{z}) - y z` and cross-entropy
         :math:`\ell = \log\sum_k e^{z_k} - \sum_k y_k z_k`, both finite for any finite ``z``.
 
+    Examples
+    --------
     >>> Z = np.array([[1000.0, -1000.0]]); Y = np.array([[0.0, 1.0]])
     >>> float(cost("bce", Z, None, Y))   # log(0) avoided: 1000 per example
     1000.0

@@ -85,6 +85,8 @@ def shown_units(n: int, max_units: int = 8) -> np.ndarray:
     -------
     ndarray of int, shape (min(n, max_units),)
 
+    Examples
+    --------
     >>> shown_units(3)
     array([0, 1, 2])
     >>> shown_units(784)

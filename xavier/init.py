@@ -82,6 +82,8 @@ def variance_scaling(shape: Sequence[int], rng: np.random.Generator, scale: floa
     -------
     W : ndarray of shape ``shape``
 
+    Examples
+    --------
     >>> rng = np.random.default_rng(0)
     >>> W = variance_scaling((2000, 500), rng, scale=2.0, mode="fan_out", distribution="uniform")
     >>> W.shape, round(float(W.var() * 2000), 2), bool(np.abs(W).max() <= np.sqrt(6 / 2000))

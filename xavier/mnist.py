@@ -117,6 +117,8 @@ def stacked_init(specs: Mapping[str, tuple[str, dict[str, Any]]],
         ``rng`` argument (the one :class:`~xavier.network.Network` passes) is not used: each slice
         draws from its own generator in ``rngs``.
 
+    Examples
+    --------
     >>> rngs = np.random.default_rng(0).spawn(4)
     >>> draw = stacked_init(WIDGET_INITS, rngs)
     >>> W = draw((4, 300, 784), None)
@@ -160,6 +162,8 @@ def widget_network(rng: np.random.Generator,
     Network
         ``S = len(inits)``; ``W[l]`` of shape ``(S, n[l], n[l-1])``.
 
+    Examples
+    --------
     >>> net = widget_network(np.random.default_rng(0))
     >>> net.S, net.W[1].shape, net.activations[-1]
     (4, (4, 300, 784), 'softmax')
@@ -189,6 +193,8 @@ def activation_histograms(A: Sequence[np.ndarray], bins: int = HIST_BINS,
         are not counted, so a row sums to 1 only when every value lies in the range.
     edges : ndarray of shape (bins + 1,)
 
+    Examples
+    --------
     >>> A = [np.array([[[-1.0, 0.0, 0.5, 2.0]]])]
     >>> frac, edges = activation_histograms(A, bins=4, hist_range=(-1.0, 1.0))
     >>> frac, edges
@@ -237,6 +243,8 @@ def layer_statistics(net: Network, X: np.ndarray, labels: np.ndarray, *, probe: 
         fraction of ``X`` misclassified (arg-max of the output) and ``cost`` (S,) the
         cross-entropy on ``X``. A diverged seed (non-finite weights) gets ``nan`` statistics.
 
+    Examples
+    --------
     >>> X, labels = datasets.load_digits()
     >>> net = widget_network(np.random.default_rng(0))
     >>> st = layer_statistics(net, X[:, :200], labels[:200])
@@ -290,6 +298,8 @@ def gradient_histograms(net: Network, X: np.ndarray, labels: np.ndarray, *, bins
         ``hist`` (S, L-1, bins) fractions; ``edges`` (S, bins + 1); ``std`` (S, L-1) the
         standard deviation of the entries of :math:`dA^{[l]}`.
 
+    Examples
+    --------
     >>> X, labels = datasets.load_digits()
     >>> g = gradient_histograms(widget_network(np.random.default_rng(0)), X[:, :100], labels[:100])
     >>> g["hist"].shape, g["edges"].shape, float(g["std"][0].max())   # Zero: no gradient at all
@@ -347,6 +357,8 @@ def run_widget(rng: np.random.Generator, *, inits: Mapping[str, tuple[str, dict[
         ``steps_per_epoch``; ``net``: the trained network; ``X_test`` (784, n_test) and
         ``labels_test`` (n_test,).
 
+    Examples
+    --------
     >>> run = run_widget(np.random.default_rng(0), epochs=1, n_train=200, n_test=100, every=1)
     >>> run["steps"].tolist(), run["hist"].shape, run["history"].cost.shape
     ([0, 1, 2], (3, 4, 4, 200), (2, 4))
@@ -422,6 +434,8 @@ def plot_histograms(hist: np.ndarray, edges: np.ndarray, *, labels: Sequence[str
     -------
     matplotlib.figure.Figure
 
+    Examples
+    --------
     >>> fig = plot_histograms(np.full((4, 10), 0.1), np.linspace(-1, 1, 11))
     >>> [ax.get_title() for ax in fig.axes]
     ['$A^{[1]}$', '$A^{[2]}$', '$A^{[3]}$', '$A^{[4]}$']
@@ -469,6 +483,8 @@ def plot_gradients(grad: Mapping[str, np.ndarray], names: Sequence[str]):
     -------
     matplotlib.figure.Figure
 
+    Examples
+    --------
     >>> g = {"hist": np.full((2, 4, 5), 0.2), "edges": np.tile(np.linspace(-1, 1, 6), (2, 1)),
     ...      "std": np.ones((2, 4))}
     >>> fig = plot_gradients(g, ["a", "b"])
@@ -524,6 +540,8 @@ def plot_training(run: Mapping[str, Any], *, smooth: int = 10):
     -------
     matplotlib.figure.Figure
 
+    Examples
+    --------
     >>> from xavier.network import History
     >>> run = {"names": ("Zero", "Xavier"), "steps": np.array([0, 2]), "steps_per_epoch": 2,
     ...        "error": np.array([[0.9, 0.9], [0.9, 0.5]]),
@@ -573,6 +591,8 @@ def plot_digit_grid(X: np.ndarray, labels: np.ndarray, predicted: np.ndarray, *,
     -------
     matplotlib.figure.Figure
 
+    Examples
+    --------
     >>> X, labels = datasets.load_digits()
     >>> fig = plot_digit_grid(X[:, :100], labels[:100], labels[:100])
     >>> fig.axes[0].images[0].get_array().shape, len(fig.axes[0].texts)   # all right: no labels

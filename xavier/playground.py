@@ -90,6 +90,8 @@ def stacked_init(names: Sequence[str], seeds: int):
     -------
     callable
 
+    Examples
+    --------
     >>> net = Network(SIZES, ACTIVATIONS, stacked_init(["zero", "large"], 500),
     ...               rng=np.random.default_rng(0), seeds=1000)
     >>> W = net.W[2]                     # (1000, 3, 6): 500 zero blocks, then 500 with c = 100
@@ -131,6 +133,8 @@ def decision_grid(net: Network, step: float = 0.1, lim: float = 5.0) -> tuple[np
         ``P[s, i, j]`` is seed ``s``'s output at :math:`(x_1, x_2) = (\text{xs}[j], \text{xs}[i])`
         (rows go up in :math:`x_2`, as ``imshow(..., origin="lower")`` expects).
 
+    Examples
+    --------
     >>> net = Network(SIZES, ACTIVATIONS, "zeros", rng=np.random.default_rng(0), seeds=3)
     >>> xs, P = decision_grid(net)
     >>> xs.shape, P.shape, float(xs[0]), float(xs[-1]), float(P.min()), float(P.max())
@@ -163,6 +167,8 @@ def epochs_to(cost: np.ndarray, threshold: float) -> np.ndarray:
     -------
     ndarray of int, shape (S,)
 
+    Examples
+    --------
     >>> epochs_to(np.array([[0.9, 0.9], [0.5, 0.8], [0.05, np.nan]]), 0.6)
     array([ 1, -1])
     """
@@ -205,6 +211,8 @@ def dead_units(net: Network, X: np.ndarray) -> np.ndarray:
     ndarray of int, shape (S,)
         Dead units summed over the hidden ReLU layers.
 
+    Examples
+    --------
     >>> net = Network(SIZES, ACTIVATIONS, "zeros", rng=np.random.default_rng(0), seeds=2)
     >>> dead_units(net, np.ones((2, 5)))          # relu(0) = 0: all 6 + 3 hidden units
     array([9, 9])
@@ -235,6 +243,8 @@ def naive_bce_infinite(net: Network, X: np.ndarray, Y: np.ndarray) -> np.ndarray
     -------
     ndarray of shape (S,)
 
+    Examples
+    --------
     >>> net = Network([1, 1], ["sigmoid"], "constant", rng=np.random.default_rng(0), init_kwargs={"value": 1.0})
     >>> X = np.array([[10.0, 40.0, -40.0, 800.0, -800.0, -800.0]])
     >>> naive_bce_infinite(net, X, np.array([[0.0, 0.0, 0.0, 0.0, 0.0, 1.0]]))   # 40, 800; -800 of class 1
@@ -297,6 +307,8 @@ def run(
         ``dead_initial`` and ``dead_final`` (mean :func:`dead_units` over the seeds).
         ``"grad_initial"``, ``"grad_trained"``: :class:`~xavier.network.Gradients` of every copy.
 
+    Examples
+    --------
     >>> r = run("gaussian", np.random.default_rng(0), seeds=2, epochs=3)
     >>> r["cost"]["small"].shape, r["grid"]["large"].shape, r["net_trained"].S, r["index"]["large"]
     ((3, 2), (101, 101), 8, array([6, 7]))
@@ -372,6 +384,8 @@ def zero_init_run(X: np.ndarray, Y: np.ndarray, rng: np.random.Generator, *, epo
         (:math:`\log(\bar y / (1 - \bar y))`), ``"max_abs_W"`` and ``"max_abs_hidden_b"`` after
         training.
 
+    Examples
+    --------
     >>> X, Y = datasets.playground("gaussian", np.random.default_rng(0))
     >>> z = zero_init_run(X[:, :70], Y[:, :70], np.random.default_rng(0), epochs=1500)
     >>> z["max_abs_W"], z["max_abs_hidden_b"], round(z["fraction"], 4), round(float(z["b3"][-1]), 4)
@@ -424,6 +438,8 @@ def symmetry_run(
         rows and columns of ``W[2]``, ``b[2]``, entries of ``W[3]``), 0 in exact arithmetic;
         ``"cost_constant"``, ``"cost_random"`` (T,); ``"alpha"``.
 
+    Examples
+    --------
     >>> X, Y = datasets.playground("circle", np.random.default_rng(0))
     >>> s = symmetry_run(X, Y, np.random.default_rng(1), epochs=50)
     >>> s["constant"].shape, bool(s["spread"].max() < 1e-12), bool(np.ptp(s["random"][-1, :, 0]) > 0.1)
@@ -470,6 +486,8 @@ def plot_datasets(data: Mapping[str, tuple[np.ndarray, np.ndarray]]):
     -------
     matplotlib Figure
 
+    Examples
+    --------
     >>> fig = plot_datasets({n: datasets.playground(n, np.random.default_rng(0)) for n in datasets.PLAYGROUND})
     >>> [ax.get_title() for ax in fig.axes]
     ['circle', 'moon', 'square', 'gaussian']
@@ -499,6 +517,8 @@ def plot_training(result: Mapping[str, Any]):
     -------
     matplotlib Figure
 
+    Examples
+    --------
     >>> fig = plot_training(run("gaussian", np.random.default_rng(0), seeds=2, epochs=3))
     >>> len(fig.axes), fig.axes[-1].get_yscale()     # 4 decision maps, then the cost
     (5, 'log')
@@ -566,6 +586,8 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
     -------
     matplotlib Figure
 
+    Examples
+    --------
     >>> fig = plot_network_grid(run("gaussian", np.random.default_rng(0), seeds=2, epochs=3), "gradients")
     >>> len(fig.axes)        # 8 diagrams and 4 colour bars
     12
@@ -618,6 +640,8 @@ def plot_zero_init(zero: Mapping[str, Any]):
     -------
     matplotlib Figure
 
+    Examples
+    --------
     >>> X, Y = datasets.playground("gaussian", np.random.default_rng(0))
     >>> fig = plot_zero_init(zero_init_run(X[:, :70], Y[:, :70], np.random.default_rng(0), epochs=5))
     >>> len(fig.axes)
@@ -658,6 +682,8 @@ def plot_symmetry(sym: Mapping[str, Any]):
     -------
     matplotlib Figure
 
+    Examples
+    --------
     >>> X, Y = datasets.playground("circle", np.random.default_rng(0))
     >>> fig = plot_symmetry(symmetry_run(X, Y, np.random.default_rng(1), epochs=5))
     >>> [ax.get_title() for ax in fig.axes]

@@ -85,6 +85,8 @@ def stacked_init(names: Sequence[str], seeds: int) -> Callable[[tuple, np.random
     callable
         ``init(shape, rng)`` for shapes ``(len(names) * seeds, n_out, n_in)``.
 
+    Examples
+    --------
     >>> f = stacked_init(["xavier_normal", "he_normal"], seeds=2)
     >>> W = f((4, 500, 1000), np.random.default_rng(0))
     >>> (W.var(axis=(1, 2)) * 1000).round(1)
@@ -131,6 +133,8 @@ def relu_network(names: Sequence[str], *, depth: int, width: int, n_in: int, rng
     Network
         ``S = len(names) * seeds``.
 
+    Examples
+    --------
     >>> net = relu_network(["xavier_normal", "he_normal"], depth=30, width=16, n_in=2,
     ...                    rng=np.random.default_rng(0), seeds=3)
     >>> net.L, net.S, net.sizes[:3], net.activations[28:]
@@ -159,6 +163,8 @@ def second_moments(net: Network, X: np.ndarray) -> np.ndarray:
     -------
     ndarray of shape (S, L)
 
+    Examples
+    --------
     >>> rng = np.random.default_rng(0)
     >>> net = relu_network(["he_normal"], depth=3, width=2000, n_in=50, rng=rng, seeds=1)
     >>> q = second_moments(net, rng.standard_normal((50, 100)))
@@ -224,6 +230,8 @@ def train_relu(
         (K, seeds). ``"names"`` : list of str. ``"lr"`` : float. ``"X"``, ``"Y"`` : the data.
         ``"net"`` : the trained :class:`~xavier.network.Network`.
 
+    Examples
+    --------
     >>> res = train_relu(["he_normal"], depth=4, width=8, lr=0.1, steps=50,
     ...                  rng=np.random.default_rng(0), seeds=2)
     >>> res["cost"].shape, round(float(res["X"].std()), 6)
@@ -287,6 +295,8 @@ def preset_table(rng: np.random.Generator, n_in: int = 784, n_out: int = 300) ->
         ``variance`` (the formula's value), ``sample`` (the draw's variance) and
         ``ratio = sample / variance``.
 
+    Examples
+    --------
     >>> rows = preset_table(np.random.default_rng(0))
     >>> [(r["name"], round(r["ratio"], 2)) for r in rows[:2]]
     [('xavier_normal', 1.0), ('xavier_uniform', 1.0)]
@@ -372,6 +382,8 @@ def plot_relu_depth(q: np.ndarray, names: Sequence[str], result: dict):
     -------
     matplotlib Figure
 
+    Examples
+    --------
     >>> rng = np.random.default_rng(0)
     >>> names = ["xavier_normal", "he_normal"]
     >>> net = relu_network(names, depth=5, width=8, n_in=2, rng=rng, seeds=2)

@@ -65,6 +65,8 @@ def rms(A: np.ndarray) -> np.ndarray:
     -------
     ndarray of shape () or (S,)
 
+    Examples
+    --------
     >>> rms(np.array([[3.0, -4.0], [0.0, 0.0]])) ** 2   # (9 + 16) / 4
     np.float64(6.25)
     >>> rms(np.ones((3, 2, 5))).shape
@@ -115,6 +117,8 @@ def chain_network(
     Network
         ``S = len(scales) * seeds`` stacked chains, activations ``"identity"`` throughout.
 
+    Examples
+    --------
     >>> net = chain_network([1.5, 1.0, 0.5], rng=np.random.default_rng(0), seeds=4, noise=0.01)
     >>> net.S, net.L, net.activations[-1], net.W[10].shape
     (12, 10, 'identity', (12, 1, 2))
@@ -169,6 +173,8 @@ def signal_sizes(net: Network, X: np.ndarray, Y: np.ndarray, cost: str = "mse") 
     For the chain :math:`W = sI`, the activations grow like :math:`s^l` and the gradients like
     :math:`s^{L-1-l}`:
 
+    Examples
+    --------
     >>> rng = np.random.default_rng(0)
     >>> net = chain_network([1.5], rng=rng)
     >>> X = rng.standard_normal((2, 8)); Y = np.ones((1, 8))
@@ -239,6 +245,8 @@ def train_chain(
         ndarray of shape (K,). ``"lr"`` : float. ``"X"`` : ndarray of shape (2, m) and ``"Y"`` :
         ndarray of shape (1, m), the training data.
 
+    Examples
+    --------
     >>> res = train_chain([1.0, 0.5], lr=0.01, steps=200, rng=np.random.default_rng(0), seeds=3)
     >>> res["cost"].shape, res["diverged_at"].tolist()
     ((200, 2, 3), [[-1, -1, -1], [-1, -1, -1]])
@@ -307,6 +315,8 @@ def lr_sweep(
         shape (K,). ``"steps"`` : int. ``"J_zero"`` : float, the cost of predicting 0,
         :math:`\frac{1}{2m}\sum_i y_i^2`.
 
+    Examples
+    --------
     >>> sw = lr_sweep([1.5, 1.0], [1e-3, 1e-2], steps=100, rng=np.random.default_rng(0), seeds=2)
     >>> sw["final"].shape, bool(np.isinf(sw["final"][0, 1]).all()), bool(np.all(sw["final"][1, 1] < 1e-6))
     ((2, 2, 2), True, True)
@@ -337,6 +347,8 @@ def steps_to_reach(cost: np.ndarray, level: float) -> np.ndarray:
     -------
     ndarray of int, shape ``cost.shape[1:]``
 
+    Examples
+    --------
     >>> steps_to_reach(np.array([[3.0, 3.0], [2.0, 3.0], [0.5, np.nan]]), 1.0)
     array([ 2, -1])
     """
@@ -379,6 +391,8 @@ def plot_signal_sizes(sizes: dict[str, np.ndarray], scales: Sequence[float], x_r
     -------
     matplotlib Figure
 
+    Examples
+    --------
     >>> rng = np.random.default_rng(0)
     >>> X = rng.standard_normal((2, 8))
     >>> net = chain_network([1.5, 1.0, 0.5], rng=rng)
@@ -425,6 +439,8 @@ def plot_chain_training(result: dict[str, np.ndarray], *, top: float = 1e6):
     -------
     matplotlib Figure
 
+    Examples
+    --------
     >>> res = train_chain([1.5, 1.0], lr=0.01, steps=20, rng=np.random.default_rng(0), seeds=3)
     >>> fig = plot_chain_training(res)
     >>> fig.axes[0].get_yscale(), fig.axes[0].get_xscale()
@@ -470,6 +486,8 @@ def plot_lr_sweep(sweep: dict[str, np.ndarray], *, top: float = 1e3):
     -------
     matplotlib Figure
 
+    Examples
+    --------
     >>> sw = lr_sweep([1.5, 1.0], [1e-3, 1e-2], steps=50, rng=np.random.default_rng(0), seeds=2)
     >>> fig = plot_lr_sweep(sw)
     >>> fig.axes[0].get_xscale(), float(fig.axes[0].get_ylim()[1])

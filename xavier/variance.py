@@ -114,6 +114,8 @@ def product_variance(mx: float, vx: float, my: float, vy: float) -> float:
     my, vy : float
         Mean and variance of ``Y``.
 
+    Examples
+    --------
     >>> product_variance(0.0, 2.0, 0.0, 3.0)   # zero means: the product of the variances
     6.0
     """
@@ -153,6 +155,8 @@ def var_product(mx: float, vx: float, my: float, vy: float, n: int, rng: np.rand
         central moment; ``formula``: :func:`product_variance`; ``exact``: the variance above;
         ``rel_error``: ``sampled / formula - 1``.
 
+    Examples
+    --------
     >>> r = var_product(1.0, 2.0, -3.0, 0.5, 400_000, np.random.default_rng(0))
     >>> r["formula"], round(r["sampled"]), bool(abs(r["sampled"] - r["formula"]) < 4 * r["se"])
     (19.5, 20, True)
@@ -192,6 +196,8 @@ def var_product_vs_correlation(mx: float, vx: float, my: float, vy: float,
         ``rho``, ``sampled``, ``se``, ``exact``: arrays of shape ``(R,)``; ``formula``: a float,
         the same for every ``rho`` (the formula ignores the dependence); ``mx, vx, my, vy``.
 
+    Examples
+    --------
     >>> c = var_product_vs_correlation(1.0, 2.0, -3.0, 0.5, [-1, 0, 1], 100_000,
     ...                                np.random.default_rng(0))
     >>> c["exact"], c["formula"], c["sampled"].round(0)
@@ -226,6 +232,8 @@ def layer_variance_grid(ns: Sequence[int], var_ws: Sequence[float], var_as: Sequ
         ``n``, ``var_w``, ``var_a``, ``predicted``, ``measured``: arrays of shape ``(P,)``, one entry
         per grid point, ``P = len(ns) * len(var_ws) * len(var_as)``.
 
+    Examples
+    --------
     >>> g = layer_variance_grid([16, 256], [0.01, 0.1], [1.0], np.random.default_rng(0))
     >>> g["predicted"]
     array([ 0.16,  1.6 ,  2.56, 25.6 ])
@@ -307,6 +315,8 @@ def variance_through_layers(gains: Sequence[float], rng: np.random.Generator, *,
         ``measured``: ``(G, depth + 1, S)``, each seed's variance of ``A[l]`` over units and
         examples (``l = 0`` is the sample's ``Var(x)``).
 
+    Examples
+    --------
     >>> r = variance_through_layers([0.5, 1.0], np.random.default_rng(0), width=64, depth=3,
     ...                             seeds=4, m=64)
     >>> r["predicted"]
@@ -382,6 +392,8 @@ def backward_variances(sizes: Sequence[int], rng: np.random.Generator, *,
         ``forward_measured``, ``backward_measured``: ``(M, L + 1, S)`` (the backward value at
         ``l = L`` is :math:`dZ^{[L]}` itself, ratio 1, and at ``l = 0`` it is ``dA[0]``).
 
+    Examples
+    --------
     >>> r = backward_variances([64, 16], np.random.default_rng(0), seeds=4)
     >>> r["forward_predicted"][:, 1], r["backward_predicted"][:, 0]
     (array([1. , 4. , 1.6]), array([0.25, 1.  , 0.4 ]))
@@ -457,6 +469,8 @@ def plot_var_product(curve: dict) -> object:
     -------
     matplotlib.figure.Figure
 
+    Examples
+    --------
     >>> c = var_product_vs_correlation(1.0, 2.0, -3.0, 0.5, [0, 1], 1000, np.random.default_rng(0))
     >>> fig = plot_var_product(c); len(fig.axes)
     1
@@ -493,6 +507,8 @@ def plot_layer_variance_grid(grid: dict) -> object:
     -------
     matplotlib.figure.Figure
 
+    Examples
+    --------
     >>> g = layer_variance_grid([16, 64], [0.01], [1.0], np.random.default_rng(0), m=8)
     >>> fig = plot_layer_variance_grid(g); len(fig.axes)
     3
@@ -533,6 +549,8 @@ def plot_variance_through_layers(*results: dict) -> object:
     -------
     matplotlib.figure.Figure
 
+    Examples
+    --------
     >>> r = variance_through_layers([1.0], np.random.default_rng(0), width=8, depth=2, seeds=2, m=4)
     >>> fig = plot_variance_through_layers(r, r); len(fig.axes)
     2
@@ -580,6 +598,8 @@ def plot_backward_variances(result: dict) -> object:
     -------
     matplotlib.figure.Figure
 
+    Examples
+    --------
     >>> fig = plot_backward_variances(backward_variances([8, 4], np.random.default_rng(0), seeds=2))
     >>> len(fig.axes)
     2
