@@ -38,8 +38,8 @@ def test_relu_moment_ratio_half_for_symmetric_inputs_and_not_otherwise():
         relu.relu_moment_ratio(np.zeros(3))
 
 
-def test_stacked_init_draws_each_initializer_in_order():
-    f = relu.stacked_init(["xavier_normal", "he_normal", "glorot_normal"], seeds=2)
+def test_stacked_draws_each_initializer_in_order():
+    f = init.stacked(["xavier_normal", "he_normal", "glorot_normal"], copies=2)
     n_out, n_in = 300, 200
     W = f((6, n_out, n_in), np.random.default_rng(1))
     assert W.shape == (6, n_out, n_in)
@@ -51,9 +51,9 @@ def test_stacked_init_draws_each_initializer_in_order():
     with pytest.raises(ValueError, match="copies"):
         f((5, 3, 3), np.random.default_rng(0))
     with pytest.raises(ValueError, match="unknown initializer"):
-        relu.stacked_init(["kaiming"], seeds=1)
-    with pytest.raises(ValueError, match="seeds"):
-        relu.stacked_init(["he_normal"], seeds=0)
+        init.stacked(["kaiming"], copies=1)
+    with pytest.raises(ValueError, match="copies"):
+        init.stacked(["he_normal"], copies=0)
 
 
 def test_relu_network_architecture():

@@ -73,7 +73,7 @@ def test_stacked_inits_equal_four_separate_networks(digits):
 
 
 def test_stacked_init_draws_the_right_distributions():
-    draw = mnist.stacked_init(mnist.WIDGET_INITS, np.random.default_rng(0).spawn(4))
+    draw = init.stacked(list(mnist.WIDGET_INITS.values()), rngs=np.random.default_rng(0).spawn(4))
     W = draw((4, 300, 784), None)
     n = 784
     assert np.all(W[0] == 0)
@@ -87,13 +87,15 @@ def test_stacked_init_draws_the_right_distributions():
     assert abs(W[3].var() - 1.0) < 5 * math.sqrt(2 / N)
 
 
-def test_stacked_init_rejects_bad_input():
+def test_stacked_rejects_bad_input():
     with pytest.raises(ValueError, match="unknown initializer 'glorot'"):
-        mnist.stacked_init({"a": ("glorot", {})}, np.random.default_rng(0).spawn(1))
+        init.stacked([("glorot", {})], rngs=np.random.default_rng(0).spawn(1))
     with pytest.raises(ValueError, match="rngs must be 2"):
-        mnist.stacked_init({"a": ("zeros", {}), "b": ("zeros", {})}, np.random.default_rng(0).spawn(1))
-    with pytest.raises(ValueError, match="shape must be"):
-        mnist.stacked_init({"a": ("zeros", {})}, np.random.default_rng(0).spawn(1))((2, 3, 4), None)
+        init.stacked([("zeros", {}), ("zeros", {})], rngs=np.random.default_rng(0).spawn(1))
+    with pytest.raises(ValueError, match="draws 1 x 1 = 1 copies on axis 0, got shape"):
+        init.stacked([("zeros", {})], rngs=np.random.default_rng(0).spawn(1))((2, 3, 4), None)
+    with pytest.raises(ValueError, match="inits must be a non-empty mapping"):
+        mnist.widget_network(np.random.default_rng(0), inits={})
 
 
 def test_batched_training_equals_separate_training():

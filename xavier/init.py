@@ -21,7 +21,7 @@ neural networks", ICLR 2014.
 from __future__ import annotations
 
 import math
-from typing import Callable, Literal, Sequence
+from typing import Any, Callable, Dict, Literal, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -372,3 +372,69 @@ def initialize(name: str, shape: Sequence[int], rng: np.random.Generator | None,
            [0. , 0.5]])
     """
     return get(name)(shape, rng, **kwargs)
+
+
+Spec = Union[str, Tuple[str, Dict[str, Any]]]
+
+
+def stacked(specs: Sequence[Spec], copies: int = 1, *,
+            rngs: Sequence[np.random.Generator] | None = None) -> Callable[..., np.ndarray]:
+    r"""An initializer that puts several initializations side by side on the seed axis.
+
+    A :class:`~xavier.network.Network` built with ``init=stacked(specs, copies)`` and
+    ``seeds=len(specs) * copies`` holds ``copies`` independent draws of every initialization, block
+    after block (copy ``k * copies + j`` is drawn by ``specs[k]``), so they all train in one
+    batched pass and can be compared on equal terms.
+
+    Parameters
+    ----------
+    specs : sequence of str or (str, dict)
+        Initializer names from :data:`INITIALIZERS`, or ``(name, kwargs)`` pairs such as
+        ``("variance_scaling", {"scale": 0.01})``.
+    copies : int, default 1
+        Draws per initialization.
+    rngs : sequence of numpy.random.Generator, optional
+        One generator per entry of ``specs``. Block ``k`` then draws from ``rngs[k]`` instead of the
+        generator the network passes, so it holds exactly the weights of a separate network built
+        with ``rng=rngs[k]``.
+
+    Returns
+    -------
+    callable
+        ``init(shape, rng)`` for shapes ``(len(specs) * copies, n_out, n_in)``.
+
+    Examples
+    --------
+    >>> draw = stacked(["xavier_normal", ("normal", {"std": 2.0})], copies=2)
+    >>> W = draw((4, 500, 1000), np.random.default_rng(0))
+    >>> (W.var(axis=(1, 2)) * [1000, 1000, 1, 1]).round(1)
+    array([1., 1., 4., 4.])
+    >>> draw((3, 2, 2), np.random.default_rng(0))
+    Traceback (most recent call last):
+    ...
+    ValueError: this stacked initializer draws 2 x 2 = 4 copies on axis 0, got shape (3, 2, 2)
+    """
+    pairs = [(s, {}) if isinstance(s, str) else s for s in specs]
+    if not pairs or not all(isinstance(p, tuple) and len(p) == 2 and isinstance(p[1], dict) for p in pairs):
+        raise ValueError(f"specs must be a non-empty sequence of names or (name, kwargs) pairs, got {specs!r}")
+    for name, _ in pairs:
+        get(name)
+    if not isinstance(copies, (int, np.integer)) or isinstance(copies, bool) or copies < 1:
+        raise ValueError(f"copies must be a positive integer, got {copies!r}")
+    if rngs is not None:
+        rngs = list(rngs)
+        if len(rngs) != len(pairs) or not all(isinstance(r, np.random.Generator) for r in rngs):
+            raise ValueError(f"rngs must be {len(pairs)} numpy.random.Generator objects, one per spec, "
+                             f"got {rngs!r}")
+    total = len(pairs) * copies
+
+    def init(shape: Sequence[int], rng: np.random.Generator | None = None) -> np.ndarray:
+        shape = tuple(shape)
+        if len(shape) != 3 or shape[0] != total:
+            raise ValueError(f"this stacked initializer draws {len(pairs)} x {copies} = {total} copies "
+                             f"on axis 0, got shape {shape}")
+        block = (copies,) + shape[1:]
+        gens = rngs if rngs is not None else [rng] * len(pairs)
+        return np.concatenate([initialize(name, block, g, **kw) for (name, kw), g in zip(pairs, gens)])
+
+    return init

@@ -3,7 +3,7 @@ r"""The article's second widget: four initializations of a tanh network on 10,00
 The widget trains the network ``[784, 300, 300, 300, 300, 10]`` (four tanh hidden layers, a
 softmax output, biases 0) with one of four initializations and redraws, at every step, the
 histograms of the hidden activations :math:`A^{[1]}, \dots, A^{[4]}` over the current batch of
-100 digits. This module runs the four initializations *at once*: :func:`stacked_init` puts them on
+100 digits. This module runs the four initializations *at once*: :func:`xavier.init.stacked` puts them on
 the seed axis ``S = 4`` of one :class:`~xavier.network.Network`, so one batched pass trains all
 of them on the same mini-batches.
 
@@ -38,12 +38,12 @@ from matplotlib import colormaps
 from matplotlib.colors import to_rgb
 
 from xavier import costs, datasets, plotting
-from xavier import init as inits
+from xavier import init as xinit
 from xavier.network import Network, train
 
 __all__ = [
     "WIDGET_SIZES", "WIDGET_ACTIVATIONS", "WIDGET_INITS", "INIT_COLORS", "HIST_RANGE", "HIST_BINS",
-    "SATURATION", "stacked_init", "widget_network", "activation_histograms", "layer_statistics",
+    "SATURATION", "widget_network", "activation_histograms", "layer_statistics",
     "gradient_histograms", "run_widget", "plot_histograms", "plot_gradients", "plot_training",
     "plot_digit_grid",
 ]
@@ -80,76 +80,13 @@ SATURATION: float = 0.99
 """A unit counts as saturated when :math:`|a| > 0.99` (tanh's slope there is below 0.02)."""
 
 
-def _check_specs(specs: Mapping[str, tuple[str, dict[str, Any]]]) -> list[tuple[str, dict]]:
-    if not isinstance(specs, Mapping) or not specs:
-        raise ValueError(f"inits must be a non-empty mapping name -> (initializer, kwargs), got {specs!r}")
-    out = []
-    for label, spec in specs.items():
-        if not (isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[1], dict)):
-            raise ValueError(f"inits[{label!r}] must be (initializer name, kwargs dict), got {spec!r}")
-        inits.get(spec[0])  # ValueError naming the valid initializers
-        out.append(spec)
-    return out
-
-
-def stacked_init(specs: Mapping[str, tuple[str, dict[str, Any]]],
-                 rngs: Sequence[np.random.Generator]) -> Callable[..., np.ndarray]:
-    r"""An initializer that stacks *different* initializations along the seed axis.
-
-    Slice ``k`` of every weight matrix is drawn by the ``k``-th initializer of ``specs`` from its
-    own generator ``rngs[k]``, layer after layer, exactly as a one-seed
-    :class:`~xavier.network.Network` built with ``rng=rngs[k]`` would draw it. So a network built
-    with this initializer and ``seeds=len(specs)`` holds, slice by slice, the same weights as
-    ``len(specs)`` separate networks, and trains them in one batched pass.
-
-    Parameters
-    ----------
-    specs : mapping of str to (str, dict)
-        Display name -> (initializer name for :func:`xavier.init.get`, keyword arguments),
-        e.g. :data:`WIDGET_INITS`.
-    rngs : sequence of numpy.random.Generator
-        One generator per entry of ``specs``.
-
-    Returns
-    -------
-    init : callable
-        ``init(shape, rng) -> ndarray of shape (S, n_out, n_in)`` with ``S = len(specs)``. Its
-        ``rng`` argument (the one :class:`~xavier.network.Network` passes) is not used: each slice
-        draws from its own generator in ``rngs``.
-
-    Examples
-    --------
-    >>> rngs = np.random.default_rng(0).spawn(4)
-    >>> draw = stacked_init(WIDGET_INITS, rngs)
-    >>> W = draw((4, 300, 784), None)
-    >>> W.shape, float(abs(W[0]).max())
-    ((4, 300, 784), 0.0)
-    >>> np.round(W[1:].var(axis=(1, 2)) * 784 / [1 / 3, 1, 784], 2)   # n Var(W) = 1/3, 1, n
-    array([1., 1., 1.])
-    """
-    specs = _check_specs(specs)
-    rngs = list(rngs)
-    if len(rngs) != len(specs) or not all(isinstance(r, np.random.Generator) for r in rngs):
-        raise ValueError(f"rngs must be {len(specs)} numpy.random.Generator objects, one per "
-                         f"initializer, got {rngs!r}")
-
-    def draw(shape: Sequence[int], rng: np.random.Generator | None = None) -> np.ndarray:
-        shape = tuple(shape)
-        if len(shape) != 3 or shape[0] != len(specs):
-            raise ValueError(f"shape must be (S, n_out, n_in) with S = {len(specs)}, got {shape!r}")
-        return np.concatenate([inits.initialize(name, (1,) + shape[1:], r, **kwargs)
-                               for (name, kwargs), r in zip(specs, rngs)])
-
-    return draw
-
-
 def widget_network(rng: np.random.Generator,
                    inits: Mapping[str, tuple[str, dict[str, Any]]] = WIDGET_INITS,
                    sizes: Sequence[int] = WIDGET_SIZES) -> Network:
     r"""The widget's network, one seed per initialization of ``inits``.
 
     Slice ``k`` draws from the ``k``-th child of ``rng.spawn(len(inits))`` (see
-    :func:`stacked_init`). Hidden layers are tanh, the output layer softmax, biases 0.
+    :func:`xavier.init.stacked`). Hidden layers are tanh, the output layer softmax, biases 0.
 
     Parameters
     ----------
@@ -170,7 +107,9 @@ def widget_network(rng: np.random.Generator,
     """
     sizes = tuple(sizes)
     acts = ("tanh",) * (len(sizes) - 2) + ("softmax",)
-    draw = stacked_init(inits, rng.spawn(len(inits)))
+    if not isinstance(inits, Mapping) or not inits:
+        raise ValueError(f"inits must be a non-empty mapping name -> (initializer, kwargs), got {inits!r}")
+    draw = xinit.stacked(list(inits.values()), rngs=rng.spawn(len(inits)))
     return Network(sizes, acts, draw, rng=rng, seeds=len(inits))
 
 

@@ -76,8 +76,9 @@ def stacked_init(names: Sequence[str], seeds: int):
 
     The returned callable ``(shape, rng) -> W`` takes ``shape = (len(names) * seeds, n_out, n_in)``
     and fills block ``k`` (rows ``k * seeds`` to ``(k + 1) * seeds - 1``) with
-    :func:`xavier.init.variance_scaling` of scale ``SCALES[names[k]]``, so that one
-    :class:`~xavier.network.Network` trains every scale at once.
+    :func:`xavier.init.variance_scaling` of scale ``SCALES[names[k]]`` (through
+    :func:`xavier.init.stacked`), so that one :class:`~xavier.network.Network` trains every scale
+    at once.
 
     Parameters
     ----------
@@ -99,18 +100,7 @@ def stacked_init(names: Sequence[str], seeds: int):
     (0.0, 1.0)
     """
     names = _check_scales(names)
-    if not isinstance(seeds, (int, np.integer)) or isinstance(seeds, bool) or seeds < 1:
-        raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
-
-    def init(shape: Sequence[int], rng: np.random.Generator) -> np.ndarray:
-        S, n_out, n_in = shape
-        if S != len(names) * seeds:
-            raise ValueError(f"stacked_init for {len(names)} scales x {seeds} seeds needs S = "
-                             f"{len(names) * seeds}, got shape {tuple(shape)}")
-        return np.concatenate([inits.variance_scaling((seeds, n_out, n_in), rng, scale=SCALES[n])
-                               for n in names])
-
-    return init
+    return inits.stacked([("variance_scaling", {"scale": SCALES[n]}) for n in names], seeds)
 
 
 def decision_grid(net: Network, step: float = 0.1, lim: float = 5.0) -> tuple[np.ndarray, np.ndarray]:

@@ -18,7 +18,7 @@ units of layer :math:`l-1`), hence for a stack of ReLU layers
 the second moment halves at every layer with Xavier's :math:`c = 1` and stays put with He et al.'s
 :math:`c = 2` (K. He, X. Zhang, S. Ren & J. Sun, "Delving Deep into Rectifiers", ICCV 2015).
 
-This module holds the experiments behind the conclusion page: :func:`stacked_init` (several
+This module holds the experiments behind the conclusion page: :func:`xavier.init.stacked` (several
 initializers side by side on the seed axis), :func:`relu_network`, :func:`second_moments` with
 its prediction :func:`predicted_second_moments`, :func:`train_relu`, the table of presets
 (:data:`PRESETS`, :func:`preset_table`, :func:`preset_table_markdown`) and the figure
@@ -41,7 +41,7 @@ from xavier import init as inits
 from xavier.network import Network, train
 from xavier.plotting import COLORS, band, subplots
 
-__all__ = ["relu_moment_ratio", "stacked_init", "relu_network", "second_moments",
+__all__ = ["relu_moment_ratio", "relu_network", "second_moments",
            "predicted_second_moments", "train_relu", "Preset", "PRESETS", "preset_table",
            "preset_table_markdown", "INIT_COLORS", "plot_relu_depth"]
 
@@ -66,46 +66,6 @@ def relu_moment_ratio(z: np.ndarray) -> float:
     return float(np.mean(np.maximum(z, 0.0) ** 2) / var)
 
 
-def stacked_init(names: Sequence[str], seeds: int) -> Callable[[tuple, np.random.Generator], np.ndarray]:
-    """An ``init`` for :class:`~xavier.network.Network` that stacks several initializers on the seed axis.
-
-    The returned function draws ``seeds`` copies with each initializer of ``names`` (from
-    :data:`xavier.init.INITIALIZERS`), in order, so a network with ``seeds=len(names) * seeds``
-    holds ``seeds`` copies per initializer: copy ``k * seeds + j`` uses ``names[k]``.
-
-    Parameters
-    ----------
-    names : sequence of str
-        Initializer names, e.g. ``["xavier_normal", "he_normal"]``.
-    seeds : int
-        Copies per initializer.
-
-    Returns
-    -------
-    callable
-        ``init(shape, rng)`` for shapes ``(len(names) * seeds, n_out, n_in)``.
-
-    Examples
-    --------
-    >>> f = stacked_init(["xavier_normal", "he_normal"], seeds=2)
-    >>> W = f((4, 500, 1000), np.random.default_rng(0))
-    >>> (W.var(axis=(1, 2)) * 1000).round(1)
-    array([1., 1., 2., 2.])
-    """
-    for name in names:
-        inits.get(name)
-    if not isinstance(seeds, (int, np.integer)) or isinstance(seeds, bool) or seeds < 1:
-        raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
-    names = list(names)
-
-    def init(shape: tuple, rng: np.random.Generator) -> np.ndarray:
-        if shape[0] != len(names) * seeds:
-            raise ValueError(f"stacked_init expects {len(names) * seeds} copies on axis 0, got shape {shape}")
-        return np.concatenate([inits.initialize(name, (seeds,) + tuple(shape[1:]), rng) for name in names])
-
-    return init
-
-
 def relu_network(names: Sequence[str], *, depth: int, width: int, n_in: int, rng: np.random.Generator,
                  seeds: int = 8) -> Network:
     r"""A deep ReLU network, ``seeds`` copies for each initializer of ``names``.
@@ -117,7 +77,7 @@ def relu_network(names: Sequence[str], *, depth: int, width: int, n_in: int, rng
     Parameters
     ----------
     names : sequence of str
-        Initializers (see :func:`stacked_init`).
+        Initializers (see :func:`xavier.init.stacked`).
     depth : int
         :math:`L`, the number of layers with weights (>= 2).
     width : int
@@ -143,7 +103,7 @@ def relu_network(names: Sequence[str], *, depth: int, width: int, n_in: int, rng
     if not isinstance(depth, (int, np.integer)) or isinstance(depth, bool) or depth < 2:
         raise ValueError(f"depth must be an integer >= 2, got {depth!r}")
     sizes = [n_in] + [width] * (depth - 1) + [1]
-    return Network(sizes, ["relu"] * (depth - 1) + ["sigmoid"], stacked_init(names, seeds), rng=rng,
+    return Network(sizes, ["relu"] * (depth - 1) + ["sigmoid"], inits.stacked(names, seeds), rng=rng,
                    seeds=len(names) * seeds)
 
 
@@ -372,7 +332,7 @@ def plot_relu_depth(q: np.ndarray, names: Sequence[str], result: dict):
     Parameters
     ----------
     q : ndarray of shape (len(names) * seeds, L)
-        From :func:`second_moments`, copies ordered as in :func:`stacked_init`.
+        From :func:`second_moments`, copies ordered as in :func:`xavier.init.stacked`.
     names : sequence of str
         The initializers of ``q``, e.g. ``["xavier_normal", "he_normal"]``.
     result : dict
