@@ -72,9 +72,9 @@ test: html browser
 	@echo ">>> All tests passed"
 
 # -- Benchmarks ----------------------------------------------------------------------------------
-bench: $(VENV_STAMP)
-	@echo ">>> Running benchmarks (bench/); torch is optional: $(PY) -m pip install torch"
-	$(PY) -m bench
+bench: $(VENV_STAMP) $(NPM_STAMP)
+	@echo ">>> Running benchmarks (bench/); torch is optional: $(PY) -m pip install torch==2.13.0"
+	$(PY) -m bench $(BENCHOPTS)
 
 # -- Maintenance ---------------------------------------------------------------------------------
 lock: $(VENV_STAMP)
