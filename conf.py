@@ -78,7 +78,7 @@ os.environ.setdefault("PYTHONHASHSEED", "0")
 # One BLAS thread in the kernels: on 2 cores the pages' matrices are too small to gain from a
 # second thread (cold build 49 s instead of 56 s here), and a multi-threaded BLAS that loses a
 # core to another process stalls (the MNIST page took 65 s instead of 15 s on a busy machine).
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
 _mplrc = ROOT / "_build" / "matplotlibrc"
 _mplrc.parent.mkdir(parents=True, exist_ok=True)
 _mplrc.write_text("svg.hashsalt: xavier\n")
