@@ -118,10 +118,10 @@ napoleon_numpy_docstring = True
 napoleon_use_param = False
 napoleon_use_rtype = False
 
-# `make doctest` runs the {doctest}/{testcode} blocks of the pages. Docstring examples are run by
-# pytest --doctest-modules, in their module's namespace; running them again here, in an empty
-# namespace, would only test their imports.
-doctest_test_doctest_blocks = ""
+# `make doctest` runs the doctest blocks of every page: the {doctest}/{testcode} blocks of the
+# pages and the docstring examples of the API reference, whose pages (docs/api/) each run a
+# `testsetup` that loads their module's namespace, as pytest --doctest-modules does.
+doctest_test_doctest_blocks = "default"
 doctest_global_setup = "import numpy as np"
 # The same flags as pytest's doctest_optionflags in pyproject.toml (exception messages are checked).
 doctest_default_flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
