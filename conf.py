@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import doctest
 import hashlib
+import importlib
 import os
 import re
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -169,7 +169,7 @@ def _plain_attribute_types(app, what, name, obj, options, lines) -> None:
 def _unlinked_external(app, env, node, contnode):
     """Show a Python reference to an existing object outside xavier as plain code, without a link.
 
-    Only names that resolve in an already imported module (``numpy.ndarray``,
+    Only names that resolve in an importable module (``numpy.ndarray``,
     ``collections.abc.Sequence``) are let through, so a misspelt name, or a reference to an
     undocumented xavier object, still fails the nitpicky build.
     """
@@ -180,8 +180,9 @@ def _unlinked_external(app, env, node, contnode):
     if parts[0] == "np":  # unevaluated annotations keep the project's alias
         parts[0] = "numpy"
     for i in range(len(parts), 0, -1):
-        obj = sys.modules.get(".".join(parts[:i]))
-        if obj is None:
+        try:  # imported here: an incremental build may not have imported the module yet
+            obj = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
             continue
         for attr in parts[i:]:
             obj = getattr(obj, attr, None)
