@@ -69,6 +69,9 @@ nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_execution_timeout = 300  # seconds, per cell
 nb_merge_streams = True
+# Markdown that a cell outputs (the tables of the reproducibility page) is parsed as MyST, so
+# tables and roles such as {doc} render.
+nb_render_markdown_format = "myst"
 nb_ipywidgets_js = {}  # never load widget managers from a CDN
 
 # Reproducible outputs: the kernels inherit this environment. Metadata dates in SVG/PDF figures

@@ -8,7 +8,7 @@
 set -euo pipefail
 
 BROWSER="${XAVIER_CHROMIUM:-/usr/bin/chromium}"
-PACKAGES=(chromium fonts-liberation fonts-dejavu-core)
+PACKAGES=(chromium fonts-liberation fonts-dejavu-core fonts-noto-color-emoji)
 
 version() { "$1" --version 2>/dev/null | head -n 1 || true; }
 
