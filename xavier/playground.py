@@ -26,6 +26,7 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.lines import Line2D
 
+from xavier import activations as acts
 from xavier import datasets
 from xavier import init as inits
 from xavier.diagram import draw_network
@@ -646,8 +647,7 @@ def plot_zero_init(zero: Mapping[str, Any]):
     ax_net.annotate(f"$b^{{[3]}}$ = {b[3][0]:.4f}", (x, y), xytext=(0, -16), textcoords="offset points",
                     ha="center", va="top", fontsize=9)
     steps = np.arange(len(zero["b3"]))
-    with np.errstate(over="ignore"):
-        sig = 1 / (1 + np.exp(-zero["b3"]))
+    sig = acts.sigmoid(np.asarray(zero["b3"]))
     ax_b.plot(steps, sig, color=COLORS["zero"], lw=1.8, label=r"$\sigma(b^{[3]})$, the output for every input")
     ax_b.axhline(zero["fraction"], color="black", lw=0.8, ls="--",
                  label=rf"class-1 fraction $\bar y$ = {zero['fraction']:.3f}")

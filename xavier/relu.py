@@ -36,7 +36,7 @@ from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 
-from xavier import datasets
+from xavier import activations, datasets
 from xavier import init as inits
 from xavier.network import Network, train
 from xavier.plotting import COLORS, band, subplots
@@ -63,7 +63,7 @@ def relu_moment_ratio(z: np.ndarray) -> float:
     var = float(z.var())
     if not var > 0:
         raise ValueError(f"z must have a positive variance, got {var!r}")
-    return float(np.mean(np.maximum(z, 0.0) ** 2) / var)
+    return float(np.mean(activations.forward("relu", z) ** 2) / var)
 
 
 def relu_network(names: Sequence[str], *, depth: int, width: int, n_in: int, rng: np.random.Generator,
