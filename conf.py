@@ -12,6 +12,7 @@ import hashlib
 import importlib
 import os
 import re
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -45,26 +46,97 @@ numfig = True
 nitpicky = True
 
 # -- MyST-NB execution ------------------------------------------------------------------------------
-# Pages are text notebooks executed at build time. Their outputs are cached in a jupyter-cache
-# whose path carries a digest of the library's source and data, and the same digest is a config
-# value that invalidates Sphinx's environment: after any change under xavier/ every page is read
-# and executed again; an unchanged rebuild executes nothing.
+# Pages are text notebooks executed at build time, their outputs cached by jupyter-cache, which keys
+# a notebook on the source of its code cells. A page's execution key is the digest of the library
+# (xavier/) and of the experiment modules beside the pages (docs/*.py) that the page imports,
+# followed through their own imports. `_add_execution_key` writes the key into a removed first cell,
+# so the cache misses exactly when it changes, and `_outdated_by_key` makes Sphinx read such a page
+# again although its .md is unchanged: editing docs/why.py runs the "why" page again and no other;
+# editing the library runs every page. A rebuild with nothing changed runs nothing.
+
+sys.path.insert(0, str(ROOT / "docs"))  # autodoc of the experiment modules (docs/api/experiments)
+
+_IMPORT = re.compile(r"^\s*(?:from\s+(\w+)[\w.]*\s+import|import\s+(\w+))|automodule::\s+(\w+)", re.M)
 
 
-def _library_digest(package: Path = ROOT / "xavier") -> str:
-    """sha256 over the relative paths and contents of ``xavier/**/*.py`` and ``xavier/_data/*``."""
-    files = set(package.rglob("*.py")) | {p for p in package.glob("_data/*") if p.is_file()}
+def _digest(paths, base: Path) -> str:
+    """sha256 over the relative paths and contents of ``paths``."""
     h = hashlib.sha256()
-    for path in sorted(files, key=lambda p: p.relative_to(package).as_posix()):
-        h.update(path.relative_to(package).as_posix().encode() + b"\0")
+    for path in sorted(paths, key=lambda p: p.relative_to(base).as_posix()):
+        h.update(path.relative_to(base).as_posix().encode() + b"\0")
         h.update(path.read_bytes() + b"\0")
     return h.hexdigest()
 
 
-xavier_source_digest = _library_digest()
+def _library_digest(package: Path) -> str:
+    """sha256 over ``xavier/**/*.py`` and ``xavier/_data/*``."""
+    files = set(package.rglob("*.py")) | {p for p in package.glob("_data/*") if p.is_file()}
+    return _digest(files, package)
 
+
+def _page_modules(text: str, srcdir: Path) -> list[Path]:
+    """The modules of ``srcdir`` that ``text`` imports, directly or through each other."""
+    found: dict[str, Path] = {}
+    todo = [text]
+    while todo:
+        for match in _IMPORT.finditer(todo.pop()):
+            name = next(g for g in match.groups() if g)
+            path = srcdir / f"{name}.py"
+            if name not in found and path.is_file():
+                found[name] = path
+                todo.append(path.read_text(encoding="utf-8"))
+    return list(found.values())
+
+
+def _execution_key(app, text: str) -> str:
+    srcdir = Path(app.srcdir)
+    modules = _page_modules(text, srcdir)
+    names = ", ".join(sorted(p.name for p in modules)) or "none"
+    library = _library_digest(Path(app.config.xavier_library))[:16]
+    return f"library {library}; modules {names}: {_digest(modules, srcdir)[:16]}"
+
+
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+
+
+def _add_execution_key(app, docname: str, source: list[str]) -> None:
+    """Record the page's execution key and, in a notebook page, add it as a removed first cell."""
+    key = _execution_key(app, source[0])
+    app.env.xavier_execution_keys = getattr(app.env, "xavier_execution_keys", {})
+    app.env.xavier_execution_keys[docname] = key
+    front = _FRONT_MATTER.match(source[0])
+    if front and "{code-cell}" in source[0] and "kernelspec:" in front.group(0):
+        cell = f"```{{code-cell}} ipython3\n:tags: [remove-cell]\n# execution key: {key}\n```\n\n"
+        source[0] = front.group(0) + "\n" + cell + source[0][front.end():]
+
+
+def _outdated_by_key(app, env, added, changed, removed) -> list[str]:
+    """Pages whose execution key changed since they were read (their modules or the library)."""
+    keys = getattr(env, "xavier_execution_keys", {})
+    outdated = []
+    for docname, key in keys.items():
+        if docname in added or docname in changed or docname in removed:
+            continue
+        path = Path(env.doc2path(docname))
+        if path.is_file() and _execution_key(app, path.read_text(encoding="utf-8")) != key:
+            outdated.append(docname)
+    return outdated
+
+
+def _purge_key(app, env, docname) -> None:
+    getattr(env, "xavier_execution_keys", {}).pop(docname, None)
+
+
+def _merge_keys(app, env, docnames, other) -> None:
+    env.xavier_execution_keys = getattr(env, "xavier_execution_keys", {})
+    for docname in docnames:
+        if docname in getattr(other, "xavier_execution_keys", {}):
+            env.xavier_execution_keys[docname] = other.xavier_execution_keys[docname]
+
+
+xavier_library = str(ROOT / "xavier")
 nb_execution_mode = "cache"
-nb_execution_cache_path = str(ROOT / "_build" / ".jupyter_cache" / xavier_source_digest[:16])
+nb_execution_cache_path = str(ROOT / "_build" / ".jupyter_cache")
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_execution_timeout = 300  # seconds, per cell
@@ -196,7 +268,11 @@ def _unlinked_external(app, env, node, contnode):
 
 
 def setup(app):
-    app.add_config_value("xavier_source_digest", "", "env")
+    app.add_config_value("xavier_library", xavier_library, "env")
+    app.connect("source-read", _add_execution_key)
+    app.connect("env-get-outdated", _outdated_by_key)
+    app.connect("env-purge-doc", _purge_key)
+    app.connect("env-merge-info", _merge_keys)
     app.connect("autodoc-process-docstring", _plain_attribute_types, priority=600)
     app.connect("missing-reference", _unlinked_external)
     app.connect("build-finished", _copy_mathjax)

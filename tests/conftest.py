@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[1]
 EXECUTED = ROOT / "_build" / "jupyter_execute"
 
 
@@ -28,3 +28,11 @@ def glued_values(page: str) -> dict[str, str]:
 def glued():
     """``glued(page)`` -> the page's glued values as ``{name: text/plain}``."""
     return glued_values
+
+
+@pytest.fixture(scope="session")
+def digits():
+    """The 10,000 MNIST digits and their labels, ``(X, labels)`` (loaded once per run)."""
+    from xavier import datasets
+
+    return datasets.load_digits()

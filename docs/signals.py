@@ -33,7 +33,7 @@ import numpy as np
 
 from xavier import init as inits
 from xavier.network import Network, train
-from xavier.plotting import COLORS, band, subplots
+from plotting import COLORS, band, styled, subplots
 
 __all__ = ["rms", "chain_network", "signal_sizes", "train_chain", "lr_sweep", "steps_to_reach",
            "scale_color", "plot_signal_sizes", "plot_chain_training", "plot_lr_sweep"]
@@ -370,6 +370,7 @@ def _label(s: float) -> str:
     return "$W = I$" if s == 1 else f"$W = {s:g}\\,I$"
 
 
+@styled
 def plot_signal_sizes(sizes: dict[str, np.ndarray], scales: Sequence[float], x_rms: float):
     r"""Two panels: :math:`\lVert a^{[l]}\rVert_\text{rms}` and :math:`\lVert dA^{[l]}\rVert_\text{rms}`
     per layer on a log scale, each beside its prediction.
@@ -399,7 +400,6 @@ def plot_signal_sizes(sizes: dict[str, np.ndarray], scales: Sequence[float], x_r
     >>> fig = plot_signal_sizes(signal_sizes(net, X, X[:1]), [1.5, 1.0, 0.5], float(rms(X)))
     >>> [ax.get_yscale() for ax in fig.axes]
     ['log', 'log']
-    >>> import matplotlib.pyplot as plt; plt.close(fig)
     """
     s = _check_scales(scales)
     a, dA = sizes["a"], sizes["dA"]
@@ -422,6 +422,7 @@ def plot_signal_sizes(sizes: dict[str, np.ndarray], scales: Sequence[float], x_r
     return fig
 
 
+@styled
 def plot_chain_training(result: dict[str, np.ndarray], *, top: float = 1e6):
     r"""The cost against the step for every starting scale: median and 10-90 % band over seeds.
 
@@ -445,7 +446,6 @@ def plot_chain_training(result: dict[str, np.ndarray], *, top: float = 1e6):
     >>> fig = plot_chain_training(res)
     >>> fig.axes[0].get_yscale(), fig.axes[0].get_xscale()
     ('log', 'symlog')
-    >>> import matplotlib.pyplot as plt; plt.close(fig)
     """
     cost, div = result["cost"], result["diverged_at"]
     T = cost.shape[0]
@@ -468,6 +468,7 @@ def plot_chain_training(result: dict[str, np.ndarray], *, top: float = 1e6):
     return fig
 
 
+@styled
 def plot_lr_sweep(sweep: dict[str, np.ndarray], *, top: float = 1e3):
     r"""The cost after a fixed number of steps against the learning rate, for every start.
 
@@ -492,7 +493,6 @@ def plot_lr_sweep(sweep: dict[str, np.ndarray], *, top: float = 1e3):
     >>> fig = plot_lr_sweep(sw)
     >>> fig.axes[0].get_xscale(), float(fig.axes[0].get_ylim()[1])
     ('log', 1000.0)
-    >>> import matplotlib.pyplot as plt; plt.close(fig)
     """
     final, lrs = sweep["final"], sweep["lrs"]
     fig, ax = subplots(figsize=(9, 3.8))

@@ -3,7 +3,7 @@ r"""Sampling checks of the variance argument behind Xavier initialization, and t
 Section IV of the article derives, step by step, how the variance of a signal changes through one
 layer and then through the whole network. Each function here checks one step by sampling, with
 an explicit :class:`numpy.random.Generator`, and returns plain arrays; each ``plot_*`` function
-draws the result with ``xavier.plotting.subplots``.
+draws the result with ``plotting.subplots``.
 
 The steps, for weights with zero mean and i.i.d. entries independent of the layer's input:
 
@@ -41,7 +41,7 @@ import numpy as np
 from xavier import costs
 from xavier.init import MODES, Mode
 from xavier.network import Network
-from xavier.plotting import COLORS, band, subplots
+from plotting import COLORS, band, styled, subplots
 
 Activation = Literal["identity", "tanh"]
 ACTIVATIONS = ("identity", "tanh")
@@ -456,6 +456,7 @@ def _measured(ax, x, Y, color, label=None):
     return line
 
 
+@styled
 def plot_var_product(curve: dict) -> object:
     """Sampled :math:`\\mathrm{Var}(XY)` against the correlation of ``X`` and ``Y``, with the
     formula (which assumes independence) and the exact variance of jointly normal ``X, Y``.
@@ -474,7 +475,6 @@ def plot_var_product(curve: dict) -> object:
     >>> c = var_product_vs_correlation(1.0, 2.0, -3.0, 0.5, [0, 1], 1000, np.random.default_rng(0))
     >>> fig = plot_var_product(c); len(fig.axes)
     1
-    >>> import matplotlib.pyplot as plt; plt.close(fig)
     """
     fig, ax = subplots(figsize=(6.4, 3.6))
     rho = curve["rho"]
@@ -494,6 +494,7 @@ def plot_var_product(curve: dict) -> object:
     return fig
 
 
+@styled
 def plot_layer_variance_grid(grid: dict) -> object:
     """Measured against predicted :math:`\\mathrm{Var}(z)` on log axes, and their ratio against
     the fan-in ``n``.
@@ -512,7 +513,6 @@ def plot_layer_variance_grid(grid: dict) -> object:
     >>> g = layer_variance_grid([16, 64], [0.01], [1.0], np.random.default_rng(0), m=8)
     >>> fig = plot_layer_variance_grid(g); len(fig.axes)
     3
-    >>> import matplotlib.pyplot as plt; plt.close(fig)
     """
     import matplotlib as mpl
 
@@ -540,6 +540,7 @@ def plot_layer_variance_grid(grid: dict) -> object:
     return fig
 
 
+@styled
 def plot_variance_through_layers(*results: dict) -> object:
     """One panel per result of :func:`variance_through_layers`: the predicted geometric lines
     (dashed), the tanh mean-field recursion (dotted) and the measured variances (median over
@@ -554,7 +555,6 @@ def plot_variance_through_layers(*results: dict) -> object:
     >>> r = variance_through_layers([1.0], np.random.default_rng(0), width=8, depth=2, seeds=2, m=4)
     >>> fig = plot_variance_through_layers(r, r); len(fig.axes)
     2
-    >>> import matplotlib.pyplot as plt; plt.close(fig)
     """
     if not results:
         raise ValueError("plot_variance_through_layers needs at least one result")
@@ -584,6 +584,7 @@ def plot_variance_through_layers(*results: dict) -> object:
     return fig
 
 
+@styled
 def plot_backward_variances(result: dict) -> object:
     """Forward :math:`\\mathrm{Var}(a^{[l]})/\\mathrm{Var}(x)` and backward
     :math:`\\mathrm{Var}(dA^{[l]})/\\mathrm{Var}(dZ^{[L]})` per layer for each fan mode:
@@ -603,7 +604,6 @@ def plot_backward_variances(result: dict) -> object:
     >>> fig = plot_backward_variances(backward_variances([8, 4], np.random.default_rng(0), seeds=2))
     >>> len(fig.axes)
     2
-    >>> import matplotlib.pyplot as plt; plt.close(fig)
     """
     fig, (fx, bx) = subplots(1, 2, figsize=(8.0, 4.0), sharey=True)
     x = result["layers"]

@@ -1,4 +1,4 @@
-"""xavier.signals against formulas written here, and the numbers glued into docs/signals.md."""
+"""docs/signals.py against formulas written here, and the numbers glued into docs/signals.md."""
 
 import ast
 
@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from xavier import signals
+import signals
 
 L = 10
 
@@ -146,78 +146,3 @@ def test_plots_return_figures():
     assert [len(f.axes) for f in figs] == [2, 1, 1]
     for f in figs:
         plt.close(f)
-
-
-# -- the numbers glued into docs/signals.md ----------------------------------------------------------
-
-
-@pytest.fixture
-def page(glued):
-    """The page's glued values, parsed from their text/plain reprs (plain Python numbers)."""
-    values = {k: ast.literal_eval(v) for k, v in glued("signals").items() if not k.startswith("fig_")}
-    if not values:
-        pytest.fail("docs/signals.md glued no values: was the page built?")
-    return values
-
-
-def test_glued_powers_are_exact(page):
-    assert page["sig_pow_large"] == 1.5**9 == 38.443359375
-    assert page["sig_pow_small"] == 0.5**9 == 0.001953125
-    assert page["sig_pow8_large"] == 1.5**8 and page["sig_pow8_small"] == 0.5**8
-
-
-def test_glued_measured_ratios(page):
-    for name, s in [("large", 1.5), ("one", 1.0), ("small", 0.5)]:
-        assert page[f"sig_ratio_{name}"] == pytest.approx(s**9, rel=1e-12)
-    assert page["sig_gratio_large"] == pytest.approx(1.5**9, rel=1e-12)
-    assert page["sig_gratio_small"] == pytest.approx(0.5**9, rel=1e-12)
-    assert page["sig_dw_spread"] == pytest.approx(1.0, abs=1e-12)
-    # "hundreds of times larger / smaller"
-    assert 100 <= page["sig_dw_ratio_large"] < 1000 and 100 <= page["sig_dw_ratio_small"] < 1000
-
-
-def test_glued_values_recomputed_with_the_library(page):
-    """Replay the page's draws from np.random.default_rng(2) and recompute what it glued."""
-    rng = np.random.default_rng(2)
-    X = rng.standard_normal((2, 64))
-    Y = np.array([[1.0, -2.0]]) @ X
-    chain = signals.chain_network([1.5, 1.0, 0.5], rng=rng)
-    size = signals.signal_sizes(chain, X, Y)
-    assert page["sig_first_step_large"] == pytest.approx(0.01 * size["dW"][0, 1], rel=1e-12)
-    assert page["sig_dw_ratio_large"] == pytest.approx(size["dW"][0, 1] / size["dW"][1, 1], rel=1e-12)
-    run = signals.train_chain([1.5, 1.0, 0.5], lr=0.01, steps=3000, rng=rng, seeds=12)
-    cost, div = run["cost"], run["diverged_at"]
-    J_zero = 0.5 * np.mean(run["Y"] ** 2)
-    assert page["sig_J_zero"] == pytest.approx(J_zero, rel=1e-12)
-    assert page["sig_div_n"] == (div[0] >= 0).sum() and page["sig_div_last"] == div[0].max()
-    reach = [np.flatnonzero(cost[:, 1, j] < 1e-6)[0] for j in range(12)]
-    assert page["sig_one_reach_median"] == int(np.median(reach))
-    assert page["sig_one_final"] == pytest.approx(np.median(cost[-1, 1]), rel=1e-9)
-    escaped = [np.flatnonzero(cost[:, 2, j] < J_zero / 2) for j in range(12)]
-    first = [e[0] for e in escaped if e.size]
-    assert page["sig_small_escaped"] == len(first)
-    assert page["sig_small_escape_median"] == int(np.median(first))
-
-
-def test_glued_values_support_the_prose(page):
-    # "All N runs overflow", "several times the weights' own size of 1.5"
-    assert page["sig_div_n"] == page["sig_seeds"]
-    assert page["sig_first_step_large"] > 2 * 1.5
-    # The identity start reaches the minimum (0) up to rounding; the 0.5 I start is still near
-    # the cost of predicting 0 after T_short steps.
-    assert page["sig_one_final"] < 1e-20
-    assert page["sig_small_at_short"] > 0.9 * page["sig_J_zero"]
-    assert page["sig_small_escaped"] + page["sig_small_stuck"] == page["sig_seeds"]
-    assert page["sig_small_escaped"] > 0 and page["sig_small_stuck"] > 0
-    # Learning rate 0.002: some diverge, the survivors oscillate, and end either low or on the plateau.
-    assert page["sig_slow_div_n"] + page["sig_slow_alive_n"] == page["sig_seeds"]
-    assert page["sig_slow_up_n"] >= 1 and page["sig_slow_jump"] > 1
-    assert page["sig_slow_low_n"] >= 1 and page["sig_slow_plateau_n"] >= 1
-    assert page["sig_slow_low_n"] + page["sig_slow_plateau_n"] <= page["sig_slow_alive_n"]
-    # The sweep: the large start's best learning rate is far below the identity's, where the
-    # identity start has barely moved; the small start is past the identity's best learning rate.
-    assert page["sig_sw_best_lr_large"] < page["sig_sw_best_lr_one"] / 10
-    assert page["sig_sw_one_at_best_large"] > 0.05
-    assert page["sig_sw_div_lr_large"] < page["sig_sw_best_lr_one"]
-    assert page["sig_sw_small_min_lr"] > page["sig_sw_best_lr_one"]
-    assert page["sig_sw_one_at_small_best"] > page["sig_sw_best_one"]

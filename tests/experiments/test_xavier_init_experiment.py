@@ -1,4 +1,4 @@
-"""xavier.mnist against independent computations, and the numbers glued by docs/xavier_init.md."""
+"""docs/xavier_init.py against independent computations, and the numbers glued by docs/xavier_init.md."""
 
 import math
 import re
@@ -7,10 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from xavier import datasets, init, mnist
+from xavier import datasets, init
+
+import xavier_init
 from xavier.network import Network, train
 
-PAGE = Path(__file__).resolve().parent.parent / "docs" / "xavier_init.md"
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "xavier_init.md"
 SEED, EPOCHS, N_TRAIN, N_TEST = 3, 4, 9000, 1000  # the page's settings (checked below)
 SLUG = {"Zero": "zero", "Uniform": "uniform", "Xavier": "xavier", "Standard normal": "normal"}
 
@@ -49,22 +51,16 @@ def counts_reference(values, edges):
     return np.bincount(idx, minlength=len(edges) - 1)
 
 
-@pytest.fixture(scope="module")
-def digits():
-    X, labels = datasets.load_digits()
-    return X, labels
-
-
 # -- stacking initializations as seeds -----------------------------------------------------------
 
 
 def test_stacked_inits_equal_four_separate_networks(digits):
     X, labels = digits
-    net = mnist.widget_network(np.random.default_rng(7))
+    net = xavier_init.widget_network(np.random.default_rng(7))
     _, A = net.forward(X[:, :50])
     children = np.random.default_rng(7).spawn(4)
-    for s, (name, kwargs) in enumerate(mnist.WIDGET_INITS.values()):
-        single = Network(mnist.WIDGET_SIZES, mnist.WIDGET_ACTIVATIONS, name, rng=children[s],
+    for s, (name, kwargs) in enumerate(xavier_init.WIDGET_INITS.values()):
+        single = Network(xavier_init.WIDGET_SIZES, xavier_init.WIDGET_ACTIVATIONS, name, rng=children[s],
                          init_kwargs=kwargs)
         _, A1 = single.forward(X[:, :50])
         for l in range(1, 6):
@@ -73,7 +69,7 @@ def test_stacked_inits_equal_four_separate_networks(digits):
 
 
 def test_stacked_init_draws_the_right_distributions():
-    draw = init.stacked(list(mnist.WIDGET_INITS.values()), rngs=np.random.default_rng(0).spawn(4))
+    draw = init.stacked(list(xavier_init.WIDGET_INITS.values()), rngs=np.random.default_rng(0).spawn(4))
     W = draw((4, 300, 784), None)
     n = 784
     assert np.all(W[0] == 0)
@@ -95,16 +91,16 @@ def test_stacked_rejects_bad_input():
     with pytest.raises(ValueError, match="draws 1 x 1 = 1 copies on axis 0, got shape"):
         init.stacked([("zeros", {})], rngs=np.random.default_rng(0).spawn(1))((2, 3, 4), None)
     with pytest.raises(ValueError, match="inits must be a non-empty mapping"):
-        mnist.widget_network(np.random.default_rng(0), inits={})
+        xavier_init.widget_network(np.random.default_rng(0), inits={})
 
 
 def test_batched_training_equals_separate_training():
     # Spawning children does not advance the generator's stream, so with the same seed the
     # batches are the same whether one initialization is trained or several.
     both = {"Xavier": ("xavier_normal", {}), "Uniform": ("standard_uniform", {})}
-    run2 = mnist.run_widget(np.random.default_rng(5), inits=both, epochs=1, n_train=300, n_test=100,
+    run2 = xavier_init.run_widget(np.random.default_rng(5), inits=both, epochs=1, n_train=300, n_test=100,
                             every=1)
-    run1 = mnist.run_widget(np.random.default_rng(5), inits={"Xavier": both["Xavier"]}, epochs=1,
+    run1 = xavier_init.run_widget(np.random.default_rng(5), inits={"Xavier": both["Xavier"]}, epochs=1,
                             n_train=300, n_test=100, every=1)
     np.testing.assert_allclose(run2["history"].cost[:, 0], run1["history"].cost[:, 0], rtol=1e-10)
     np.testing.assert_allclose(run2["std"][:, 0], run1["std"][:, 0], rtol=1e-10)
@@ -118,7 +114,7 @@ def test_activation_histograms_match_searchsorted_counts():
     rng = np.random.default_rng(1)
     A = [np.tanh(rng.normal(0, s, (3, 300, 100))) for s in (0.3, 1.0, 5.0)]
     A[0][0, 0, :5] = [0.0, -1.2, 1.2, 1.0, -1.0]  # edges and exact values
-    frac, edges = mnist.activation_histograms(A)
+    frac, edges = xavier_init.activation_histograms(A)
     np.testing.assert_allclose(edges, np.linspace(-1.2, 1.2, 201))
     for i, a in enumerate(A):
         for s in range(3):
@@ -129,19 +125,19 @@ def test_activation_histograms_match_searchsorted_counts():
 
 def test_activation_histograms_drop_out_of_range_and_nan():
     A = [np.array([[[np.nan, 5.0, 0.1, -0.1]]])]
-    frac, _ = mnist.activation_histograms(A, bins=2, hist_range=(-1, 1))
+    frac, _ = xavier_init.activation_histograms(A, bins=2, hist_range=(-1, 1))
     np.testing.assert_array_equal(frac, [[[0.25, 0.25]]])
     with pytest.raises(ValueError, match="bins must be a positive integer"):
-        mnist.activation_histograms(A, bins=0)
+        xavier_init.activation_histograms(A, bins=0)
     with pytest.raises(ValueError, match="hist_range"):
-        mnist.activation_histograms(A, hist_range=(1, -1))
+        xavier_init.activation_histograms(A, hist_range=(1, -1))
 
 
 def test_layer_statistics_match_plain_numpy(digits):
     X, labels = digits
     Xs, ls = X[:, :300], labels[:300]
-    net = mnist.widget_network(np.random.default_rng(2))
-    st = mnist.layer_statistics(net, Xs, ls, probe=100)
+    net = xavier_init.widget_network(np.random.default_rng(2))
+    st = xavier_init.layer_statistics(net, Xs, ls, probe=100)
     Y = datasets.one_hot(ls)
     for s in range(4):
         A, _, P = forward_reference([net.W[l][s] for l in range(1, 6)], Xs)
@@ -159,20 +155,20 @@ def test_layer_statistics_match_plain_numpy(digits):
 
 def test_layer_statistics_of_a_diverged_seed_are_nan(digits):
     X, labels = digits
-    net = mnist.widget_network(np.random.default_rng(0))
+    net = xavier_init.widget_network(np.random.default_rng(0))
     net.W[2][3, 0, 0] = np.inf
-    st = mnist.layer_statistics(net, X[:, :100], labels[:100])
+    st = xavier_init.layer_statistics(net, X[:, :100], labels[:100])
     assert np.isnan(st["hist"][3]).all() and np.isnan(st["saturated"][3]).all()
     assert np.isnan(st["error"][3]) and np.isfinite(st["error"][:3]).all()
     with pytest.raises(ValueError, match="probe must be an integer in 1..100"):
-        mnist.layer_statistics(net, X[:, :100], labels[:100], probe=101)
+        xavier_init.layer_statistics(net, X[:, :100], labels[:100], probe=101)
 
 
 def test_gradient_histograms_match_chain_rule(digits):
     X, labels = digits
     Xs, ls = X[:, :100], labels[:100]
-    net = mnist.widget_network(np.random.default_rng(4))
-    g = mnist.gradient_histograms(net, Xs, ls, bins=50, width=3.0)
+    net = xavier_init.widget_network(np.random.default_rng(4))
+    g = xavier_init.gradient_histograms(net, Xs, ls, bins=50, width=3.0)
     for s in range(4):
         dA = backward_reference([net.W[l][s] for l in range(1, 6)], Xs, datasets.one_hot(ls))
         std = np.array([dA[l].std() for l in range(1, 5)])
@@ -186,7 +182,7 @@ def test_gradient_histograms_match_chain_rule(digits):
 
 
 def test_zero_init_only_moves_the_output_bias():
-    run = mnist.run_widget(np.random.default_rng(0), inits={"Zero": ("zeros", {})}, epochs=1,
+    run = xavier_init.run_widget(np.random.default_rng(0), inits={"Zero": ("zeros", {})}, epochs=1,
                            n_train=500, n_test=100, every=5)
     net = run["net"]
     for l in range(1, 6):
@@ -200,116 +196,24 @@ def test_zero_init_only_moves_the_output_bias():
 
 def test_run_widget_rejects_bad_sizes():
     with pytest.raises(ValueError, match="n_train \\+ n_test must be <= 10000"):
-        mnist.run_widget(np.random.default_rng(0), n_train=9500, n_test=1000)
+        xavier_init.run_widget(np.random.default_rng(0), n_train=9500, n_test=1000)
     with pytest.raises(ValueError, match="n_test must be a positive integer"):
-        mnist.run_widget(np.random.default_rng(0), n_test=0)
+        xavier_init.run_widget(np.random.default_rng(0), n_test=0)
 
 
 def test_plots_return_figures(digits):
     import matplotlib.pyplot as plt
 
     X, labels = digits
-    fig = mnist.plot_digit_grid(X[:, :100], labels[:100], np.where(np.arange(100) < 3, (labels[:100] + 1) % 10, labels[:100]))
+    fig = xavier_init.plot_digit_grid(X[:, :100], labels[:100], np.where(np.arange(100) < 3, (labels[:100] + 1) % 10, labels[:100]))
     img = fig.axes[0].images[0].get_array()
     # the frame colour of cell 0 (wrong) and cell 99 (right)
     np.testing.assert_allclose(img[0, 0], [0xD6 / 255, 0x27 / 255, 0x28 / 255])
     np.testing.assert_allclose(img[-1, -1], [0x2C / 255, 0xA0 / 255, 0x2C / 255])
     assert len(fig.axes[0].texts) == 3
     plt.close(fig)
-    fig = mnist.plot_histograms(np.zeros((3, 4, 200)), np.linspace(-1.2, 1.2, 201), labels=["a", "b", "c"])
+    fig = xavier_init.plot_histograms(np.zeros((3, 4, 200)), np.linspace(-1.2, 1.2, 201), labels=["a", "b", "c"])
     assert len(fig.axes) == 4 and [t.get_text() for t in fig.legends[0].get_texts()] == ["a", "b", "c"]
     plt.close(fig)
     with pytest.raises(ValueError, match="edges must have"):
-        mnist.plot_histograms(np.zeros((4, 200)), np.linspace(-1, 1, 10))
-
-
-# -- the page's glued numbers ----------------------------------------------------------------------
-
-
-def test_page_settings_match_this_file():
-    src = PAGE.read_text()
-    assert f"default_rng({SEED})" in src
-    assert f"epochs={EPOCHS}, n_train={N_TRAIN}, n_test={N_TEST}" in src
-
-
-@pytest.fixture(scope="module")
-def page_run():
-    """The page's experiment, recomputed (about 20 s)."""
-    return mnist.run_widget(np.random.default_rng(SEED), epochs=EPOCHS, n_train=N_TRAIN, n_test=N_TEST)
-
-
-def _num(text):
-    return float(text.strip("'\""))
-
-
-def test_glued_values_at_initialization(glued, digits):
-    g = glued("xavier_init")
-    X, labels = digits
-    X_probe = X[:, 10000 - N_TEST:][:, :100]
-    start = mnist.widget_network(np.random.default_rng(SEED))
-    A = {s: forward_reference([start.W[l][s] for l in range(1, 6)], X_probe)[0] for s in range(4)}
-    names = list(mnist.WIDGET_INITS)
-    for s, name in enumerate(names):
-        assert _num(g[f"xi_nvar_{SLUG[name]}"]) == pytest.approx(784 * start.W[1][s].var(), rel=1e-9)
-        for l in range(1, 5):
-            assert _num(g[f"xi_std_{SLUG[name]}_{l}"]) == pytest.approx(A[s][l].std(), rel=1e-9, abs=1e-15)
-    u, x, n = 1, 2, 3
-    std = {s: np.array([A[s][l].std() for l in range(1, 5)]) for s in range(4)}
-    assert _num(g["xi_rms"]) == pytest.approx(math.sqrt(np.mean(X_probe**2)))
-    assert _num(g["xi_z1_std_xavier"]) == pytest.approx((start.W[1][2] @ X_probe).std(), rel=1e-9)
-    assert _num(g["xi_z1_std_xavier"]) == pytest.approx(_num(g["xi_rms"]), rel=0.1)  # the prose's claim
-    assert _num(g["xi_inv_sqrt3"]) == pytest.approx(3**-0.5)
-    assert _num(g["xi_uniform_ratio_min"]) == pytest.approx((std[u][1:] / std[u][:-1]).min())
-    assert _num(g["xi_uniform_ratio_max"]) == pytest.approx((std[u][1:] / std[u][:-1]).max())
-    assert _num(g["xi_uniform_shrink"]) == pytest.approx(std[u][0] / std[u][3])
-    assert _num(g["xi_xavier_drift"]) == pytest.approx(std[x][3] / std[x][0])
-    sat = {s: np.array([np.mean(np.abs(A[s][l]) > 0.99) for l in range(1, 5)]) for s in range(4)}
-    assert _num(g["xi_sat_xavier_max"]) == pytest.approx(sat[x].max())
-    assert _num(g["xi_mean_xavier_max"]) == pytest.approx(max(abs(A[x][l].mean()) for l in range(1, 5)))
-    assert _num(g["xi_mean_xavier_max"]) < 0.05  # the prose: "near 0"
-    assert _num(g["xi_sat_normal_min"]) == pytest.approx(sat[n].min())
-    assert _num(g["xi_sat_normal_max"]) == pytest.approx(sat[n].max())
-    # the prose's claims about these numbers
-    assert 0.5 < (std[u][1:] / std[u][:-1]).min() and (std[u][1:] / std[u][:-1]).max() < 0.65
-    assert sat[n].min() > 0.5 and sat[x].max() < 0.01
-    # back-propagated gradients
-    Y = datasets.one_hot(labels[10000 - N_TEST:][:100])
-    for s, name in enumerate(names[1:], start=1):
-        dA = backward_reference([start.W[l][s] for l in range(1, 6)], X_probe, Y)
-        assert _num(g[f"xi_grad_ratio_{SLUG[name]}"]) == pytest.approx(dA[1].std() / dA[4].std(), rel=1e-9)
-    assert _num(g["xi_grad_zero_max"]) == 0.0
-
-
-def test_glued_values_after_training(glued, page_run):
-    g = glued("xavier_init")
-    run = page_run
-    names = list(run["names"])
-    h = run["history"]
-    e1 = list(run["steps"]).index(N_TRAIN // 100)
-    for s, name in enumerate(names):
-        assert _num(g[f"xi_error_{SLUG[name]}_epoch1"]) == pytest.approx(100 * run["error"][e1, s])
-        assert _num(g[f"xi_error_{SLUG[name]}_end"]) == pytest.approx(100 * run["error"][-1, s])
-        assert _num(g[f"xi_cost_{SLUG[name]}_start"]) == pytest.approx(h.cost[0, s])
-    u, x, n = 1, 2, 3
-    assert _num(g["xi_std_uniform_4_end"]) == pytest.approx(run["std"][-1, u, 3])
-    assert _num(g["xi_std_xavier_4_end"]) == pytest.approx(run["std"][-1, x, 3])
-    assert _num(g["xi_sat_xavier_max_end"]) == pytest.approx(run["saturated"][-1, x].max())
-    assert _num(g["xi_sat_normal_min_end"]) == pytest.approx(run["saturated"][-1, n].min())
-    assert _num(g["xi_sat_normal_max_end"]) == pytest.approx(run["saturated"][-1, n].max())
-    assert g["xi_diverged_text"].strip("'\"") == (
-        "none of the four starts diverged" if not h.diverged.any() else
-        "diverged: " + ", ".join(nm for nm, d in zip(names, h.diverged) if d))
-    # Zero answers the most frequent training digit; its error is the share of other digits.
-    X, labels = datasets.load_digits()
-    majority = int(np.bincount(labels[:N_TRAIN]).argmax())
-    assert int(g["xi_zero_class"]) == majority
-    share = np.mean(labels[10000 - N_TEST:] == majority)
-    assert _num(g["xi_zero_class_share"]) == pytest.approx(100 * share)
-    assert run["error"][-1, 0] == pytest.approx(1 - share)
-    # the trained Xavier network on the probe batch
-    Xp, lp = X[:, 10000 - N_TEST:][:, :100], labels[10000 - N_TEST:][:100]
-    net = run["net"]
-    _, _, P = forward_reference([net.W[l][x] for l in range(1, 6)], Xp, [net.b[l][x] for l in range(1, 6)])
-    assert int(g["xi_misclassified"]) == int(np.sum(P.argmax(axis=0) != lp))
-    # claims of the prose: Xavier ends best, the standard normal far behind
-    assert run["error"][-1, x] < run["error"][-1, u] < run["error"][-1, n] < run["error"][-1, 0]
+        xavier_init.plot_histograms(np.zeros((4, 200)), np.linspace(-1, 1, 10))

@@ -39,7 +39,7 @@ import numpy as np
 from xavier import activations, datasets
 from xavier import init as inits
 from xavier.network import Network, train
-from xavier.plotting import COLORS, band, subplots
+from plotting import COLORS, band, styled, subplots
 
 __all__ = ["relu_moment_ratio", "relu_network", "second_moments",
            "predicted_second_moments", "train_relu", "Preset", "PRESETS", "preset_table",
@@ -322,6 +322,7 @@ def _draw_training(ax, result):
     ax.legend(loc="upper right")
 
 
+@styled
 def plot_relu_depth(q: np.ndarray, names: Sequence[str], result: dict):
     r"""Two panels: the second moment per layer at initialization, and the training curves.
 
@@ -352,7 +353,6 @@ def plot_relu_depth(q: np.ndarray, names: Sequence[str], result: dict):
     >>> fig = plot_relu_depth(q, names, res)
     >>> [ax.get_yscale() for ax in fig.axes]
     ['log', 'linear']
-    >>> import matplotlib.pyplot as plt; plt.close(fig)
     """
     fig, (ax1, ax2) = subplots(1, 2, figsize=(10, 4.0))
     _draw_second_moments(ax1, q, names)

@@ -37,7 +37,8 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.colors import to_rgb
 
-from xavier import costs, datasets, plotting
+import plotting
+from xavier import costs, datasets
 from xavier import init as xinit
 from xavier.network import Network, train
 
@@ -351,6 +352,7 @@ def _shade(color: str, k: int, K: int) -> tuple[float, float, float]:
     return tuple(c + (1 - c) * t for c in to_rgb(color))
 
 
+@plotting.styled
 def plot_histograms(hist: np.ndarray, edges: np.ndarray, *, labels: Sequence[str] | None = None,
                     color: str = "black", title: str | None = None, ylim: float | None = None):
     r"""One panel per hidden layer, the histogram(s) of its activations, as in the widget.
@@ -378,7 +380,6 @@ def plot_histograms(hist: np.ndarray, edges: np.ndarray, *, labels: Sequence[str
     >>> fig = plot_histograms(np.full((4, 10), 0.1), np.linspace(-1, 1, 11))
     >>> [ax.get_title() for ax in fig.axes]
     ['$A^{[1]}$', '$A^{[2]}$', '$A^{[3]}$', '$A^{[4]}$']
-    >>> plotting.plt.close(fig)
     """
     hist = np.asarray(hist, dtype=float)
     if hist.ndim == 2:
@@ -408,6 +409,7 @@ def plot_histograms(hist: np.ndarray, edges: np.ndarray, *, labels: Sequence[str
     return fig
 
 
+@plotting.styled
 def plot_gradients(grad: Mapping[str, np.ndarray], names: Sequence[str]):
     r"""One panel per initialization: histograms of :math:`dA^{[l]}`, one line per layer.
 
@@ -429,7 +431,6 @@ def plot_gradients(grad: Mapping[str, np.ndarray], names: Sequence[str]):
     >>> fig = plot_gradients(g, ["a", "b"])
     >>> [ax.get_title() for ax in fig.axes]
     ['a', 'b']
-    >>> plotting.plt.close(fig)
     """
     hist, edges, std = grad["hist"], grad["edges"], grad["std"]
     S, n_layers, _ = hist.shape
@@ -462,6 +463,7 @@ def _running_mean(y: np.ndarray, k: int) -> np.ndarray:
         return np.where(n > 0, c / np.maximum(n, 1), np.nan)
 
 
+@plotting.styled
 def plot_training(run: Mapping[str, Any], *, smooth: int = 10):
     r"""The batch cost per step and the held-out misclassification rate, per initialization.
 
@@ -488,7 +490,6 @@ def plot_training(run: Mapping[str, Any], *, smooth: int = 10):
     >>> fig = plot_training(run)
     >>> [ax.get_ylabel() for ax in fig.axes]
     ['batch cost (cross-entropy)', 'misclassified (held-out)']
-    >>> plotting.plt.close(fig)
     """
     h = run["history"]
     T = h.cost.shape[0]
@@ -514,6 +515,7 @@ def plot_training(run: Mapping[str, Any], *, smooth: int = 10):
     return fig
 
 
+@plotting.styled
 def plot_digit_grid(X: np.ndarray, labels: np.ndarray, predicted: np.ndarray, *, ncols: int = 10):
     r"""Digits in a grid, each framed green when predicted right and red when wrong.
 
@@ -536,7 +538,6 @@ def plot_digit_grid(X: np.ndarray, labels: np.ndarray, predicted: np.ndarray, *,
     >>> fig = plot_digit_grid(X[:, :100], labels[:100], labels[:100])
     >>> fig.axes[0].images[0].get_array().shape, len(fig.axes[0].texts)   # all right: no labels
     ((320, 320, 3), 0)
-    >>> plotting.plt.close(fig)
     """
     X = np.asarray(X)
     m = X.shape[1]

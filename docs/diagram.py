@@ -15,13 +15,12 @@ When weights are given, the link from :math:`j` to :math:`k` gets the colour of
 visible as a link. Biases, when given, colour the nodes on the same scale.
 
 >>> import numpy as np
->>> from xavier.plotting import subplots
+>>> from plotting import subplots
 >>> fig, ax = subplots(figsize=(4, 2.5))
 >>> W = [None, np.ones((6, 2)), -np.ones((3, 6)), np.zeros((1, 3))]
 >>> d = draw_network(ax, [2, 6, 3, 1], weights=W)
 >>> [len(p) for p in d.positions], len(d.values), float(d.mappable.norm.vmax)
 ([2, 6, 3, 1], 33, 1.0)
->>> import matplotlib.pyplot as plt; plt.close(fig)
 """
 
 from __future__ import annotations
@@ -34,6 +33,8 @@ from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
 from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
+
+from plotting import styled
 
 __all__ = ["NetworkDrawing", "shown_units", "draw_network"]
 
@@ -144,6 +145,7 @@ def _check_arrays(name: str, arrays, sizes: tuple[int, ...], allowed) -> list:
     return out
 
 
+@styled
 def draw_network(
     ax,
     sizes: Sequence[int],
@@ -204,7 +206,7 @@ def draw_network(
     The digits network: every layer is cut to 8 drawn units and an ellipsis, so its five layers
     of links show :math:`5 \cdot 8 \cdot 8 = 320` links (the grey collection drawn first):
 
-    >>> from xavier.plotting import subplots
+    >>> from plotting import subplots
     >>> fig, (ax, ax2) = subplots(2, 1, figsize=(6, 5))
     >>> d = draw_network(ax, [784, 300, 300, 300, 300, 10])
     >>> [len(s) for s in d.shown], d.links is None, len(ax.collections[0].get_segments())
@@ -218,7 +220,6 @@ def draw_network(
     >>> d = draw_network(ax2, [2] * 10 + [1], weights=W, vmax=3.0, colorbar=True)
     >>> d.mappable.norm.vmin, d.mappable.norm.vmax, len(d.values)
     (-3.0, 3.0, 38)
-    >>> import matplotlib.pyplot as plt; plt.close(fig)
     >>> draw_network(ax, [2, 0])
     Traceback (most recent call last):
     ...

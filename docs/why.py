@@ -29,9 +29,9 @@ from matplotlib.lines import Line2D
 from xavier import activations as acts
 from xavier import datasets
 from xavier import init as inits
-from xavier.diagram import draw_network
+from diagram import draw_network
 from xavier.network import Network, train
-from xavier.plotting import COLORS, band, subplots
+from plotting import COLORS, band, styled, subplots
 
 __all__ = [
     "SCALES", "SIZES", "ACTIVATIONS", "LR", "LABELS", "stacked_init", "decision_grid", "epochs_to",
@@ -465,6 +465,7 @@ def _scatter_points(ax, X: np.ndarray, Y: np.ndarray, size: float = 14) -> None:
                    marker=marker, label=f"class {cls}", zorder=3)
 
 
+@styled
 def plot_datasets(data: Mapping[str, tuple[np.ndarray, np.ndarray]]):
     """The datasets side by side on :math:`[-5, 5]^2`, one panel each.
 
@@ -482,7 +483,6 @@ def plot_datasets(data: Mapping[str, tuple[np.ndarray, np.ndarray]]):
     >>> fig = plot_datasets({n: datasets.playground(n, np.random.default_rng(0)) for n in datasets.PLAYGROUND})
     >>> [ax.get_title() for ax in fig.axes]
     ['circle', 'moon', 'square', 'gaussian']
-    >>> import matplotlib.pyplot as plt; plt.close(fig)
     """
     fig, axes = subplots(1, len(data), figsize=(2.6 * len(data), 2.9), squeeze=False)
     for ax, (name, (X, Y)) in zip(axes[0], data.items()):
@@ -495,6 +495,7 @@ def plot_datasets(data: Mapping[str, tuple[np.ndarray, np.ndarray]]):
     return fig
 
 
+@styled
 def plot_training(result: Mapping[str, Any]):
     """Cost against epoch for the four scales (median and 10-90 % band over seeds), and the
     decision maps of each scale's median seed.
@@ -513,7 +514,6 @@ def plot_training(result: Mapping[str, Any]):
     >>> fig = plot_training(run("gaussian", np.random.default_rng(0), seeds=2, epochs=3))
     >>> len(fig.axes), fig.axes[-1].get_yscale()     # 4 decision maps, then the cost
     (5, 'log')
-    >>> import matplotlib.pyplot as plt; plt.close(fig)
     """
     names = list(SCALES)
     fig, axes = subplots(2, 4, figsize=(11, 4.8), width_ratios=[1, 1, 0.62, 0.62])
@@ -555,6 +555,7 @@ def plot_training(result: Mapping[str, Any]):
     return fig
 
 
+@styled
 def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradients"] = "weights",
                       seeds: Mapping[str, int] | None = None):
     r"""The network diagram of one seed per scale, at initialization and after training.
@@ -582,7 +583,6 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
     >>> fig = plot_network_grid(run("gaussian", np.random.default_rng(0), seeds=2, epochs=3), "gradients")
     >>> len(fig.axes)        # 8 diagrams and 4 colour bars
     12
-    >>> import matplotlib.pyplot as plt; plt.close(fig)
     """
     if kind not in ("weights", "gradients"):
         raise ValueError(f"kind must be 'weights' or 'gradients', got {kind!r}")
@@ -618,6 +618,7 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
     return fig
 
 
+@styled
 def plot_zero_init(zero: Mapping[str, Any]):
     r"""Zero initialization on unbalanced classes: the trained diagram (only :math:`b^{[3]}` is
     not zero) and :math:`\sigma(b^{[3]})` against epoch, reaching the class-1 fraction.
@@ -637,7 +638,6 @@ def plot_zero_init(zero: Mapping[str, Any]):
     >>> fig = plot_zero_init(zero_init_run(X[:, :70], Y[:, :70], np.random.default_rng(0), epochs=5))
     >>> len(fig.axes)
     3
-    >>> import matplotlib.pyplot as plt; plt.close(fig)
     """
     fig, (ax_net, ax_b) = subplots(1, 2, figsize=(9.5, 2.9), width_ratios=[1.1, 1])
     W, b = _seed(zero["net"], 0)
@@ -656,6 +656,7 @@ def plot_zero_init(zero: Mapping[str, Any]):
     return fig
 
 
+@styled
 def plot_symmetry(sym: Mapping[str, Any]):
     r"""The incoming weights :math:`W^{[1]}_{k1}` (solid) and :math:`W^{[1]}_{k2}` (dashed) of the
     six first-layer units against epoch, from a constant and from a random initialization.
@@ -678,7 +679,6 @@ def plot_symmetry(sym: Mapping[str, Any]):
     >>> fig = plot_symmetry(symmetry_run(X, Y, np.random.default_rng(1), epochs=5))
     >>> [ax.get_title() for ax in fig.axes]
     ['constant: every weight $\\alpha$ = 0.5', 'random: $c = 1$']
-    >>> import matplotlib.pyplot as plt; plt.close(fig)
     """
     fig, axes = subplots(1, 2, figsize=(10, 3.6))
     titles = {"constant": rf"constant: every weight $\alpha$ = {sym['alpha']:g}",

@@ -1,0 +1,139 @@
+"""docs/conclusion.py against formulas written here, and the numbers glued into docs/conclusion.md."""
+
+import ast
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from scipy import stats
+
+from xavier import init
+
+import conclusion
+import signals
+
+# Var(W) of each preset, written here from the papers (n_in = fan_in, n_out = fan_out).
+VARIANCE = {
+    "xavier_normal": lambda n_in, n_out: 1 / n_in,
+    "xavier_uniform": lambda n_in, n_out: 1 / n_in,
+    "lecun_normal": lambda n_in, n_out: 1 / n_in,
+    "standard_uniform": lambda n_in, n_out: (1 / math.sqrt(n_in)) ** 2 / 3,
+    "glorot_normal": lambda n_in, n_out: 2 / (n_in + n_out),
+    "glorot_uniform": lambda n_in, n_out: (math.sqrt(6) / math.sqrt(n_in + n_out)) ** 2 / 3,
+    "he_normal": lambda n_in, n_out: 2 / n_in,
+    "he_uniform": lambda n_in, n_out: 2 / n_in,
+}
+
+
+# -- module functions ----------------------------------------------------------------------------
+
+
+def test_relu_moment_ratio_half_for_symmetric_inputs_and_not_otherwise():
+    rng = np.random.default_rng(0)
+    n = 2_000_000
+    for z in (rng.standard_normal(n), rng.uniform(-2, 2, n), rng.laplace(0, 1, n)):
+        assert conclusion.relu_moment_ratio(z) == pytest.approx(0.5, abs=0.005)
+    # z ~ N(1, 1): E[relu(z)^2] = (mu^2 + 1) Phi(mu) + mu phi(mu) with mu = 1.
+    expected = 2 * stats.norm.cdf(1) + stats.norm.pdf(1)
+    assert conclusion.relu_moment_ratio(1 + rng.standard_normal(n)) == pytest.approx(expected, rel=0.01)
+    with pytest.raises(ValueError, match="variance"):
+        conclusion.relu_moment_ratio(np.zeros(3))
+
+
+def test_stacked_draws_each_initializer_in_order():
+    f = init.stacked(["xavier_normal", "he_normal", "glorot_normal"], copies=2)
+    n_out, n_in = 300, 200
+    W = f((6, n_out, n_in), np.random.default_rng(1))
+    assert W.shape == (6, n_out, n_in)
+    variances = [1 / n_in, 1 / n_in, 2 / n_in, 2 / n_in, 2 / (n_in + n_out), 2 / (n_in + n_out)]
+    for w, var in zip(W, variances):
+        se = var * math.sqrt(2 / w.size)  # standard error of the sample variance of a normal draw
+        assert abs(w.var() - var) < 4 * se
+    assert not np.allclose(W[0], W[1])  # two different draws, not one copied
+    with pytest.raises(ValueError, match="copies"):
+        f((5, 3, 3), np.random.default_rng(0))
+    with pytest.raises(ValueError, match="unknown initializer"):
+        init.stacked(["kaiming"], copies=1)
+    with pytest.raises(ValueError, match="copies"):
+        init.stacked(["he_normal"], copies=0)
+
+
+def test_relu_network_architecture():
+    net = conclusion.relu_network(["xavier_normal", "he_normal"], depth=6, width=20, n_in=3,
+                            rng=np.random.default_rng(2), seeds=4)
+    assert net.sizes == (3, 20, 20, 20, 20, 20, 1)
+    assert net.activations == ("relu",) * 5 + ("sigmoid",)
+    assert net.S == 8 and all(not b.any() for b in net.b[1:])
+    with pytest.raises(ValueError, match="depth"):
+        conclusion.relu_network(["he_normal"], depth=1, width=4, n_in=2, rng=np.random.default_rng(0))
+
+
+def test_second_moments_match_a_hand_written_forward_pass():
+    rng = np.random.default_rng(3)
+    net = conclusion.relu_network(["he_normal"], depth=4, width=5, n_in=3, rng=rng, seeds=2)
+    X = rng.standard_normal((3, 7))
+    q = conclusion.second_moments(net, X)
+    assert q.shape == (2, 4)
+    for s in range(2):
+        a = X
+        expected = [np.mean(X**2)]
+        for l in range(1, 4):
+            a = np.maximum(net.W[l][s] @ a, 0.0)
+            expected.append(np.mean(a**2))
+        np.testing.assert_allclose(q[s], expected, rtol=1e-12)
+
+
+def test_predicted_second_moments():
+    np.testing.assert_allclose(conclusion.predicted_second_moments(1.0, 3.0, 5), 3.0 * 0.5 ** np.arange(5))
+    np.testing.assert_allclose(conclusion.predicted_second_moments(2.0, 3.0, 5), np.full(5, 3.0))
+
+
+def test_second_moments_follow_the_prediction_on_average():
+    """E[q[l]] = (c/2)^l q[0]: the mean over many wide copies, within a few standard errors."""
+    rng = np.random.default_rng(4)
+    S, depth = 40, 7
+    net = conclusion.relu_network(["xavier_normal", "he_normal"], depth=depth, width=200, n_in=50, rng=rng, seeds=S)
+    X = rng.standard_normal((50, 40))
+    rel = conclusion.second_moments(net, X)
+    rel = rel / rel[:, :1]
+    for k, c in enumerate([1.0, 2.0]):
+        r = rel[k * S:(k + 1) * S, -1]
+        predicted = (c / 2) ** (depth - 1)
+        assert abs(r.mean() - predicted) < 4 * r.std(ddof=1) / math.sqrt(S)
+
+
+def test_preset_table_against_the_papers_formulas():
+    rows = conclusion.preset_table(np.random.default_rng(5), n_in=700, n_out=300)
+    assert [r["name"] for r in rows] == list(VARIANCE)
+    for r in rows:
+        var = VARIANCE[r["name"]](700, 300)
+        assert r["variance"] == pytest.approx(var, rel=1e-12)
+        assert conclusion.PRESETS[r["name"]].variance(700, 300) == pytest.approx(var, rel=1e-12)
+        assert r["ratio"] == pytest.approx(r["sample"] / var, rel=1e-12)
+        assert abs(r["ratio"] - 1) < 4 * math.sqrt(2 / (700 * 300))  # normal is the widest of the three
+        assert r["name"] in init.INITIALIZERS
+    md = conclusion.preset_table_markdown(rows)
+    lines = md.splitlines()
+    assert len(lines) == 2 + len(rows)
+    assert all(line.count("|") == 6 for line in lines)
+    assert "He et al. 2015" in lines[-1] and "`he_uniform`" in lines[-1]
+
+
+def test_train_relu_xavier_stalls_he_learns_small():
+    res = conclusion.train_relu(["xavier_normal", "he_normal"], depth=20, width=16, lr=0.05, steps=80,
+                          rng=np.random.default_rng(6), seeds=3)
+    assert res["cost"].shape == (80, 2, 3)
+    assert res["X"].std() == pytest.approx(1.0, rel=1e-12)
+    assert np.all(np.abs(res["cost"][:, 0] - math.log(2)) < 0.02)
+    assert np.median(res["cost"][-1, 1]) < 0.5
+
+
+def test_plot_relu_depth():
+    rng = np.random.default_rng(7)
+    names = ["xavier_normal", "he_normal"]
+    net = conclusion.relu_network(names, depth=5, width=8, n_in=2, rng=rng, seeds=2)
+    res = conclusion.train_relu(names, depth=5, width=8, lr=0.1, steps=5, rng=rng, seeds=2)
+    fig = conclusion.plot_relu_depth(conclusion.second_moments(net, res["X"]), names, res)
+    assert len(fig.axes) == 2
+    plt.close(fig)

@@ -1,0 +1,215 @@
+"""Section I ("why"): docs/why.py, docs/diagram.py, and the numbers glued into docs/why.md.
+
+Module tests compare against independent computations (hand-written forward passes, loops, scalar
+gradient descent). The page tests recompute the page's experiments with the library, from the
+page's seed and in the page's order, and compare every glued number the prose relies on; they
+also check the claims the prose makes about those numbers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import matplotlib.pyplot as plt
+from matplotlib import colormaps
+from matplotlib.colors import to_rgba_array
+
+from xavier import datasets
+
+import why
+from diagram import draw_network, shown_units
+from xavier.network import Network
+from plotting import subplots
+
+
+def _relu(z):
+    return np.maximum(z, 0.0)
+
+
+def _sigmoid(z):
+    return 0.5 * (1.0 + np.tanh(0.5 * z))  # an identity, independent of the library's formula
+
+
+def _forward(Ws, bs, X):
+    """[2, 6, 3, 1] ReLU-ReLU-sigmoid for one seed, written out."""
+    a1 = _relu(Ws[0] @ X + bs[0])
+    a2 = _relu(Ws[1] @ a1 + bs[1])
+    return _sigmoid(Ws[2] @ a2 + bs[2])
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+# -- diagram --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n, k", [(1, 8), (8, 8), (9, 8), (300, 8), (784, 8), (10, 5), (7, 2)])
+def test_shown_units(n, k):
+    got = shown_units(n, k)
+    if n <= k:
+        assert got.tolist() == list(range(n))
+    else:
+        top = math.ceil(k / 2)
+        assert got.tolist() == list(range(top)) + list(range(n - (k - top), n))
+    assert len(got) == min(n, k) and len(set(got.tolist())) == len(got)
+
+
+def test_draw_network_links_follow_the_weights():
+    rng = np.random.default_rng(5)
+    sizes = [3, 12, 4, 1]
+    W = [None] + [rng.standard_normal((o, i)) for i, o in zip(sizes[:-1], sizes[1:])]
+    fig, ax = subplots(figsize=(5, 3))
+    d = draw_network(ax, sizes, weights=W, max_units=6)
+    shown = [np.arange(3), np.r_[0:3, 9:12], np.arange(4), np.arange(1)]
+    for got, want in zip(d.shown, shown):
+        assert got.tolist() == want.tolist()
+    expected = np.concatenate([W[l][np.ix_(shown[l], shown[l - 1])].ravel() for l in (1, 2, 3)])
+    assert np.array_equal(np.sort(d.values), np.sort(expected))
+    assert np.all(np.diff(np.abs(d.values)) >= 0)  # drawn from small to large |w|
+    vmax = max(np.abs(w).max() for w in W[1:])
+    assert d.mappable.norm.vmin == -vmax and d.mappable.norm.vmax == vmax
+    colours = colormaps["RdBu_r"]((d.values + vmax) / (2 * vmax))
+    assert np.allclose(d.links.get_colors(), to_rgba_array(colours))
+    widths = np.asarray(d.links.get_linewidths())
+    assert np.all(np.diff(widths) >= -1e-12)
+    for l, pos in enumerate(d.positions):
+        assert np.all(pos[:, 0] == l)
+        assert np.all(np.diff(pos[:, 1]) < 0)  # unit 0 on top
+        assert abs(pos[:, 1].mean()) < 1e-12 or len(pos) == 6  # centred unless a gap is drawn
+    # The 12-unit layer: 3 units, a gap slot, 3 units.
+    assert np.allclose(np.diff(d.positions[1][:, 1]), [-1, -1, -2, -1, -1])
+
+
+def test_draw_network_zero_weights_are_neutral_and_shapes_are_checked():
+    fig, ax = subplots()
+    d = draw_network(ax, [2, 2, 1], weights=[None, np.zeros((2, 2)), np.zeros((1, 2))])
+    assert d.mappable.norm.vmax == 1.0
+    mid = colormaps["RdBu_r"](0.5)
+    assert np.allclose(d.links.get_colors(), mid)
+    with pytest.raises(ValueError, match=r"weights\[1\] has shape \(2, 3\)"):
+        draw_network(ax, [2, 2, 1], weights=[None, np.zeros((2, 3)), np.zeros((1, 2))])
+    with pytest.raises(ValueError, match="vmax must be a positive number"):
+        draw_network(ax, [2, 1], vmax=0.0)
+    with pytest.raises(ValueError, match="labels must give one string per layer"):
+        draw_network(ax, [2, 1], labels=["x"])
+    with pytest.raises(ValueError, match="unknown colour map"):
+        draw_network(ax, [2, 1], cmap="nope")
+
+
+# -- playground module ----------------------------------------------------------------------------
+
+
+def test_decision_grid_matches_a_hand_forward_pass():
+    rng = np.random.default_rng(3)
+    net = Network(why.SIZES, why.ACTIVATIONS, "variance_scaling", rng=rng, seeds=2)
+    net.b = [None] + [rng.standard_normal(b.shape) for b in net.b[1:]]
+    xs, P = why.decision_grid(net)
+    assert xs.shape == (101,) and P.shape == (2, 101, 101)
+    assert np.allclose(xs, -5 + 0.1 * np.arange(101), atol=1e-12)
+    # Rows follow x2, columns x1: build the points in that order by repetition.
+    pts = np.stack([np.tile(xs, 101), np.repeat(xs, 101)])
+    for s in range(2):
+        want = _forward([W[s] for W in net.W[1:]], [b[s] for b in net.b[1:]], pts).reshape(101, 101)
+        assert np.allclose(P[s], want, rtol=1e-12, atol=1e-15)
+    assert np.array_equal(P[:, 30, 70], net.predict(np.array([[xs[70]], [xs[30]]]))[:, 0, 0])
+    with pytest.raises(ValueError, match="whole number"):
+        why.decision_grid(net, step=0.3)
+
+
+def test_epochs_to_and_representative_seed_against_loops():
+    rng = np.random.default_rng(0)
+    J = np.exp(-np.cumsum(rng.uniform(0, 0.3, (50, 7)), axis=0))
+    J[20:, 3] = np.nan
+    for thr in (0.5, 0.05, 1e-9):
+        want = []
+        for s in range(7):
+            hits = [t for t in range(50) if J[t, s] < thr]
+            want.append(hits[0] if hits else -1)
+        assert why.epochs_to(J, thr).tolist() == want
+    final = np.array([0.4, np.nan, 0.1, 0.3, 0.2, 0.5])
+    ok = [i for i in range(6) if not np.isnan(final[i])]
+    ranked = sorted(ok, key=lambda i: final[i])
+    assert why.representative_seed(final) == ranked[(len(ranked) - 1) // 2] == 3
+
+
+def test_stacked_init_blocks_have_the_right_variance():
+    net = Network((2, 400, 1), ("relu", "sigmoid"), why.stacked_init(list(why.SCALES), 50),
+                  rng=np.random.default_rng(1), seeds=200)
+    W1 = net.W[1]
+    assert np.all(W1[:50] == 0)
+    for k, c in enumerate([0.01, 1.0, 100.0], start=1):
+        block = W1[50 * k:50 * (k + 1)]
+        assert abs(block.var() / (c / 2) - 1) < 0.02  # 40,000 draws: 5 standard errors ~ 0.035
+
+
+def test_run_zero_copies_never_move_and_summary_is_consistent():
+    r = why.run("circle", np.random.default_rng(4), seeds=3, epochs=60)
+    net = r["net_trained"]
+    z = r["index"]["zero"]
+    assert all(np.all(W[z] == 0) for W in net.W[1:])
+    assert all(np.all(b[z] == 0) for b in net.b[1:3])
+    assert np.abs(net.b[3][z]).max() < 1e-14
+    assert np.allclose(r["cost"]["zero"], math.log(2), atol=1e-14)
+    for name in why.SCALES:
+        J = r["cost"][name]
+        s = r["summary"][name]
+        assert s["initial"] == pytest.approx(np.median(J[0]))
+        assert s["final"] == pytest.approx(np.median(J[-1]))
+        assert s["reached"] == int((np.nanmin(J, axis=0) < r["threshold"]).sum())
+        assert s["diverged"] == 0
+        rep = r["representative"][name]
+        Ws = [W[r["index"][name][rep]] for W in net.W[1:]]
+        bs = [b[r["index"][name][rep]] for b in net.b[1:]]
+        X1, X2 = np.meshgrid(r["xs"], r["xs"])
+        want = _forward(Ws, bs, np.stack([X1.ravel(), X2.ravel()])).reshape(X1.shape)
+        assert np.allclose(r["grid"][name], want, rtol=1e-10, atol=1e-14)
+
+
+def test_zero_init_run_matches_scalar_gradient_descent():
+    X, Y = datasets.playground("gaussian", np.random.default_rng(2))
+    keep = np.r_[0:50, 50:65]
+    z = why.zero_init_run(X[:, keep], Y[:, keep], np.random.default_rng(0), epochs=300)
+    p = 15 / 65
+    b, trajectory = 0.0, [0.0]
+    for _ in range(300):  # d/db of mean BCE with a constant output sigma(b): sigma(b) - p
+        b -= 0.1 * (1 / (1 + math.exp(-b)) - p)
+        trajectory.append(b)
+    assert np.allclose(z["b3"], trajectory, atol=1e-12)
+    assert z["fraction"] == pytest.approx(p) and z["logit"] == pytest.approx(math.log(p / (1 - p)))
+    assert z["max_abs_W"] == 0.0 and z["max_abs_hidden_b"] == 0.0
+
+
+def test_symmetry_run_units_stay_equal_only_under_constant_init():
+    X, Y = datasets.playground("circle", np.random.default_rng(6))
+    s = why.symmetry_run(X, Y, np.random.default_rng(7), alpha=0.5, epochs=200)
+    const, rand = s["constant"], s["random"]
+    assert np.all(const[0] == 0.5)
+    assert np.abs(const - const[:, :1]).max() < 1e-12  # six identical rows at every step
+    assert np.abs(const[-1] - const[0]).max() > 1e-3  # ... which did move
+    assert np.ptp(rand[-1, :, 0]) > 0.1
+
+
+def test_dead_units_and_naive_bce_against_hand_counts():
+    rng = np.random.default_rng(8)
+    net = Network(why.SIZES, why.ACTIVATIONS, "variance_scaling", rng=rng, seeds=40,
+                  init_kwargs={"scale": 100.0})
+    X, Y = datasets.playground("square", rng)
+    dead = why.dead_units(net, X)
+    naive = why.naive_bce_infinite(net, X, Y)
+    for s in range(net.S):
+        Ws = [W[s] for W in net.W[1:]]
+        a1 = _relu(Ws[0] @ X)
+        a2 = _relu(Ws[1] @ a1)
+        assert dead[s] == sum(int(np.all(a[k] == 0)) for a in (a1, a2) for k in range(len(a)))
+        z = (Ws[2] @ a2)[0]
+        # 1/(1 + e^{-z}) is exactly 1 when e^{-z} <= 2^-53 (1 + e^{-z} rounds to 1), exactly 0
+        # when e^{-z} overflows; then -log(1 - a) (class 0) or -log(a) (class 1) is infinite.
+        inf_0 = (Y[0] == 0) & (-z <= -53 * math.log(2))
+        inf_1 = (Y[0] == 1) & (-z > math.log(np.finfo(float).max))
+        assert naive[s] == pytest.approx(np.mean(inf_0 | inf_1))
+    assert naive.max() > 0

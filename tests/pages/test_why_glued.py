@@ -1,0 +1,157 @@
+"""Section I ("why"): docs/why.py, docs/diagram.py, and the numbers glued into docs/why.md.
+
+Module tests compare against independent computations (hand-written forward passes, loops, scalar
+gradient descent). The page tests recompute the page's experiments with the library, from the
+page's seed and in the page's order, and compare every glued number the prose relies on; they
+also check the claims the prose makes about those numbers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import matplotlib.pyplot as plt
+from matplotlib import colormaps
+from matplotlib.colors import to_rgba_array
+
+from xavier import datasets
+
+import why
+from diagram import draw_network, shown_units
+from xavier.network import Network
+from plotting import subplots
+
+
+def _relu(z):
+    return np.maximum(z, 0.0)
+
+
+
+# -- the page's glued numbers ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def page():
+    """The page's experiments, recomputed in the page's order from its seed."""
+    rng = np.random.default_rng(2019)
+    results = {n: why.run(n, rng, seeds=24, epochs=2000) for n in datasets.PLAYGROUND}
+    X, Y = results["circle"]["X"], results["circle"]["Y"]
+    keep = np.r_[0:50, 50:70]
+    unbalanced = why.zero_init_run(X[:, keep], Y[:, keep], rng, epochs=2000)
+    sym = why.symmetry_run(X, Y, rng, alpha=0.5, epochs=2000)
+    return results, unbalanced, sym
+
+
+def _num(text: str) -> float:
+    return float(text)
+
+
+def test_glued_training_summary(glued, page):
+    g = glued("why")
+    results, _, _ = page
+    assert int(g["why_S"]) == 24 and int(g["why_epochs"]) == 2000
+    assert int(g["why_runs_per_scale"]) == 96
+    for name, r in results.items():
+        for scale in why.SCALES:
+            J = r["cost"][scale]
+            first = np.array([next((t for t in range(len(J)) if J[t, s] < 0.1), -1) for s in range(24)])
+            want = {
+                "initial": np.median(J[0]), "final": np.median(J[-1]), "reached": (first >= 0).sum(),
+                "median_epochs": np.median(first[first >= 0]) if (first >= 0).any() else np.nan,
+                "diverged": (~np.isfinite(J)).any(axis=0).sum(), "at100": np.median(J[100]),
+            }
+            for key, value in want.items():
+                got = _num(g[f"why_{name}_{scale}_{key}"])
+                assert got == pytest.approx(value, rel=1e-9, nan_ok=True), (name, scale, key)
+            net, idx = r["net_trained"], r["index"][scale]
+            a1 = _relu(net.W[1][idx] @ r["X"] + net.b[1][idx])
+            a2 = _relu(net.W[2][idx] @ a1 + net.b[2][idx])
+            dead = (a1.max(axis=-1) <= 0).sum(-1) + (a2.max(axis=-1) <= 0).sum(-1)
+            assert _num(g[f"why_{name}_{scale}_dead_final"]) == pytest.approx(dead.mean())
+    for scale in why.SCALES:
+        assert int(g[f"why_diverged_{scale}"]) == 0  # the prose: "erratic rather than divergent"
+
+
+def test_glued_claims_of_the_prose(glued):
+    g = {k: _num(v) for k, v in glued("why").items() if not k.startswith("fig_")}
+    names = datasets.PLAYGROUND
+    for n in names:  # c = 0.01 needs more epochs than c = 1 on every dataset; c = 1 falls at once
+        assert g[f"why_{n}_small_median_epochs"] > g[f"why_{n}_appropriate_median_epochs"]
+        assert g[f"why_{n}_small_at100"] > 0.68
+    for n in ("circle", "square"):  # c = 1 soonest there; c = 100 mostly stuck
+        assert g[f"why_{n}_appropriate_median_epochs"] < g[f"why_{n}_large_median_epochs"]
+        assert g[f"why_{n}_large_reached"] < 24 / 2 and g[f"why_{n}_large_final"] > 0.3
+    for n in ("moon", "gaussian"):  # c = 100: most seeds reach a small cost
+        assert g[f"why_{n}_large_reached"] > 24 / 2
+    assert g["why_gaussian_large_median_epochs"] < g["why_gaussian_appropriate_median_epochs"]
+    # Catching up after 2000 epochs on three datasets, not on the spiral.
+    assert g["why_circle_small_final"] < 1.5 * g["why_circle_appropriate_final"]
+    assert g["why_square_small_final"] < 1.5 * g["why_square_appropriate_final"]
+    assert g["why_gaussian_small_final"] < g["why_gaussian_appropriate_final"]
+    assert g["why_moon_small_final"] > 5 * g["why_moon_appropriate_final"]
+    # c = 100: costs in the hundreds, erratic, more dead units during training.
+    assert min(g[f"why_{n}_large_initial"] for n in names) > 100
+    assert g["why_circle_large_rising"] > 10 * max(g["why_circle_appropriate_rising"], 1)
+    assert g["why_circle_large_dead_final"] > 2 * g["why_circle_large_dead_initial"]
+    assert (g["why_circle_appropriate_dead_final"] - g["why_circle_appropriate_dead_initial"]
+            < g["why_circle_large_dead_final"] - g["why_circle_large_dead_initial"])
+    assert 0 < g["why_large_naive_runs"] <= 96
+    # Gradients grow with c; W[1] moves many times its size for c = 0.01, little for c = 100.
+    assert g["why_circle_small_grad_max"] < g["why_circle_appropriate_grad_max"] < g["why_circle_large_grad_max"]
+    assert g["why_circle_small_w1_change"] > 2 > g["why_circle_appropriate_w1_change"]
+    assert g["why_circle_large_w1_change"] < g["why_circle_appropriate_w1_change"]
+    assert g["why_sym_cost_constant"] > 10 * g["why_sym_cost_random"]
+
+
+def test_glued_zero_and_symmetry(glued, page):
+    g = glued("why")
+    results, unbalanced, sym = page
+    zero = [(r["net_trained"], r["index"]["zero"], r["cost"]["zero"]) for r in results.values()]
+    assert _num(g["why_zero_max_W"]) == 0.0 == max(np.abs(W[i]).max() for n, i, _ in zero for W in n.W[1:])
+    assert _num(g["why_zero_max_hidden_b"]) == 0.0
+    b3 = max(np.abs(n.b[3][i]).max() for n, i, _ in zero)
+    assert _num(g["why_zero_max_b3"]) == b3 and b3 < 1e-15
+    assert _num(g["why_zero_cost_dev"]) < 1e-15
+    # Unbalanced circle: 50 of class 0, 20 of class 1.
+    p = 20 / 70
+    assert _num(g["why_unbal_fraction"]) == pytest.approx(p, rel=1e-15)
+    assert _num(g["why_unbal_b3"]) == pytest.approx(math.log(p / (1 - p)), abs=1e-12)
+    assert _num(g["why_unbal_sigmoid_b3"]) == pytest.approx(p, abs=1e-12)
+    assert _num(g["why_unbal_logit"]) == pytest.approx(math.log(2 / 5), rel=1e-14)
+    assert _num(g["why_unbal_max_W"]) == 0.0 and _num(g["why_unbal_max_hidden_b"]) == 0.0
+    entropy = -p * math.log(p) - (1 - p) * math.log(1 - p)
+    assert _num(g["why_unbal_entropy"]) == pytest.approx(entropy, rel=1e-14)
+    assert _num(g["why_unbal_cost"]) == pytest.approx(entropy, abs=1e-12)
+    assert _num(g["why_unbal_b3"]) == pytest.approx(float(unbalanced["b3"][-1]), rel=1e-12)
+    # Symmetry: the units' spread is rounding, the costs are the library's.
+    assert _num(g["why_sym_spread"]) == pytest.approx(float(sym["spread"].max()), rel=1e-12)
+    assert 0 <= _num(g["why_sym_spread"]) < 1e-14
+    assert _num(g["why_sym_cost_constant"]) == pytest.approx(float(sym["cost_constant"][-1]), rel=1e-12)
+    assert _num(g["why_sym_cost_random"]) == pytest.approx(float(sym["cost_random"][-1]), rel=1e-12)
+    X = results["circle"]["X"]
+    assert _num(g["why_sym_active"]) == pytest.approx(np.mean(X[0] + X[1] > 0))
+    # Gradients and first-layer changes of the median seeds on the circle.
+    circle = results["circle"]
+    for scale in ("small", "appropriate", "large"):
+        i = circle["index"][scale][circle["representative"][scale]]
+        net0, net1 = circle["net_initial"], circle["net_trained"]
+        grads = net0.backward(*net0.forward(circle["X"]), circle["Y"], "bce")
+        assert _num(g[f"why_circle_{scale}_grad_max"]) == pytest.approx(
+            max(np.abs(dW[i]).max() for dW in grads.dW[1:]), rel=1e-12)
+        change = np.sqrt(((net1.W[1][i] - net0.W[1][i]) ** 2).sum() / (net0.W[1][i] ** 2).sum())
+        assert _num(g[f"why_circle_{scale}_w1_change"]) == pytest.approx(change, rel=1e-12)
+    # Naive cross-entropy at the first step, c = 100.
+    runs = frac = 0.0
+    for r in results.values():
+        idx = r["index"]["large"]
+        a1 = _relu(r["net_initial"].W[1][idx] @ r["X"])
+        a2 = _relu(r["net_initial"].W[2][idx] @ a1)
+        z = (r["net_initial"].W[3][idx] @ a2)[:, 0]
+        y = r["Y"][0]
+        bad = ((y == 0) & (z >= 53 * math.log(2))) | ((y == 1) & (-z > math.log(np.finfo(float).max)))
+        runs += bad.any(axis=1).sum()
+        frac += bad.mean(axis=1).sum()
+    assert _num(g["why_large_naive_runs"]) == runs
+    assert _num(g["why_large_naive_fraction"]) == pytest.approx(frac / 96, rel=1e-12)
