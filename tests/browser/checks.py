@@ -84,6 +84,7 @@ CHROMIUM_ARGS = [
 
 LOCAL_HOST = "127.0.0.1"
 VIEWPORT = {"width": 1280, "height": 900}
+PAGE_TIMEOUT_MS = 60_000  # loading a page (and its math and images), and a screenshot: a minute on a busy machine
 CHECKS = ("load", "console", "requests", "resources", "math", "markup", "images", "links", "tabs",
           "theme", "contrast", "dark_figures")
 
@@ -192,7 +193,10 @@ def new_context(browser, mode: Mode):
         raise ValueError(f"mode must be 'light' or 'dark', not {mode!r}")
     context = browser.new_context(viewport=VIEWPORT, color_scheme=mode, reduced_motion="reduce",
                                   service_workers="block")
-    context.set_default_timeout(10_000)  # a stuck page fails in seconds, not after 30 s
+    context.set_default_timeout(10_000)  # a stuck element fails in seconds, not after 30 s
+    # ...but loading a page and taking a screenshot get a minute: on a busy machine they can take
+    # well over 10 s, and a check must fail because the page is wrong, not because the CPU is.
+    context.set_default_navigation_timeout(PAGE_TIMEOUT_MS)
     context.add_init_script(
         f"try {{ localStorage.setItem('mode', '{mode}');"
         f" localStorage.setItem('theme', '{mode}'); }} catch (e) {{}}")
@@ -229,13 +233,14 @@ def audit_page(context, url: str, site_dir: Path, mode: Mode, *,
     page = context.new_page()
     _record(page, audit)
     try:
-        page.goto(url, wait_until="load")
-        math_state = wait_for_mathjax(page)
-        wait_for_images(page)
+        page.goto(url, wait_until="load", timeout=PAGE_TIMEOUT_MS)
+        math_state = wait_for_mathjax(page, PAGE_TIMEOUT_MS)
+        wait_for_images(page, PAGE_TIMEOUT_MS)
         page.evaluate("document.fonts.ready.then(() => true)")
         if screenshot is not None:
             screenshot.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(screenshot), full_page=True, animations="disabled")
+            page.screenshot(path=str(screenshot), full_page=True, animations="disabled",
+                            timeout=PAGE_TIMEOUT_MS)
         audit.add("theme", check_theme(page, mode))
         audit.add("contrast", check_text_contrast(page))
         if mode == "light":
@@ -838,7 +843,7 @@ def check_dark_figures(page, selector: str = FIGURES) -> list[str]:
         box = fig["box"]
         x0, y0 = int(np.ceil(box["x"])), int(np.ceil(box["y"]))
         x1, y1 = int(box["x"] + box["width"]), int(box["y"] + box["height"])
-        crop = png_pixels(images.nth(k).screenshot(animations="disabled"))[y0:y1, x0:x1]
+        crop = png_pixels(images.nth(k).screenshot(animations="disabled", timeout=PAGE_TIMEOUT_MS))[y0:y1, x0:x1]
         if crop.shape[0] < 8 or crop.shape[1] < 8:
             problems.append(f"{name}: shown at {x1 - x0}x{y1 - y0} px, too small to check")
             continue
