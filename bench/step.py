@@ -8,10 +8,11 @@ Two problems, the article's two widgets:
   100 MNIST digits.
 
 One step is forward, cost, backward and update. Every contender starts from the same weights (a
-``Network`` drawn with ``xavier_normal``) and computes the same thing (``tests/test_bench_floor.py``
-checks that the weights after a step agree to 1e-12):
+``Network`` drawn with the article's N(0, 1/n_in), its default) and computes the same thing
+(``tests/lib/test_bench_floor.py`` checks that the weights after a step agree to 1e-12):
 
-* ``xavier``: :meth:`xavier.network.Network.step` with ``S = 1``;
+* ``xavier``: :meth:`xavier.network.Network.step` with ``S = 1`` and ``check=False``, the step
+  :func:`xavier.network.train` runs once it has checked its arguments;
 * ``floor``: :func:`bench.floor.step`, plain numpy written the obvious way;
 * ``torch``: PyTorch on the CPU in float64, the ordinary way (tensors with ``requires_grad``,
   autograd, ``torch.optim.SGD``); skipped when torch is not installed (``pip install torch``);
@@ -53,8 +54,9 @@ class Problem:
     lr: float = LR
 
     def network(self, seeds: int = 1, seed: int = 0) -> Network:
-        """A fresh ``Network`` for this problem, ``xavier_normal`` weights, zero biases."""
-        return Network(self.sizes, self.activations, "xavier_normal", rng=np.random.default_rng(seed), seeds=seeds)
+        """A fresh ``Network`` for this problem, the article's N(0, 1/n_in) weights, zero biases."""
+        return Network(self.sizes, self.activations, "variance_scaling", rng=np.random.default_rng(seed), seeds=seeds,
+                       init_kwargs={"scale": 1.0, "mode": "fan_in"})
 
     @property
     def flops(self) -> int:
@@ -88,7 +90,7 @@ def problem(name: str) -> Problem:
 
 
 def xavier_step(p: Problem, net: Network) -> Callable[[], Any]:
-    return lambda: net.step(p.X, p.Y, p.cost, p.lr)
+    return lambda: net.step(p.X, p.Y, p.cost, p.lr, check=False)
 
 
 def floor_step(p: Problem, net: Network) -> tuple[Callable[[], Any], list, list]:

@@ -36,13 +36,13 @@ from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 
-from xavier import activations, datasets
+from xavier import _checks, activations, datasets
 from xavier import init as inits
 from xavier.network import Network, train
 from plotting import COLORS, band, styled, subplots
 
 __all__ = ["relu_moment_ratio", "relu_network", "second_moments",
-           "predicted_second_moments", "train_relu", "Preset", "PRESETS", "preset_table",
+           "predicted_second_moments", "train_relu", "XAVIER", "HE", "Preset", "PRESETS", "preset_table",
            "preset_table_markdown", "INIT_COLORS", "plot_relu_depth"]
 
 
@@ -76,8 +76,8 @@ def relu_network(names: Sequence[str], *, depth: int, width: int, n_in: int, rng
 
     Parameters
     ----------
-    names : sequence of str
-        Initializers (see :func:`xavier.init.stacked`).
+    names : sequence of str or (str, dict)
+        Initializers, as for :func:`xavier.init.stacked`, e.g. ``[XAVIER, HE]``.
     depth : int
         :math:`L`, the number of layers with weights (>= 2).
     width : int
@@ -95,13 +95,12 @@ def relu_network(names: Sequence[str], *, depth: int, width: int, n_in: int, rng
 
     Examples
     --------
-    >>> net = relu_network(["xavier_normal", "he_normal"], depth=30, width=16, n_in=2,
+    >>> net = relu_network([XAVIER, HE], depth=30, width=16, n_in=2,
     ...                    rng=np.random.default_rng(0), seeds=3)
     >>> net.L, net.S, net.sizes[:3], net.activations[28:]
     (30, 6, (2, 16, 16), ('relu', 'sigmoid'))
     """
-    if not isinstance(depth, (int, np.integer)) or isinstance(depth, bool) or depth < 2:
-        raise ValueError(f"depth must be an integer >= 2, got {depth!r}")
+    depth = _checks.positive_int("depth", depth, low=2)
     sizes = [n_in] + [width] * (depth - 1) + [1]
     return Network(sizes, ["relu"] * (depth - 1) + ["sigmoid"], inits.stacked(names, seeds), rng=rng,
                    seeds=len(names) * seeds)
@@ -126,7 +125,7 @@ def second_moments(net: Network, X: np.ndarray) -> np.ndarray:
     Examples
     --------
     >>> rng = np.random.default_rng(0)
-    >>> net = relu_network(["he_normal"], depth=3, width=2000, n_in=50, rng=rng, seeds=1)
+    >>> net = relu_network([HE], depth=3, width=2000, n_in=50, rng=rng, seeds=1)
     >>> q = second_moments(net, rng.standard_normal((50, 100)))
     >>> q.shape, (q / q[:, :1]).round(1)
     ((1, 3), array([[1., 1., 1.]]))
@@ -169,8 +168,8 @@ def train_relu(
 
     Parameters
     ----------
-    names : sequence of str
-        Initializers, e.g. ``["xavier_normal", "he_normal"]``.
+    names : sequence of str or (str, dict)
+        Initializers, e.g. ``[XAVIER, HE]``.
     depth, width : int
         See :func:`relu_network`.
     lr : float
@@ -187,12 +186,12 @@ def train_relu(
     -------
     dict
         ``"cost"`` : ndarray of shape (T, K, seeds). ``"diverged_at"`` : ndarray of shape
-        (K, seeds). ``"names"`` : list of str. ``"lr"`` : float. ``"X"``, ``"Y"`` : the data.
+        (K, seeds). ``"names"`` : the list ``names``. ``"lr"`` : float. ``"X"``, ``"Y"`` : the data.
         ``"net"`` : the trained :class:`~xavier.network.Network`.
 
     Examples
     --------
-    >>> res = train_relu(["he_normal"], depth=4, width=8, lr=0.1, steps=50,
+    >>> res = train_relu([HE], depth=4, width=8, lr=0.1, steps=50,
     ...                  rng=np.random.default_rng(0), seeds=2)
     >>> res["cost"].shape, round(float(res["X"].std()), 6)
     ((50, 1, 2), 1.0)
@@ -211,32 +210,45 @@ def train_relu(
 
 
 class Preset(NamedTuple):
-    """One row of the table of presets: how a named initializer of :mod:`xavier.init` draws."""
+    """One row of the table of presets: how an initializer of :mod:`xavier.init` draws."""
 
+    spec: str | tuple
     distribution: str
     variance: Callable[[int, int], float]
     formula: str
     paper: str
 
 
+#: The article's "Xavier initialization", :math:`\mathcal{N}(0, 1/n_\text{in})`: LeCun's fan-in
+#: rule, ``xavier.init.variance_scaling(scale=1, mode="fan_in")`` (the libraries' ``xavier_normal``
+#: is Glorot & Bengio's fan-average rule instead).
+XAVIER = ("variance_scaling", {"scale": 1.0, "mode": "fan_in"})
+#: He et al.'s :math:`\mathcal{N}(0, 2/n_\text{in})`.
+HE = ("he_normal", {})
+
 PRESETS: dict[str, Preset] = {
-    "xavier_normal": Preset("normal", lambda n_in, n_out: 1 / n_in, r"\frac{1}{n_\text{in}}",
-                            "the article; LeCun et al. 1998"),
-    "xavier_uniform": Preset("uniform", lambda n_in, n_out: 1 / n_in, r"\frac{1}{n_\text{in}}",
-                             "LeCun et al. 1998"),
-    "lecun_normal": Preset("truncated normal", lambda n_in, n_out: 1 / n_in, r"\frac{1}{n_\text{in}}",
-                           "LeCun et al. 1998"),
-    "standard_uniform": Preset("uniform", lambda n_in, n_out: 1 / (3 * n_in), r"\frac{1}{3\,n_\text{in}}",
-                               "Glorot & Bengio 2010, eq. 1"),
-    "glorot_normal": Preset("normal", lambda n_in, n_out: 2 / (n_in + n_out),
-                            r"\frac{2}{n_\text{in} + n_\text{out}}", "Glorot & Bengio 2010"),
-    "glorot_uniform": Preset("uniform", lambda n_in, n_out: 2 / (n_in + n_out),
-                             r"\frac{2}{n_\text{in} + n_\text{out}}", "Glorot & Bengio 2010, eq. 16"),
-    "he_normal": Preset("normal", lambda n_in, n_out: 2 / n_in, r"\frac{2}{n_\text{in}}", "He et al. 2015"),
-    "he_uniform": Preset("uniform", lambda n_in, n_out: 2 / n_in, r"\frac{2}{n_\text{in}}", "He et al. 2015"),
+    'variance_scaling(mode="fan_in")': Preset(XAVIER, "normal", lambda n_in, n_out: 1 / n_in,
+                                              r"\frac{1}{n_\text{in}}", "the article's Xavier; LeCun et al. 1998"),
+    "lecun_uniform": Preset("lecun_uniform", "uniform", lambda n_in, n_out: 1 / n_in, r"\frac{1}{n_\text{in}}",
+                            "LeCun et al. 1998"),
+    "lecun_normal": Preset("lecun_normal", "truncated normal", lambda n_in, n_out: 1 / n_in,
+                           r"\frac{1}{n_\text{in}}", "LeCun et al. 1998"),
+    "standard_uniform": Preset("standard_uniform", "uniform", lambda n_in, n_out: 1 / (3 * n_in),
+                               r"\frac{1}{3\,n_\text{in}}", "Glorot & Bengio 2010, eq. 1"),
+    "xavier_normal, glorot_normal": Preset("xavier_normal", "normal", lambda n_in, n_out: 2 / (n_in + n_out),
+                                           r"\frac{2}{n_\text{in} + n_\text{out}}", "Glorot & Bengio 2010"),
+    "xavier_uniform, glorot_uniform": Preset("xavier_uniform", "uniform", lambda n_in, n_out: 2 / (n_in + n_out),
+                                             r"\frac{2}{n_\text{in} + n_\text{out}}",
+                                             "Glorot & Bengio 2010, eq. 16"),
+    "he_normal": Preset("he_normal", "normal", lambda n_in, n_out: 2 / n_in, r"\frac{2}{n_\text{in}}",
+                        "He et al. 2015"),
+    "he_uniform": Preset("he_uniform", "uniform", lambda n_in, n_out: 2 / n_in, r"\frac{2}{n_\text{in}}",
+                         "He et al. 2015"),
 }
-"""The variance-scaling presets of :mod:`xavier.init`: distribution, :math:`\\mathrm{Var}(W)` as a
-function of ``(n_in, n_out)`` and in LaTeX, and the paper it comes from."""
+"""The variance-scaling presets of :mod:`xavier.init`, by the name shown in the table: the
+initializer (a name or ``(name, kwargs)`` for :func:`xavier.init.stacked`), distribution,
+:math:`\\mathrm{Var}(W)` as a function of ``(n_in, n_out)`` and in LaTeX, and the paper it comes
+from."""
 
 
 def preset_table(rng: np.random.Generator, n_in: int = 784, n_out: int = 300) -> list[dict]:
@@ -259,13 +271,14 @@ def preset_table(rng: np.random.Generator, n_in: int = 784, n_out: int = 300) ->
     --------
     >>> rows = preset_table(np.random.default_rng(0))
     >>> [(r["name"], round(r["ratio"], 2)) for r in rows[:2]]
-    [('xavier_normal', 1.0), ('xavier_uniform', 1.0)]
+    [('variance_scaling(mode="fan_in")', 1.0), ('lecun_uniform', 1.0)]
     >>> rows[4]["variance"] == 2 / (784 + 300)
     True
     """
     rows = []
     for name, p in PRESETS.items():
-        W = inits.initialize(name, (n_out, n_in), rng)
+        name_, kwargs = (p.spec, {}) if isinstance(p.spec, str) else p.spec
+        W = inits.initialize(name_, (n_out, n_in), rng, **kwargs)
         var = p.variance(n_in, n_out)
         rows.append({"name": name, "distribution": p.distribution, "formula": p.formula, "paper": p.paper,
                      "variance": var, "sample": float(W.var()), "ratio": float(W.var()) / var})
@@ -277,29 +290,36 @@ def preset_table_markdown(rows: list[dict], n_in: int = 784, n_out: int = 300) -
 
     >>> md = preset_table_markdown(preset_table(np.random.default_rng(0)))
     >>> len(md.splitlines()), md.splitlines()[2].split(" | ")[:2]
-    (10, ['| `xavier_normal`', 'normal'])
+    (10, ['| `variance_scaling(mode="fan_in")`', 'normal'])
     """
     head = (f"| preset | distribution | $\\mathrm{{Var}}(W)$ | sample / formula, ${n_out} \\times {n_in}$ "
             "| after |\n|---|---|---|---|---|\n")
-    body = "".join(f"| `{r['name']}` | {r['distribution']} | ${r['formula']}$ | {r['ratio']:.3f} | {r['paper']} |\n"
+    body = "".join(f"| {', '.join(f'`{n}`' for n in r['name'].split(', '))} | {r['distribution']} | ${r['formula']}$ | {r['ratio']:.3f} | {r['paper']} |\n"
                    for r in rows)
     return head + body
 
 
 # -- figures ------------------------------------------------------------------------------------------
 
-INIT_COLORS: dict[str, str] = {"xavier_normal": COLORS["appropriate"], "he_normal": COLORS["he"]}
-"""Colours of the two initializers on the conclusion page."""
+def _key(spec: str | tuple) -> str:
+    """A spec as a string, the same for ``"he_normal"`` and ``("he_normal", {})``."""
+    name, kwargs = (spec, {}) if isinstance(spec, str) else spec
+    return name + "".join(f", {k}={kwargs[k]!r}" for k in sorted(kwargs))
 
-_LABELS = {"xavier_normal": r"Xavier, $\mathcal{N}(0, 1/n)$", "he_normal": r"He, $\mathcal{N}(0, 2/n)$"}
-_GAIN = {"xavier_normal": 1.0, "he_normal": 2.0}
+
+INIT_COLORS: dict[str, str] = {_key(XAVIER): COLORS["appropriate"], _key(HE): COLORS["he"]}
+"""Colours of the two initializers on the conclusion page, keyed by ``_key(spec)`` (the
+initializer's name, then its keyword arguments in order, e.g. ``"he_normal"``)."""
+
+_LABELS = {_key(XAVIER): r"Xavier, $\mathcal{N}(0, 1/n)$", _key(HE): r"He, $\mathcal{N}(0, 2/n)$"}
+_GAIN = {_key(XAVIER): 1.0, _key(HE): 2.0}
 
 
 def _draw_second_moments(ax, q, names):
     K = len(names)
     per = np.asarray(q).reshape(K, -1, np.shape(q)[-1])
     layers = np.arange(per.shape[-1])
-    for k, name in enumerate(names):
+    for k, name in enumerate(map(_key, names)):
         color = INIT_COLORS.get(name)
         band(ax, layers, (per[k] / per[k][:, :1]).T, color=color, label=f"{_LABELS.get(name, name)}")
         gain = _GAIN.get(name, 1.0)
@@ -314,7 +334,7 @@ def _draw_second_moments(ax, q, names):
 def _draw_training(ax, result):
     cost = result["cost"]
     t = np.arange(cost.shape[0])
-    for k, name in enumerate(result["names"]):
+    for k, name in enumerate(map(_key, result["names"])):
         band(ax, t, cost[:, k], color=INIT_COLORS.get(name), label=_LABELS.get(name, name))
     ax.axhline(np.log(2), color="0.3", ls=":", lw=1, label=r"$\log 2$ (always predicting 1/2)")
     ax.set(xlabel="gradient-descent step", ylabel="cost $J$ (binary cross-entropy)", ylim=(0, None),
@@ -334,8 +354,8 @@ def plot_relu_depth(q: np.ndarray, names: Sequence[str], result: dict):
     ----------
     q : ndarray of shape (len(names) * seeds, L)
         From :func:`second_moments`, copies ordered as in :func:`xavier.init.stacked`.
-    names : sequence of str
-        The initializers of ``q``, e.g. ``["xavier_normal", "he_normal"]``.
+    names : sequence of str or (str, dict)
+        The initializers of ``q``, e.g. ``[XAVIER, HE]``.
     result : dict
         From :func:`train_relu`.
 
@@ -346,7 +366,7 @@ def plot_relu_depth(q: np.ndarray, names: Sequence[str], result: dict):
     Examples
     --------
     >>> rng = np.random.default_rng(0)
-    >>> names = ["xavier_normal", "he_normal"]
+    >>> names = [XAVIER, HE]
     >>> net = relu_network(names, depth=5, width=8, n_in=2, rng=rng, seeds=2)
     >>> q = second_moments(net, rng.standard_normal((2, 10)))
     >>> res = train_relu(names, depth=4, width=8, lr=0.1, steps=20, rng=rng, seeds=2)

@@ -35,6 +35,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
 
 from plotting import styled
+from xavier import _checks
 
 __all__ = ["NetworkDrawing", "shown_units", "draw_network"]
 
@@ -95,10 +96,8 @@ def shown_units(n: int, max_units: int = 8) -> np.ndarray:
     >>> shown_units(10, max_units=5)
     array([0, 1, 2, 8, 9])
     """
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"n must be a positive integer (units in a layer), got {n!r}")
-    if not isinstance(max_units, (int, np.integer)) or isinstance(max_units, bool) or max_units < 2:
-        raise ValueError(f"max_units must be an integer >= 2, got {max_units!r}")
+    n = _checks.positive_int("n (units in a layer)", n)
+    max_units = _checks.positive_int("max_units", max_units, low=2)
     if n <= max_units:
         return np.arange(n)
     top = -(-max_units // 2)
@@ -226,10 +225,12 @@ def draw_network(
     ValueError: sizes must be at least two positive integers [n0, ..., nL], got (2, 0)
     """
     sizes = tuple(sizes)
-    if len(sizes) < 2 or not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n > 0
-                                 for n in sizes):
-        raise ValueError(f"sizes must be at least two positive integers [n0, ..., nL], got {sizes!r}")
-    sizes = tuple(int(n) for n in sizes)
+    try:
+        if len(sizes) < 2:
+            raise ValueError
+        sizes = tuple(_checks.positive_int("size", n) for n in sizes)
+    except ValueError:
+        raise ValueError(f"sizes must be at least two positive integers [n0, ..., nL], got {sizes!r}") from None
     L = len(sizes) - 1
     shown = [shown_units(n, max_units) for n in sizes]
     if cmap not in colormaps:

@@ -38,7 +38,7 @@ from typing import Literal
 import matplotlib.ticker as mticker
 import numpy as np
 
-from xavier import costs
+from xavier import _checks, costs
 from xavier.init import MODES, Mode
 from xavier.network import Network
 from plotting import COLORS, band, styled, subplots
@@ -50,48 +50,18 @@ ACTIVATIONS = ("identity", "tanh")
 MODE_COLORS: dict[str, str] = {"fan_in": COLORS["appropriate"], "fan_out": COLORS["he"],
                                "fan_avg": "#ff7f0e"}
 
-#: The initializer name and keyword arguments that draw each fan mode, the article's Xavier
-#: (``xavier_normal``) with ``mode="fan_in"`` or ``"fan_out"`` and Glorot & Bengio's normalized
-#: variance (``glorot_normal``).
+#: The initializer name and keyword arguments that draw each fan mode. The article's Xavier
+#: :math:`\mathcal{N}(0, 1/n)` with :math:`n = n_\text{in}` or :math:`n_\text{out}`
+#: (``variance_scaling`` with ``mode="fan_in"`` or ``"fan_out"``), and Glorot & Bengio's
+#: normalized variance (``xavier_normal``, the libraries' name for the fan average).
 MODE_INITIALIZERS: dict[str, tuple[str, dict]] = {
-    "fan_in": ("xavier_normal", {"mode": "fan_in"}),
-    "fan_out": ("xavier_normal", {"mode": "fan_out"}),
-    "fan_avg": ("glorot_normal", {}),
+    "fan_in": ("variance_scaling", {"scale": 1.0, "mode": "fan_in"}),
+    "fan_out": ("variance_scaling", {"scale": 1.0, "mode": "fan_out"}),
+    "fan_avg": ("xavier_normal", {}),
 }
 
 
 # -- argument checks -------------------------------------------------------------------------------
-
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def _nonnegative(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not value >= 0 or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    return float(value)
-
-
-def _finite(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return float(value)
-
-
-def _activation(value: object) -> str:
-    if value not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {value!r}")
-    return str(value)
-
-
-def _check_rng(rng: object) -> None:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a np.random.Generator, got {type(rng).__name__}")
-
 
 def _var_per_seed(A: np.ndarray) -> np.ndarray:
     """Variance over units and examples, one value per seed: ``(S, n, m) -> (S,)``."""
@@ -119,8 +89,8 @@ def product_variance(mx: float, vx: float, my: float, vy: float) -> float:
     >>> product_variance(0.0, 2.0, 0.0, 3.0)   # zero means: the product of the variances
     6.0
     """
-    mx, my = _finite("mx", mx), _finite("my", my)
-    vx, vy = _nonnegative("vx", vx), _nonnegative("vy", vy)
+    mx, my = _checks.real("mx", mx), _checks.real("my", my)
+    vx, vy = _checks.real("vx", vx, low=0), _checks.real("vy", vy, low=0)
     return mx**2 * vy + vx * my**2 + vx * vy
 
 
@@ -165,13 +135,13 @@ def var_product(mx: float, vx: float, my: float, vy: float, n: int, rng: np.rand
     (8.0, 16.0, 16)
     """
     formula = product_variance(mx, vx, my, vy)
-    n = _positive_int("n", n)
+    n = _checks.positive_int("n", n)
     if n < 2:
         raise ValueError(f"n must be at least 2 to estimate a variance, got {n}")
-    rho = _finite("rho", rho)
+    rho = _checks.real("rho", rho)
     if not -1.0 <= rho <= 1.0:
         raise ValueError(f"rho must be in [-1, 1], got {rho!r}")
-    _check_rng(rng)
+    _checks.generator("rng", rng)
     sx, sy = math.sqrt(vx), math.sqrt(vy)
     e1, e2 = rng.standard_normal((2, n))
     X = mx + sx * e1
@@ -240,11 +210,11 @@ def layer_variance_grid(ns: Sequence[int], var_ws: Sequence[float], var_as: Sequ
     >>> bool(np.all(np.abs(g["measured"] / g["predicted"] - 1) < 0.1))
     True
     """
-    _check_rng(rng)
-    ns = [_positive_int("n", k) for k in ns]
-    var_ws = [_nonnegative("var_w", v) for v in var_ws]
-    var_as = [_nonnegative("var_a", v) for v in var_as]
-    n_out, m = _positive_int("n_out", n_out), _positive_int("m", m)
+    _checks.generator("rng", rng)
+    ns = [_checks.positive_int("n", k) for k in ns]
+    var_ws = [_checks.real("var_w", v, low=0) for v in var_ws]
+    var_as = [_checks.real("var_a", v, low=0) for v in var_as]
+    n_out, m = _checks.positive_int("n_out", n_out), _checks.positive_int("m", m)
     if not (ns and var_ws and var_as):
         raise ValueError("ns, var_ws and var_as must each hold at least one value")
     vw, va = (np.array(v, dtype=float).ravel() for v in np.meshgrid(var_ws, var_as, indexing="ij"))
@@ -287,11 +257,11 @@ def tanh_variance_map(q: float | np.ndarray, gain: float, *, nodes: int = 101) -
     >>> round(float(tanh_variance_map(1e-4, 1.0) / 1e-4), 6)   # near 0, tanh(z) = z
     0.9998
     """
-    gain = _nonnegative("gain", gain)
+    gain = _checks.real("gain", gain, low=0)
     q = np.asarray(q, dtype=float)
     if np.any(q < 0) or not np.all(np.isfinite(q)):
         raise ValueError(f"q must be finite and >= 0, got {q!r}")
-    x, w = _hermite_nodes(_positive_int("nodes", nodes))
+    x, w = _hermite_nodes(_checks.positive_int("nodes", nodes))
     return np.tanh(np.sqrt(gain * q)[..., None] * x) ** 2 @ w
 
 
@@ -326,14 +296,14 @@ def variance_through_layers(gains: Sequence[float], rng: np.random.Generator, *,
     ...                                          / r["predicted"] - 1) < 0.3))
     ((2, 4, 4), True)
     """
-    _check_rng(rng)
-    gains = np.array([_nonnegative("gain", g) for g in gains], dtype=float)
+    _checks.generator("rng", rng)
+    gains = np.array([_checks.real("gain", g, low=0) for g in gains], dtype=float)
     if gains.size == 0:
         raise ValueError("gains must hold at least one value")
-    activation = _activation(activation)
-    width, depth = _positive_int("width", width), _positive_int("depth", depth)
-    m, seeds = _positive_int("m", m), _positive_int("seeds", seeds)
-    var_x = _nonnegative("var_x", var_x)
+    activation = _checks.one_of("activation", activation, ACTIVATIONS)
+    width, depth = _checks.positive_int("width", width), _checks.positive_int("depth", depth)
+    m, seeds = _checks.positive_int("m", m), _checks.positive_int("seeds", seeds)
+    var_x = _checks.real("var_x", var_x, low=0)
     layers = np.arange(depth + 1)
     predicted = var_x * gains[:, None] ** layers
     mean_field = predicted.copy()
@@ -362,7 +332,7 @@ def fan_variance(n_in: int, n_out: int, mode: Mode) -> float:
     >>> fan_variance(100, 400, "fan_in"), fan_variance(100, 400, "fan_out"), fan_variance(100, 400, "fan_avg")
     (0.01, 0.0025, 0.004)
     """
-    n_in, n_out = _positive_int("n_in", n_in), _positive_int("n_out", n_out)
+    n_in, n_out = _checks.positive_int("n_in", n_in), _checks.positive_int("n_out", n_out)
     fans = {"fan_in": n_in, "fan_out": n_out, "fan_avg": (n_in + n_out) / 2}
     if mode not in fans:
         raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
@@ -401,14 +371,14 @@ def backward_variances(sizes: Sequence[int], rng: np.random.Generator, *,
     >>> bool(np.all(np.abs(ratio - 1) < 0.1))
     True
     """
-    _check_rng(rng)
+    _checks.generator("rng", rng)
     if isinstance(sizes, str) or len(sizes) < 2:
         raise ValueError(f"sizes must list at least two layer widths, got {sizes!r}")
-    sizes = tuple(_positive_int("sizes entry", k) for k in sizes)
+    sizes = tuple(_checks.positive_int("sizes entry", k) for k in sizes)
     modes = tuple(modes)
     if not modes or any(mo not in MODES for mo in modes):
         raise ValueError(f"modes must be a non-empty sequence of {', '.join(MODES)}; got {modes!r}")
-    m, seeds = _positive_int("m", m), _positive_int("seeds", seeds)
+    m, seeds = _checks.positive_int("m", m), _checks.positive_int("seeds", seeds)
     L = len(sizes) - 1
     fwd_pred = np.ones((len(modes), L + 1))
     bwd_pred = np.ones((len(modes), L + 1))

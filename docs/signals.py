@@ -31,6 +31,7 @@ from typing import Sequence
 
 import numpy as np
 
+from xavier import _checks
 from xavier import init as inits
 from xavier.network import Network, train
 from plotting import COLORS, band, styled, subplots
@@ -44,12 +45,6 @@ def _check_scales(scales: Sequence[float]) -> np.ndarray:
     if s.ndim != 1 or s.size == 0 or not np.all(np.isfinite(s)) or np.any(s < 0):
         raise ValueError(f"scales must be a non-empty list of finite numbers >= 0, got {scales!r}")
     return s
-
-
-def _check_int(name: str, value: object, low: int) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
 
 
 def rms(A: np.ndarray) -> np.ndarray:
@@ -92,7 +87,7 @@ def chain_network(
     Every hidden matrix starts at :math:`W^{[l]} = sI + \epsilon E^{[l]}` for :math:`l = 1, \dots,
     L-1`, with :math:`E^{[l]}_{kj} \sim \mathcal{N}(0, 1)` and :math:`\epsilon` = ``noise``; the
     output row is drawn from Xavier's :math:`\mathcal{N}(0, 1/n^{[L-1]})`
-    (:func:`xavier.init.xavier_normal`). All activations are the identity and the biases are 0.
+    (:func:`xavier.init.variance_scaling` with ``mode="fan_in"``). All activations are the identity and the biases are 0.
 
     Copies are stacked scale-major: copy ``k * seeds + j`` has scale ``scales[k]`` and seed ``j``.
     Seed ``j`` uses the same noise :math:`E^{[l]}` and the same output row for every scale, so two
@@ -128,14 +123,13 @@ def chain_network(
     >>> chain_network([1.5], rng=np.random.default_rng(0), L=1)
     Traceback (most recent call last):
     ...
-    ValueError: L must be an integer >= 2, got 1
+    ValueError: L must be an integer >= 2 (not a bool), got 1
     """
     s = _check_scales(scales)
-    L = _check_int("L", L, 2)
-    width = _check_int("width", width, 1)
-    seeds = _check_int("seeds", seeds, 1)
-    if not (np.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    L = _checks.positive_int("L", L, low=2)
+    width = _checks.positive_int("width", width)
+    seeds = _checks.positive_int("seeds", seeds)
+    noise = _checks.real("noise", noise, low=0)
     K = s.size
     net = Network([width] * L + [1], ["identity"] * L, "zeros", rng=rng, seeds=K * seeds)
     eye = np.eye(width)
@@ -143,7 +137,7 @@ def chain_network(
         E = rng.standard_normal((seeds, width, width)) if noise > 0 else np.zeros((seeds, width, width))
         W = s[:, None, None, None] * eye + noise * E[None]  # (K, seeds, width, width)
         net.W[l][...] = W.reshape(K * seeds, width, width)
-    out = inits.xavier_normal((seeds, 1, width), rng)
+    out = inits.variance_scaling((seeds, 1, width), rng, scale=1.0, mode="fan_in")
     net.W[L][...] = np.tile(out, (K, 1, 1))
     return net
 
@@ -259,8 +253,8 @@ def train_chain(
 
 def _chain_task(scales, steps, rng, seeds, noise, m, w):
     s = _check_scales(scales)
-    _check_int("steps", steps, 1)
-    m = _check_int("m", m, 1)
+    _checks.positive_int("steps", steps)
+    m = _checks.positive_int("m", m)
     w = np.asarray(w, dtype=float)
     if w.shape != (2,) or not np.all(np.isfinite(w)):
         raise ValueError(f"w must be two finite numbers, got {w!r}")

@@ -26,6 +26,7 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.lines import Line2D
 
+from xavier import _checks
 from xavier import activations as acts
 from xavier import datasets
 from xavier import init as inits
@@ -133,8 +134,7 @@ def decision_grid(net: Network, step: float = 0.1, lim: float = 5.0) -> tuple[np
     """
     if net.sizes[0] != 2 or net.sizes[-1] != 1:
         raise ValueError(f"decision_grid needs a network with 2 inputs and 1 output, got sizes {net.sizes}")
-    if not (np.isfinite(step) and step > 0 and np.isfinite(lim) and lim > 0):
-        raise ValueError(f"step and lim must be positive numbers, got step={step!r}, lim={lim!r}")
+    step, lim = _checks.real("step", step, low=0, strict=True), _checks.real("lim", lim, low=0, strict=True)
     cells = 2 * lim / step
     if abs(cells - round(cells)) > 1e-9 * max(1.0, cells):
         raise ValueError(f"2 * lim / step must be a whole number, got {cells!r} (lim={lim}, step={step})")

@@ -38,7 +38,7 @@ from matplotlib import colormaps
 from matplotlib.colors import to_rgb
 
 import plotting
-from xavier import costs, datasets
+from xavier import _checks, costs, datasets
 from xavier import init as xinit
 from xavier.network import Network, train
 
@@ -58,10 +58,12 @@ WIDGET_ACTIVATIONS: tuple[str, ...] = ("tanh",) * 4 + ("softmax",)
 WIDGET_INITS: dict[str, tuple[str, dict[str, Any]]] = {
     "Zero": ("zeros", {}),
     "Uniform": ("standard_uniform", {}),
-    "Xavier": ("xavier_normal", {}),
+    "Xavier": ("variance_scaling", {"scale": 1.0, "mode": "fan_in"}),  # the article's N(0, 1/n_in)
     "Standard normal": ("normal", {"std": 1.0}),
 }
-"""The widget's four choices, display name -> (initializer name for :func:`xavier.init.get`, kwargs)."""
+"""The widget's four choices, display name -> (initializer name for :func:`xavier.init.get`, kwargs).
+The article's "Xavier" is :math:`\\mathcal{N}(0, 1/n^{[l-1]})`, LeCun's fan-in rule: the libraries'
+``xavier_normal`` is Glorot & Bengio's fan average instead."""
 
 INIT_COLORS: dict[str, str] = {
     "Zero": plotting.COLORS["zero"],
@@ -140,8 +142,7 @@ def activation_histograms(A: Sequence[np.ndarray], bins: int = HIST_BINS,
     >>> frac, edges
     (array([[[0.25, 0.  , 0.25, 0.25]]]), array([-1. , -0.5,  0. ,  0.5,  1. ]))
     """
-    if not isinstance(bins, (int, np.integer)) or bins < 1:
-        raise ValueError(f"bins must be a positive integer, got {bins!r}")
+    bins = _checks.positive_int("bins", bins)
     lo, hi = hist_range
     if not lo < hi:
         raise ValueError(f"hist_range must be (low, high) with low < high, got {hist_range!r}")
@@ -193,7 +194,7 @@ def layer_statistics(net: Network, X: np.ndarray, labels: np.ndarray, *, probe: 
     >>> st["std"][2].round(2), st["cost"][0].round(4)   # Xavier; Zero predicts 1/10 everywhere
     (array([0.31, 0.29, 0.27, 0.25]), np.float64(2.3026))
     """
-    if not isinstance(probe, (int, np.integer)) or not 1 <= probe <= X.shape[-1]:
+    if _checks.positive_int("probe", probe) > X.shape[-1]:
         raise ValueError(f"probe must be an integer in 1..{X.shape[-1]} (columns of X), got {probe!r}")
     Y = datasets.one_hot(labels, net.sizes[-1])
     net.check_inputs(X, Y)  # forward checks X again; Y is checked here
@@ -307,12 +308,10 @@ def run_widget(rng: np.random.Generator, *, inits: Mapping[str, tuple[str, dict[
     """
     X, labels = datasets.load_digits()
     m = X.shape[1]
-    for name, v in (("n_train", n_train), ("n_test", n_test)):
-        if not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"{name} must be a positive integer, got {v!r}")
+    n_train, n_test = _checks.positive_int("n_train", n_train), _checks.positive_int("n_test", n_test)
     if n_train + n_test > m:
         raise ValueError(f"n_train + n_test must be <= {m} digits, got {n_train} + {n_test}")
-    if not isinstance(probe, (int, np.integer)) or not 1 <= probe <= n_test:
+    if _checks.positive_int("probe", probe) > n_test:
         raise ValueError(f"probe must be an integer in 1..n_test = {n_test}, got {probe!r}")
     X_train, y_train = X[:, :n_train], labels[:n_train]
     X_test, y_test = X[:, m - n_test:], labels[m - n_test:]

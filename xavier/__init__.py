@@ -34,9 +34,42 @@ Modules
 :mod:`xavier.datasets`
     The four playground datasets and the 10,000 MNIST digits.
 
+Initializers
+------------
+:class:`~xavier.network.Network` draws its weights with ``init="variance_scaling"`` unless told
+otherwise, whose defaults (``scale=1``, ``mode="fan_in"``, ``distribution="normal"``) give the
+article's :math:`W^{[l]} \sim \mathcal{N}(0, 1/n^{[l-1]})`, and starts its biases at 0. The
+names follow PyTorch, Keras and JAX: ``"xavier_normal"`` is Glorot & Bengio's fan average
+:math:`\mathcal{N}(0, 2/(n^{[l-1]} + n^{[l]}))`, ``"he_normal"`` is :math:`\mathcal{N}(0, 2/n^{[l-1]})`
+(see the table in :mod:`xavier.init`).
+
+Example: the article's digits network
+--------------------------------------
+Four tanh layers of 300 units and a softmax over the 10 classes, ``[784, 300, 300, 300, 300,
+10]``, initialized the article's way (the same as the default) and, for comparison, Glorot &
+Bengio's way, then trained for one epoch of mini-batches:
+
 >>> import numpy as np, xavier
->>> net = xavier.Network([2, 6, 3, 1], ["relu", "relu", "sigmoid"], "xavier_normal",
-...                      rng=np.random.default_rng(0), seeds=4)
+>>> sizes, acts = [784, 300, 300, 300, 300, 10], ["tanh"] * 4 + ["softmax"]
+>>> net = xavier.Network(sizes, acts, "variance_scaling", rng=np.random.default_rng(0),
+...                      init_kwargs={"scale": 1.0, "mode": "fan_in"})
+>>> [W.shape for W in net.W[1:]]
+[(1, 300, 784), (1, 300, 300), (1, 300, 300), (1, 300, 300), (1, 10, 300)]
+>>> round(float(net.W[1].var() * 784), 2), round(float(net.W[5].var() * 300), 2)   # n[l-1] Var(W[l])
+(1.0, 1.0)
+>>> glorot = xavier.Network(sizes, acts, "xavier_normal", rng=np.random.default_rng(0))
+>>> round(float(glorot.W[1].var() * (784 + 300) / 2), 2)
+1.0
+>>> X, labels = xavier.datasets.load_digits()
+>>> Y = xavier.datasets.one_hot(labels)
+>>> h = xavier.train(net, X[:, :1000], Y[:, :1000], "cross_entropy", lr=0.1, batch_size=100,
+...                  rng=np.random.default_rng(1))
+>>> h.cost.shape, bool(h.cost[-1, 0] < h.cost[0, 0] < 3.0), int(h.diverged.sum())
+((10, 1), True, 0)
+
+Many seeds at once: ``seeds=S`` stacks ``S`` independent draws on a leading axis.
+
+>>> net = xavier.Network([2, 6, 3, 1], ["relu", "relu", "sigmoid"], rng=np.random.default_rng(0), seeds=4)
 >>> net.W[1].shape, net.b[1].shape
 ((4, 6, 2), (4, 6, 1))
 """

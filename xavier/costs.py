@@ -52,23 +52,73 @@ def check(name: str, output_activation: str) -> None:
     ...
     ValueError: unknown cost 'hinge'; valid choices: bce, cross_entropy, mse
     """
-    if name not in OUTPUT_ACTIVATION:
+    if not isinstance(name, str) or name not in OUTPUT_ACTIVATION:
         valid = ", ".join(sorted(OUTPUT_ACTIVATION))
         raise ValueError(f"unknown cost {name!r}; valid choices: {valid}")
     allowed = OUTPUT_ACTIVATION[name]
-    if output_activation not in allowed:
+    if not isinstance(output_activation, str) or output_activation not in allowed:
         raise ValueError(
             f"cost {name!r} needs output activation {' or '.join(map(repr, allowed))}, "
             f"not {output_activation!r}"
         )
 
 
-def _logaddexp0(Z):
-    # log(1 + e^z) without overflow: max(z, 0) + log1p(e^{-|z|}).
+def _softplus(Z):
+    # log(1 + e^z) without overflow, to full relative precision: max(z, 0) + log1p(e^{-|z|}).
     return np.maximum(Z, 0.0) + np.log1p(np.exp(-np.abs(Z)))
 
 
-def cost(name: Name, Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> np.ndarray:
+def check_targets(name: Name, Z: np.ndarray, A: np.ndarray | None, Y: np.ndarray) -> None:
+    """Raise ``ValueError`` unless ``Y`` holds valid targets for cost ``name`` and output ``Z``, ``A``.
+
+    ``Y`` must have the output's shape ``(n_L, m)`` (``Z`` may carry a leading seed axis), at
+    least one example (``m >= 1``), finite values, and: for ``"bce"`` values in :math:`[0, 1]`; for
+    ``"cross_entropy"`` at least two output units and one-hot columns (zeros and a single 1).
+    ``A``, when given, must have the shape of ``Z``; ``"mse"`` needs it.
+
+    >>> check_targets("cross_entropy", np.zeros((3, 2)), None, np.array([[1., 0.], [0., 1.], [0., 1.]]))
+    Traceback (most recent call last):
+    ...
+    ValueError: cross_entropy needs one-hot columns in Y (zeros and a single 1), but column 1 is [0. 1. 1.]
+    >>> check_targets("bce", np.zeros((1, 0)), None, np.zeros((1, 0)))
+    Traceback (most recent call last):
+    ...
+    ValueError: m = 0 examples (Y has shape (1, 0)); need at least one column
+    """
+    if name not in OUTPUT_ACTIVATION:
+        check(name, "")
+    Z, Y = np.asarray(Z), np.asarray(Y)
+    if Z.ndim not in (2, 3):
+        raise ValueError(f"Z must have shape (n_L, m) or (S, n_L, m), got {Z.shape}")
+    if A is not None and np.shape(A) != Z.shape:
+        raise ValueError(f"A has shape {np.shape(A)}; expected the shape of Z, {Z.shape}")
+    if name == "mse" and A is None:
+        raise ValueError("mse needs the output activation A (got None)")
+    if Y.shape != Z.shape[-2:]:
+        raise ValueError(f"Y has shape {Y.shape}; expected the output's shape {Z.shape[-2:]} (n_L, m)")
+    if Y.shape[-1] == 0:
+        raise ValueError(f"m = 0 examples (Y has shape {Y.shape}); need at least one column")
+    if Y.dtype != bool and (not np.issubdtype(Y.dtype, np.number) or np.issubdtype(Y.dtype, np.complexfloating)):
+        raise ValueError(f"Y must hold real numbers, got dtype {Y.dtype}")
+    if not np.isfinite(Y).all():
+        bad = Y[~np.isfinite(Y)].flat[0]
+        raise ValueError(f"Y contains non-finite values (e.g. {bad}); expected finite numbers")
+    if name == "bce":
+        outside = (Y < 0) | (Y > 1)
+        if outside.any():
+            raise ValueError(f"bce needs targets in [0, 1] (labels 0/1 or probabilities), got {Y[outside].flat[0]!r}")
+    elif name == "cross_entropy":
+        if Y.shape[0] < 2:
+            raise ValueError(f"cross_entropy needs at least 2 output units (classes), got n_L = {Y.shape[0]}: "
+                             "a softmax over one unit is always 1")
+        ok = ((Y == 0) | (Y == 1)).all(axis=0) & (Y.sum(axis=0) == 1)
+        if not ok.all():
+            j = int(np.flatnonzero(~ok)[0])
+            raise ValueError(f"cross_entropy needs one-hot columns in Y (zeros and a single 1), "
+                             f"but column {j} is {Y[:, j]}")
+
+
+def cost(name: Name, Z: np.ndarray, A: np.ndarray | None, Y: np.ndarray) -> np.ndarray:
     r"""The cost ``name`` of output ``A = g(Z)`` against targets ``Y``, one value per seed.
 
     Parameters
@@ -76,54 +126,94 @@ def cost(name: Name, Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> np.ndarray:
     name : {"bce", "cross_entropy", "mse"}
     Z : ndarray of shape (n_L, m) or (S, n_L, m)
         Output pre-activation (logits).
-    A : ndarray of the shape of Z
-        Output activation.
+    A : ndarray of the shape of Z, or None
+        Output activation; used by ``"mse"`` only (the other two start from the logits).
     Y : ndarray of shape (n_L, m)
-        Targets: 0/1 labels for ``"bce"``, one-hot columns for ``"cross_entropy"``.
+        Targets: values in [0, 1] for ``"bce"``, one-hot columns for ``"cross_entropy"``.
 
     Returns
     -------
     ndarray of shape () or (S,)
-        :math:`J = \frac1m \sum_i \ell(a_i, y_i)`; BCE uses
-        :math:`\ell = \log(1 + e^{z}) - y z` and cross-entropy
-        :math:`\ell = \log\sum_k e^{z_k} - \sum_k y_k z_k`, both finite for any finite ``z``.
+        :math:`J = \frac1m \sum_i \ell(a_i, y_i)`. BCE uses
+        :math:`\ell = (1-y)\,\mathrm{softplus}(z) + y\,\mathrm{softplus}(-z)` with
+        :math:`\mathrm{softplus}(z) = \log(1 + e^z)`, equal to :math:`-y\log\sigma(z) -
+        (1-y)\log(1-\sigma(z))` and accurate to rounding wherever float64 can represent it (no
+        cancellation: both terms are >= 0). Cross-entropy uses
+        :math:`\ell = \log\sum_k e^{z_k - z_\max} + \sum_k y_k (z_\max - z_k)`, equal to
+        :math:`-\sum_k y_k \log \mathrm{softmax}(z)_k` for one-hot :math:`y`, finite for any finite
+        ``z``. Non-finite ``Z`` (a diverged network) gives ``inf`` or ``nan`` without warnings.
+
+    Raises
+    ------
+    ValueError
+        See :func:`check_targets` (shapes, ``m = 0``, label values).
 
     Examples
     --------
     >>> Z = np.array([[1000.0, -1000.0]]); Y = np.array([[0.0, 1.0]])
     >>> float(cost("bce", Z, None, Y))   # log(0) avoided: 1000 per example
     1000.0
-    >>> Z = np.array([[2.0], [0.0]]); Y = np.array([[0.0], [1.0]])
-    >>> round(float(cost("cross_entropy", Z, None, Y)), 6) == round(float(np.log(1 + np.exp(2))), 6)
-    True
+    >>> float(cost("bce", np.array([[40.0]]), None, np.array([[1.0]])))  # log(1 + e^-40)
+    4.248354255291589e-18
+    >>> float(cost("cross_entropy", np.array([[1e16], [1e16]]), None, np.array([[0.0], [1.0]])))  # log 2
+    0.6931471805599453
     """
+    check_targets(name, Z, A, Y)
+    return _cost(name, np.asarray(Z), A, Y)
+
+
+def _cost(name, Z, A, Y):
+    # cost() without the checks: Network.step's inner loop (train checks once).
     m = Y.shape[-1]
-    if name == "bce":
-        per_unit = _logaddexp0(Z) - Y * Z
-    elif name == "cross_entropy":
-        zmax = Z.max(axis=-2, keepdims=True)
-        lse = zmax + np.log(np.exp(Z - zmax).sum(axis=-2, keepdims=True))
-        per_unit = Y * (lse - Z)  # sum_k y_k (lse - z_k) = lse - sum_k y_k z_k for one-hot y
-    elif name == "mse":
-        per_unit = 0.5 * (A - Y) ** 2
-    else:
-        check(name, "")
-    return per_unit.sum(axis=(-2, -1)) / m
+    with np.errstate(over="ignore", invalid="ignore"):
+        if name == "bce":
+            per_unit = (1.0 - Y) * _softplus(Z) + Y * _softplus(-Z)
+        elif name == "cross_entropy":
+            zmax = Z.max(axis=-2, keepdims=True)
+            shifted = Z - zmax  # <= 0: exp never overflows
+            lse0 = np.log(np.exp(shifted).sum(axis=-2, keepdims=True))  # in [0, log n_L]
+            # sum_k y_k (zmax - z_k) is exact for tied logits of any size (the sum of lse0 and the
+            # margin, not a difference of two large numbers).
+            margin = np.where(Y == 0, 0.0, Y * shifted)  # 0, not 0 * -inf, off the label
+            return (lse0.sum(axis=(-2, -1)) - margin.sum(axis=(-2, -1))) / m
+        else:  # mse
+            per_unit = 0.5 * (A - Y) ** 2
+        return per_unit.sum(axis=(-2, -1)) / m
 
 
-def gradient(name: Name, output_activation: str, Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> np.ndarray:
+def gradient(name: Name, output_activation: str, Z: np.ndarray, A: np.ndarray | None, Y: np.ndarray) -> np.ndarray:
     r""":math:`\partial J/\partial Z` at the output layer, shape of ``Z``.
 
     For ``"bce"`` with sigmoid and ``"cross_entropy"`` with softmax this is :math:`(A - Y)/m`;
     for ``"mse"`` it is :math:`(A - Y)/m` back-propagated through ``output_activation``.
+    ``A = None`` computes ``A`` from ``Z``.
 
+    Raises
+    ------
+    ValueError
+        For a cost that does not go with ``output_activation`` (:func:`check`) and the cases of
+        :func:`check_targets`.
+
+    Examples
+    --------
     >>> Z = np.zeros((1, 2)); A = np.full((1, 2), 0.5); Y = np.array([[0.0, 1.0]])
     >>> gradient("bce", "sigmoid", Z, A, Y)
     array([[ 0.25, -0.25]])
     >>> gradient("mse", "sigmoid", Z, A, Y)   # times sigmoid'(0) = 1/4
     array([[ 0.0625, -0.0625]])
     """
-    dA = (A - Y) / Y.shape[-1]
-    if name == "mse":
-        return activations.backward(output_activation, Z, A, dA)
-    return dA
+    check(name, output_activation)
+    Z = np.asarray(Z)
+    if A is None:
+        with np.errstate(over="ignore", invalid="ignore"):
+            A = activations.forward(output_activation, Z)
+    check_targets(name, Z, A, Y)
+    return _gradient(name, output_activation, Z, np.asarray(A), Y)
+
+
+def _gradient(name, output_activation, Z, A, Y):
+    with np.errstate(over="ignore", invalid="ignore"):
+        dA = (A - Y) / Y.shape[-1]
+        if name == "mse":
+            return activations.ACTIVATIONS[output_activation].backward(Z, A, dA)
+        return dA

@@ -29,6 +29,8 @@ from typing import Literal
 
 import numpy as np
 
+from xavier import _checks
+
 __all__ = ["PLAYGROUND", "MNIST_SHA256", "playground", "load_digits", "one_hot"]
 
 PLAYGROUND = ("circle", "moon", "square", "gaussian")
@@ -111,8 +113,8 @@ def playground(
     ------
     ValueError
         If ``name`` is not one of :data:`PLAYGROUND` or ``n`` is not an even integer >= 2.
-    TypeError
-        If ``rng`` is not a :class:`numpy.random.Generator`.
+        If ``rng`` is not a :class:`numpy.random.Generator` (a ``ValueError`` that is also a
+        ``TypeError``).
 
     Notes
     -----
@@ -173,10 +175,12 @@ def playground(
     if name not in _MAKERS:
         valid = ", ".join(PLAYGROUND)
         raise ValueError(f"unknown playground dataset {name!r}; valid names: {valid}")
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 2 or n % 2:
-        raise ValueError(f"n must be an even integer >= 2 (n/2 points per class), got {n!r}")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    try:
+        if _checks.positive_int("n", n, low=2) % 2:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"n must be an even integer >= 2 (n/2 points per class), got {n!r}") from None
+    _checks.generator("rng", rng)
     k = int(n) // 2
     X = np.concatenate(_MAKERS[name](rng, k), axis=1)
     Y = np.repeat(np.array([[0.0, 1.0]]), k, axis=1)
@@ -268,8 +272,7 @@ def one_hot(labels: np.ndarray, k: int = 10) -> np.ndarray:
     >>> Y.shape, Y.sum(axis=0).min(), Y.sum(axis=0).max()
     ((10, 10000), np.float64(1.0), np.float64(1.0))
     """
-    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
-        raise ValueError(f"k must be a positive integer (number of classes), got {k!r}")
+    k = _checks.positive_int("k (number of classes)", k)
     labels = np.asarray(labels)
     if labels.ndim != 1:
         raise ValueError(f"labels must be one-dimensional, shape (m,); got shape {labels.shape}")

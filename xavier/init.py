@@ -6,6 +6,76 @@ trailing two dimensions are one weight matrix ``(n_out, n_in)``, so ``fan_in = s
 Most presets are :func:`variance_scaling` with fixed arguments, as in JAX's
 ``jax.nn.initializers``. Pages ask for one by name through :data:`INITIALIZERS` and :func:`get`.
 
+Names as the other libraries use them
+-------------------------------------
+The names mean what they mean in PyTorch, Keras and JAX. In particular ``xavier_*`` is Glorot &
+Bengio's fan-average rule, :math:`\mathrm{Var}(W) = 2/(n_\text{in} + n_\text{out})`. What the
+article calls Xavier initialization, :math:`\mathcal{N}(0, 1/n^{[l-1]})`, is LeCun's fan-in rule:
+``variance_scaling(shape, rng, scale=1.0, mode="fan_in")`` (``"normal"`` is the default
+distribution), the default initializer of :class:`~xavier.network.Network`. Keras and JAX draw
+their ``*_normal`` presets from a normal truncated to two standard deviations, with the variance
+shown; PyTorch and this library draw from the plain normal, except ``lecun_normal`` (truncated, as
+in Keras and JAX; PyTorch has no LeCun preset).
+
+.. list-table::
+   :header-rows: 1
+
+   * - ``xavier.init``
+     - PyTorch ``torch.nn.init``
+     - Keras ``keras.initializers``
+     - JAX ``jax.nn.initializers``
+     - :math:`\mathrm{Var}(W)`
+   * - ``variance_scaling(scale=1, mode="fan_in")``, the article's "Xavier"
+     - ``kaiming_normal_(nonlinearity="linear")``
+     - ``VarianceScaling(1.0, "fan_in", "untruncated_normal")``
+     - ``variance_scaling(1.0, "fan_in", "normal")``
+     - :math:`1/n_\text{in}`
+   * - ``lecun_normal``, ``lecun_uniform``
+     - (none)
+     - ``LecunNormal``, ``LecunUniform``
+     - ``lecun_normal``, ``lecun_uniform``
+     - :math:`1/n_\text{in}`
+   * - ``xavier_normal``, ``glorot_normal`` (``gain``)
+     - ``xavier_normal_`` (``gain``)
+     - ``GlorotNormal`` (truncated)
+     - ``glorot_normal`` (truncated)
+     - :math:`\text{gain}^2 \cdot 2/(n_\text{in} + n_\text{out})`
+   * - ``xavier_uniform``, ``glorot_uniform`` (``gain``)
+     - ``xavier_uniform_`` (``gain``)
+     - ``GlorotUniform``
+     - ``glorot_uniform``
+     - :math:`\text{gain}^2 \cdot 2/(n_\text{in} + n_\text{out})`
+   * - ``he_normal`` (``a``, ``mode``, ``nonlinearity``)
+     - ``kaiming_normal_`` (same arguments)
+     - ``HeNormal`` (truncated)
+     - ``he_normal`` (truncated)
+     - :math:`\text{gain}^2/n`, default :math:`2/n_\text{in}`
+   * - ``he_uniform`` (``a``, ``mode``, ``nonlinearity``)
+     - ``kaiming_uniform_`` (same arguments)
+     - ``HeUniform``
+     - ``he_uniform``
+     - :math:`\text{gain}^2/n`, default :math:`2/n_\text{in}`
+   * - ``standard_uniform``
+     - ``nn.Linear``'s default, ``kaiming_uniform_(a=math.sqrt(5))``
+     - ``VarianceScaling(1/3, "fan_in", "uniform")``
+     - ``variance_scaling(1/3, "fan_in", "uniform")``
+     - :math:`1/(3 n_\text{in})`
+   * - ``normal(std)``
+     - ``normal_(std=std)``
+     - ``RandomNormal(stddev=std)``
+     - ``normal(stddev=std)``
+     - :math:`\text{std}^2`
+   * - ``orthogonal(gain)``
+     - ``orthogonal_(gain=gain)``
+     - ``Orthogonal(gain)``
+     - ``orthogonal(scale=gain)``
+     - :math:`\text{gain}^2/n_\text{in}` (:math:`n_\text{out} \le n_\text{in}`)
+   * - ``zeros``, ``constant``, ``identity``
+     - ``zeros_``, ``constant_``, ``eye_``
+     - ``Zeros``, ``Constant``, ``Identity``
+     - ``zeros``, ``constant``, (none)
+     - 0
+
 References: X. Glorot & Y. Bengio, "Understanding the difficulty of training deep feedforward
 neural networks", AISTATS 2010. K. He, X. Zhang, S. Ren & J. Sun, "Delving Deep into Rectifiers",
 ICCV 2015. Y. LeCun, L. Bottou, G. Orr & K.-R. Müller, "Efficient BackProp", 1998. A. Saxe,
@@ -13,17 +83,24 @@ J. McClelland & S. Ganguli, "Exact solutions to the nonlinear dynamics of learni
 neural networks", ICLR 2014.
 
 >>> import numpy as np
->>> W = initialize("xavier_normal", (3, 300, 784), np.random.default_rng(0))
->>> W.shape, W.dtype
-((3, 300, 784), dtype('float64'))
+>>> rng = np.random.default_rng(0)
+>>> W = initialize("variance_scaling", (3, 300, 784), rng, scale=1.0, mode="fan_in")  # the article's
+>>> W.shape, W.dtype, round(float(W.var() * 784), 2)
+((3, 300, 784), dtype('float64'), 1.0)
+>>> W = xavier_normal((300, 784), rng)  # Glorot & Bengio's, as in PyTorch
+>>> round(float(W.var() * (784 + 300) / 2), 2)
+1.0
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 from typing import Any, Callable, Dict, Literal, Sequence, Tuple, Union
 
 import numpy as np
+
+from xavier import _checks
 
 Mode = Literal["fan_in", "fan_out", "fan_avg"]
 Distribution = Literal["normal", "truncated_normal", "uniform"]
@@ -36,21 +113,17 @@ _GAINS = {"linear": 1.0, "identity": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3, "relu
 
 def _check_shape(shape: Sequence[int]) -> tuple[int, ...]:
     dims = tuple(shape) if isinstance(shape, Sequence) and not isinstance(shape, str) else ()
-    ints = all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) for d in dims)
-    if len(dims) < 2 or not ints or min(dims) <= 0:
-        raise ValueError(f"shape must be a sequence of at least 2 positive ints, got {shape!r}")
-    return tuple(int(d) for d in dims)
+    try:
+        if len(dims) < 2:
+            raise ValueError
+        return tuple(_checks.positive_int("dimension", d) for d in dims)
+    except ValueError:
+        raise ValueError(f"shape must be a sequence of at least 2 positive ints, got {shape!r}") from None
 
 
-def _check_rng(rng: object, optional: bool = False) -> None:
-    if not (isinstance(rng, np.random.Generator) or (optional and rng is None)):
-        raise TypeError(f"rng must be a np.random.Generator, got {type(rng).__name__}")
-
-
-def _check_nonnegative(name: str, value: float) -> float:
-    if not value >= 0:  # also rejects nan
-        raise ValueError(f"{name} must be >= 0, got {value!r}")
-    return float(value)
+def _gain_squared(gain: float) -> float:
+    gain = _checks.real("gain", gain, low=0)
+    return gain * gain
 
 
 def variance_scaling(shape: Sequence[int], rng: np.random.Generator, scale: float = 1.0,
@@ -93,26 +166,23 @@ def variance_scaling(shape: Sequence[int], rng: np.random.Generator, scale: floa
     (1.0, True)
     """
     shape = _check_shape(shape)
-    _check_rng(rng)
-    scale = _check_nonnegative("scale", scale)
+    _checks.generator("rng", rng)
+    scale = _checks.real("scale", scale, low=0)
     fan_in, fan_out = shape[-1], shape[-2]
     fans = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}
-    if mode not in fans:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
+    _checks.one_of("mode", mode, MODES)
+    _checks.one_of("distribution", distribution, DISTRIBUTIONS)
     std = math.sqrt(scale / fans[mode])
     if distribution == "normal":
         return std * rng.standard_normal(shape)
     if distribution == "uniform":
         return math.sqrt(3.0) * std * rng.uniform(-1.0, 1.0, shape)
-    if distribution == "truncated_normal":
-        z = rng.standard_normal(shape).ravel()
-        redraw = np.flatnonzero(np.abs(z) >= 2.0)
-        while redraw.size:
-            z[redraw] = rng.standard_normal(redraw.size)
-            redraw = redraw[np.abs(z[redraw]) >= 2.0]
-        return std / TRUNCATED_STD * z.reshape(shape)
-    raise ValueError(f"distribution must be one of {', '.join(DISTRIBUTIONS)}; "
-                     f"got {distribution!r}")
+    z = rng.standard_normal(shape).ravel()  # truncated_normal
+    redraw = np.flatnonzero(np.abs(z) >= 2.0)
+    while redraw.size:
+        z[redraw] = rng.standard_normal(redraw.size)
+        redraw = redraw[np.abs(z[redraw]) >= 2.0]
+    return std / TRUNCATED_STD * z.reshape(shape)
 
 
 def zeros(shape: Sequence[int], rng: np.random.Generator | None = None) -> np.ndarray:
@@ -134,8 +204,8 @@ def constant(shape: Sequence[int], rng: np.random.Generator | None = None,
            [0.5, 0.5]])
     """
     shape = _check_shape(shape)
-    _check_rng(rng, optional=True)
-    return np.full(shape, float(value))
+    _checks.generator("rng", rng, optional=True)
+    return np.full(shape, _checks.real("value", value))
 
 
 def normal(shape: Sequence[int], rng: np.random.Generator, std: float = 1.0) -> np.ndarray:
@@ -146,8 +216,8 @@ def normal(shape: Sequence[int], rng: np.random.Generator, std: float = 1.0) -> 
     0.1
     """
     shape = _check_shape(shape)
-    _check_rng(rng)
-    return _check_nonnegative("std", std) * rng.standard_normal(shape)
+    _checks.generator("rng", rng)
+    return _checks.real("std", std, low=0) * rng.standard_normal(shape)
 
 
 def uniform(shape: Sequence[int], rng: np.random.Generator, limit: float = 1.0) -> np.ndarray:
@@ -159,8 +229,8 @@ def uniform(shape: Sequence[int], rng: np.random.Generator, limit: float = 1.0) 
     (3.0, True)
     """
     shape = _check_shape(shape)
-    _check_rng(rng)
-    return _check_nonnegative("limit", limit) * rng.uniform(-1.0, 1.0, shape)
+    _checks.generator("rng", rng)
+    return _checks.real("limit", limit, low=0) * rng.uniform(-1.0, 1.0, shape)
 
 
 def standard_uniform(shape: Sequence[int], rng: np.random.Generator) -> np.ndarray:
@@ -176,51 +246,71 @@ def standard_uniform(shape: Sequence[int], rng: np.random.Generator) -> np.ndarr
     return variance_scaling(shape, rng, 1.0 / 3, "fan_in", "uniform")
 
 
-def xavier_normal(shape: Sequence[int], rng: np.random.Generator,
-                  mode: Mode = "fan_in") -> np.ndarray:
-    r"""The article's Xavier initialization (after Glorot & Bengio, 2010).
+def xavier_normal(shape: Sequence[int], rng: np.random.Generator, gain: float = 1.0) -> np.ndarray:
+    r"""Glorot & Bengio (2010)'s normalized variance from a normal, as ``torch.nn.init.xavier_normal_``.
 
-    .. math:: W^{[l]} \sim \mathcal{N}\left(0, \frac{1}{n^{[l-1]}}\right), \qquad b^{[l]} = 0
+    .. math:: W \sim \mathcal{N}\left(0,\; \text{gain}^2 \, \frac{2}{n_\text{in} + n_\text{out}}\right)
 
-    keeps :math:`\mathrm{Var}(a^{[l]}) = \mathrm{Var}(a^{[l-1]})` with ``mode="fan_in"``; the
-    backward pass asks ``mode="fan_out"``, and :func:`glorot_normal` compromises between the two.
+    The harmonic mean of the forward pass's :math:`1/n_\text{in}` and the backward pass's
+    :math:`1/n_\text{out}` (Glorot & Bengio 2010, eq. 12), the meaning of ``xavier_normal`` in
+    PyTorch, Keras and JAX (Keras and JAX truncate the normal; PyTorch and this function do not).
+    The same draw as :func:`glorot_normal`. Not the article's "Xavier initialization"
+    :math:`\mathcal{N}(0, 1/n^{[l-1]})`: that is ``variance_scaling(scale=1, mode="fan_in")``.
+
+    Parameters
+    ----------
+    shape : sequence of int, length >= 2
+        ``(..., n_out, n_in)``.
+    rng : numpy.random.Generator
+    gain : float, >= 0, default 1
+        Multiplies the standard deviation, e.g. ``calculate_gain("tanh")``.
 
     >>> rng = np.random.default_rng(0)
-    >>> round(float(xavier_normal((2000, 500), rng).var() * 500), 2)
+    >>> round(float(xavier_normal((2000, 500), rng).var() * (2000 + 500) / 2), 2)
     1.0
-    >>> round(float(xavier_normal((2000, 500), rng, mode="fan_out").var() * 2000), 2)
-    1.0
+    >>> round(float(xavier_normal((2000, 500), rng, gain=3.0).var() * (2000 + 500) / 2), 1)
+    9.0
     """
-    return variance_scaling(shape, rng, 1.0, mode, "normal")
+    return variance_scaling(shape, rng, _gain_squared(gain), "fan_avg", "normal")
 
 
-def xavier_uniform(shape: Sequence[int], rng: np.random.Generator,
-                   mode: Mode = "fan_in") -> np.ndarray:
-    r"""Uniform weights with variance :math:`1/n`: :math:`\mathcal{U}(-\sqrt{3/n}, \sqrt{3/n})`.
+def xavier_uniform(shape: Sequence[int], rng: np.random.Generator, gain: float = 1.0) -> np.ndarray:
+    r"""Glorot & Bengio (2010)'s normalized initialization, their eq. (16), times ``gain``, as
+    ``torch.nn.init.xavier_uniform_``; the same draw as :func:`glorot_uniform`.
+
+    .. math:: W \sim \mathcal{U}(-a, a), \qquad
+              a = \text{gain}\,\sqrt{\frac{6}{n_\text{in} + n_\text{out}}}, \qquad
+              \mathrm{Var}(W) = \text{gain}^2 \, \frac{2}{n_\text{in} + n_\text{out}}
 
     >>> W = xavier_uniform((2000, 500), np.random.default_rng(0))
-    >>> round(float(W.var() * 500), 2), bool(np.abs(W).max() <= np.sqrt(3 / 500))
+    >>> round(float(W.var() * 2500 / 2), 2), bool(np.abs(W).max() <= np.sqrt(6 / 2500))
     (1.0, True)
     """
-    return variance_scaling(shape, rng, 1.0, mode, "uniform")
+    return variance_scaling(shape, rng, _gain_squared(gain), "fan_avg", "uniform")
 
 
-def glorot_normal(shape: Sequence[int], rng: np.random.Generator) -> np.ndarray:
-    r"""Glorot & Bengio (2010)'s normalized variance, drawn from a normal (PyTorch's
-    ``xavier_normal_``; Keras's ``glorot_normal`` truncates, this does not).
+def glorot_normal(shape: Sequence[int], rng: np.random.Generator, gain: float = 1.0) -> np.ndarray:
+    r"""Glorot & Bengio (2010)'s normalized variance from an (untruncated) normal: the same draw as
+    :func:`xavier_normal`.
 
-    .. math:: W \sim \mathcal{N}\left(0, \frac{2}{n_\text{in} + n_\text{out}}\right), \text{ the
-              harmonic mean of } \frac{1}{n_\text{in}} \text{ and } \frac{1}{n_\text{out}}
+    .. math:: W \sim \mathcal{N}\left(0, \text{gain}^2\,\frac{2}{n_\text{in} + n_\text{out}}\right)
+
+    Keras' and JAX's ``glorot_normal`` draw the same variance from a normal truncated to two
+    standard deviations; for that use ``variance_scaling(scale=1, mode="fan_avg",
+    distribution="truncated_normal")``.
 
     >>> W = glorot_normal((2000, 500), np.random.default_rng(0))
     >>> round(float(W.var() * (2000 + 500) / 2), 2)
     1.0
+    >>> bool(np.array_equal(W, xavier_normal((2000, 500), np.random.default_rng(0))))
+    True
     """
-    return variance_scaling(shape, rng, 1.0, "fan_avg", "normal")
+    return variance_scaling(shape, rng, _gain_squared(gain), "fan_avg", "normal")
 
 
-def glorot_uniform(shape: Sequence[int], rng: np.random.Generator) -> np.ndarray:
-    r"""Glorot & Bengio (2010)'s normalized initialization, their eq. (16).
+def glorot_uniform(shape: Sequence[int], rng: np.random.Generator, gain: float = 1.0) -> np.ndarray:
+    r"""Glorot & Bengio (2010)'s normalized initialization, their eq. (16): the same draw as
+    :func:`xavier_uniform`.
 
     .. math:: W \sim \mathcal{U}\left(-\frac{\sqrt 6}{\sqrt{n_\text{in} + n_\text{out}}},
               \frac{\sqrt 6}{\sqrt{n_\text{in} + n_\text{out}}}\right)
@@ -229,32 +319,79 @@ def glorot_uniform(shape: Sequence[int], rng: np.random.Generator) -> np.ndarray
     >>> round(float(W.var() * 2500 / 2), 2), bool(np.abs(W).max() <= np.sqrt(6 / 2500))
     (1.0, True)
     """
-    return variance_scaling(shape, rng, 1.0, "fan_avg", "uniform")
+    return variance_scaling(shape, rng, _gain_squared(gain), "fan_avg", "uniform")
 
 
-def he_normal(shape: Sequence[int], rng: np.random.Generator,
-              mode: Mode = "fan_in") -> np.ndarray:
-    r"""He et al. (2015)'s initialization for ReLU layers, :math:`W \sim \mathcal{N}(0, 2/n)`.
+def _he_scale(a: float, nonlinearity: str, gain: float | None) -> float:
+    # gain^2 of He's rule: 2 / (1 + a^2) for (leaky) ReLU, computed so that a = 0 gives exactly 2.
+    if gain is not None:
+        if nonlinearity != "leaky_relu" or a != 0:
+            raise ValueError(f"give gain or (nonlinearity, a), not both; got gain={gain!r}, "
+                             f"nonlinearity={nonlinearity!r}, a={a!r}")
+        return _gain_squared(gain)
+    a = _checks.real("a", a)
+    _checks.one_of("nonlinearity", nonlinearity, _GAINS)
+    if nonlinearity == "leaky_relu":
+        return 2.0 / (1.0 + a * a)
+    g = calculate_gain(nonlinearity)
+    return 2.0 if nonlinearity == "relu" else g * g
 
-    ReLU zeroes half of its inputs, so the variance is doubled: :math:`n\,\mathrm{Var}(W) = 2`,
-    the square of ``calculate_gain("relu")``.
 
+def he_normal(shape: Sequence[int], rng: np.random.Generator, a: float = 0.0, mode: Mode = "fan_in",
+              nonlinearity: str = "leaky_relu", gain: float | None = None) -> np.ndarray:
+    r"""He et al. (2015)'s initialization, as ``torch.nn.init.kaiming_normal_`` (same arguments).
+
+    .. math:: W \sim \mathcal{N}\left(0, \frac{\text{gain}^2}{n}\right), \qquad
+              \text{gain}^2 = \frac{2}{1 + a^2} \text{ for (leaky) ReLU of negative slope } a
+
+    With the defaults (``a = 0``: ReLU) :math:`\mathrm{Var}(W) = 2/n_\text{in}` (He et al. 2015,
+    eq. 10): ReLU zeroes half of its inputs, so the variance is doubled.
+
+    Parameters
+    ----------
+    shape : sequence of int, length >= 2
+    rng : numpy.random.Generator
+    a : float, default 0
+        Negative slope of the leaky ReLU after the layer (used with ``nonlinearity="leaky_relu"``).
+    mode : {"fan_in", "fan_out", "fan_avg"}
+        Which :math:`n`: ``fan_in`` keeps the forward signal's variance, ``fan_out`` the gradients'.
+    nonlinearity : str, default "leaky_relu"
+        A name of :func:`calculate_gain`; the gain is ``calculate_gain(nonlinearity, a)``.
+    gain : float, optional
+        Give the gain directly instead (then leave ``a`` and ``nonlinearity`` at their defaults).
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``mode`` or ``nonlinearity``, a ``gain`` or ``a`` that is not a finite
+        number, or both ``gain`` and ``nonlinearity``/``a``.
+
+    Examples
+    --------
     >>> W = he_normal((2000, 500), np.random.default_rng(0))
     >>> round(float(W.var() * 500), 2)
     2.0
+    >>> W = he_normal((2000, 500), np.random.default_rng(0), mode="fan_out", nonlinearity="tanh")
+    >>> round(float(W.var() * 2000 / (5 / 3) ** 2), 2)
+    1.0
     """
-    return variance_scaling(shape, rng, 2.0, mode, "normal")
+    return variance_scaling(shape, rng, _he_scale(a, nonlinearity, gain), mode, "normal")
 
 
-def he_uniform(shape: Sequence[int], rng: np.random.Generator,
-               mode: Mode = "fan_in") -> np.ndarray:
-    r"""He et al. (2015)'s variance, uniform: :math:`\mathcal{U}(-\sqrt{6/n}, \sqrt{6/n})`.
+def he_uniform(shape: Sequence[int], rng: np.random.Generator, a: float = 0.0, mode: Mode = "fan_in",
+               nonlinearity: str = "leaky_relu", gain: float | None = None) -> np.ndarray:
+    r"""He et al. (2015)'s variance, uniform, as ``torch.nn.init.kaiming_uniform_``:
+    :math:`\mathcal{U}(-\text{gain}\sqrt{3/n}, \text{gain}\sqrt{3/n})`; the arguments are those
+    of :func:`he_normal`.
+
+    ``he_uniform(shape, rng, a=math.sqrt(5))`` is PyTorch's default for ``nn.Linear`` weights,
+    :math:`\mathcal{U}(-1/\sqrt{n_\text{in}}, 1/\sqrt{n_\text{in}})`, i.e. :func:`standard_uniform`.
 
     >>> W = he_uniform((2000, 500), np.random.default_rng(0))
     >>> round(float(W.var() * 500), 2), bool(np.abs(W).max() <= np.sqrt(6 / 500))
     (2.0, True)
     """
-    return variance_scaling(shape, rng, 2.0, mode, "uniform")
+    return variance_scaling(shape, rng, _he_scale(a, nonlinearity, gain), mode, "uniform")
 
 
 def lecun_normal(shape: Sequence[int], rng: np.random.Generator) -> np.ndarray:
@@ -296,8 +433,8 @@ def orthogonal(shape: Sequence[int], rng: np.random.Generator, gain: float = 1.0
     ((2, 3, 5), True)
     """
     shape = _check_shape(shape)
-    _check_rng(rng)
-    gain = _check_nonnegative("gain", gain)
+    _checks.generator("rng", rng)
+    gain = _checks.real("gain", gain, low=0)
     n_out, n_in = shape[-2:]
     tall = shape[:-2] + (max(n_out, n_in), min(n_out, n_in))
     q, r = np.linalg.qr(rng.standard_normal(tall))
@@ -318,8 +455,8 @@ def identity(shape: Sequence[int], rng: np.random.Generator | None = None,
            [0. , 1.5, 0. ]])
     """
     shape = _check_shape(shape)
-    _check_rng(rng, optional=True)
-    eye = _check_nonnegative("scale", scale) * np.eye(shape[-2], shape[-1])
+    _checks.generator("rng", rng, optional=True)
+    eye = _checks.real("scale", scale, low=0) * np.eye(shape[-2], shape[-1])
     return np.broadcast_to(eye, shape).copy()
 
 
@@ -332,13 +469,10 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     >>> calculate_gain("tanh"), calculate_gain("relu"), calculate_gain("leaky_relu", 1.0)
     (1.6666666666666667, 1.4142135623730951, 1.0)
     """
-    if nonlinearity not in _GAINS:
-        raise ValueError(f"nonlinearity must be one of {', '.join(_GAINS)}; got {nonlinearity!r}")
+    _checks.one_of("nonlinearity", nonlinearity, _GAINS)
     if nonlinearity != "leaky_relu":
         return _GAINS[nonlinearity]
-    slope = 0.01 if param is None else param
-    if isinstance(slope, bool) or not isinstance(slope, (int, float, np.integer, np.floating)):
-        raise ValueError(f"leaky_relu param must be a number, got {param!r}")
+    slope = 0.01 if param is None else _checks.real("leaky_relu param", param)
     return math.sqrt(2.0 / (1 + slope**2))
 
 
@@ -357,21 +491,36 @@ def get(name: str) -> Callable[..., np.ndarray]:
     >>> get("he_normal") is he_normal
     True
     """
-    if name not in INITIALIZERS:
+    if not isinstance(name, str) or name not in INITIALIZERS:
         raise ValueError(f"unknown initializer {name!r}; valid names: "
                          f"{', '.join(sorted(INITIALIZERS))}")
     return INITIALIZERS[name]
+
+
+def _check_kwargs(name: str, kwargs: dict) -> Callable[..., np.ndarray]:
+    f = get(name)
+    valid = list(inspect.signature(f).parameters)[2:]  # after shape and rng
+    bad = [k for k in kwargs if k not in valid]
+    if bad:
+        raise ValueError(f"initializer {name!r} takes no argument {bad[0]!r}; valid: {', '.join(valid) or 'none'}")
+    return f
 
 
 def initialize(name: str, shape: Sequence[int], rng: np.random.Generator | None,
                **kwargs: object) -> np.ndarray:
     """``get(name)(shape, rng, **kwargs)``: draw weights with the initializer called ``name``.
 
+    Raises ``ValueError`` for an unknown name or a keyword argument that initializer does not take.
+
     >>> initialize("identity", (2, 2), None, scale=0.5)
     array([[0.5, 0. ],
            [0. , 0.5]])
+    >>> initialize("xavier_normal", (2, 2), np.random.default_rng(0), mode="fan_in")
+    Traceback (most recent call last):
+    ...
+    ValueError: initializer 'xavier_normal' takes no argument 'mode'; valid: gain
     """
-    return get(name)(shape, rng, **kwargs)
+    return _check_kwargs(name, kwargs)(shape, rng, **kwargs)
 
 
 Spec = Union[str, Tuple[str, Dict[str, Any]]]
@@ -405,7 +554,7 @@ def stacked(specs: Sequence[Spec], copies: int = 1, *,
 
     Examples
     --------
-    >>> draw = stacked(["xavier_normal", ("normal", {"std": 2.0})], copies=2)
+    >>> draw = stacked([("variance_scaling", {"mode": "fan_in"}), ("normal", {"std": 2.0})], copies=2)
     >>> W = draw((4, 500, 1000), np.random.default_rng(0))
     >>> (W.var(axis=(1, 2)) * [1000, 1000, 1, 1]).round(1)
     array([1., 1., 4., 4.])
@@ -417,15 +566,16 @@ def stacked(specs: Sequence[Spec], copies: int = 1, *,
     pairs = [(s, {}) if isinstance(s, str) else s for s in specs]
     if not pairs or not all(isinstance(p, tuple) and len(p) == 2 and isinstance(p[1], dict) for p in pairs):
         raise ValueError(f"specs must be a non-empty sequence of names or (name, kwargs) pairs, got {specs!r}")
-    for name, _ in pairs:
-        get(name)
-    if not isinstance(copies, (int, np.integer)) or isinstance(copies, bool) or copies < 1:
-        raise ValueError(f"copies must be a positive integer, got {copies!r}")
+    for name, kw in pairs:
+        _check_kwargs(name, kw)
+    copies = _checks.positive_int("copies", copies)
     if rngs is not None:
         rngs = list(rngs)
-        if len(rngs) != len(pairs) or not all(isinstance(r, np.random.Generator) for r in rngs):
+        if len(rngs) != len(pairs):
             raise ValueError(f"rngs must be {len(pairs)} numpy.random.Generator objects, one per spec, "
-                             f"got {rngs!r}")
+                             f"got {len(rngs)}: {rngs!r}")
+        for k, r in enumerate(rngs):
+            _checks.generator(f"rngs[{k}]", r)
     total = len(pairs) * copies
 
     def init(shape: Sequence[int], rng: np.random.Generator | None = None) -> np.ndarray:

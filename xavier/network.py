@@ -41,6 +41,7 @@ from typing import Any, Callable, NamedTuple, Sequence
 
 import numpy as np
 
+from xavier import _checks
 from xavier import activations as acts
 from xavier import costs
 from xavier import init as inits
@@ -75,10 +76,13 @@ class Network:
     activations : sequence of str
         One activation per layer ``1..L`` (names in :data:`xavier.activations.ACTIVATIONS`);
         ``softmax`` only on the output layer.
-    init : str or callable, default "xavier_normal"
+    init : str or callable, default "variance_scaling"
         An initializer name from :data:`xavier.init.INITIALIZERS` (called with ``init_kwargs``), or a
         function ``(shape, rng) -> ndarray``. It is called once per layer with the stacked shape
-        ``(S, n[l], n[l-1])``, so every seed gets its own draw. Biases start at 0.
+        ``(S, n[l], n[l-1])``, so every seed gets its own draw, and must return that shape. Biases
+        start at 0. The default, ``variance_scaling`` with its defaults, is the article's
+        :math:`W^{[l]} \\sim \\mathcal{N}(0, 1/n^{[l-1]})` (LeCun's fan-in rule; the libraries'
+        ``"xavier_normal"`` is Glorot & Bengio's fan average, see :mod:`xavier.init`).
     rng : numpy.random.Generator
         The only source of randomness.
     seeds : int, default 1
@@ -91,6 +95,15 @@ class Network:
     W, b : list of ndarray
         ``W[l]`` of shape ``(S, n[l], n[l-1])`` and ``b[l]`` of shape ``(S, n[l], 1)``; index 0 is
         ``None``. Read them, or set them by hand: ``net.W[3][...] = 1.5 * np.eye(2)``.
+
+    Raises
+    ------
+    ValueError
+        For sizes that are not at least two positive integers (``bool`` is not an integer),
+        activations that do not match them, ``softmax`` on a hidden layer or on a single output
+        unit, ``seeds`` not a positive integer, an ``rng`` that is not a
+        :class:`numpy.random.Generator`, an unknown initializer or keyword argument, and an
+        initializer that returns another shape than ``(S, n[l], n[l-1])`` or non-finite weights.
 
     Examples
     --------
@@ -108,16 +121,22 @@ class Network:
         self,
         sizes: Sequence[int],
         activations: Sequence[str],
-        init: str | Callable[..., np.ndarray] = "xavier_normal",
+        init: str | Callable[..., np.ndarray] = "variance_scaling",
         *,
         rng: np.random.Generator,
         seeds: int = 1,
         init_kwargs: dict[str, Any] | None = None,
     ) -> None:
-        sizes = tuple(sizes)
-        if len(sizes) < 2 or not all(isinstance(n, (int, np.integer)) and n > 0 for n in sizes):
-            raise ValueError(f"sizes must be at least two positive integers [n0, ..., nL], got {sizes!r}")
-        if isinstance(activations, str) or len(activations) != len(sizes) - 1:
+        if isinstance(sizes, np.ndarray) and sizes.ndim == 1:
+            sizes = sizes.tolist()
+        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or len(sizes) < 2:
+            shown = tuple(sizes) if isinstance(sizes, Sequence) and not isinstance(sizes, (str, bytes)) else sizes
+            raise ValueError(f"sizes must be at least two positive integers [n0, ..., nL], got {shown!r}")
+        try:
+            sizes = tuple(_checks.positive_int("size", n) for n in sizes)
+        except ValueError:
+            raise ValueError(f"sizes must be at least two positive integers [n0, ..., nL], got {tuple(sizes)!r}") from None
+        if isinstance(activations, str) or not isinstance(activations, Sequence) or len(activations) != len(sizes) - 1:
             raise ValueError(
                 f"activations must list one name per layer ({len(sizes) - 1} for sizes {sizes!r}), "
                 f"got {activations!r}"
@@ -126,18 +145,41 @@ class Network:
             acts.get(a)
         if "softmax" in activations[:-1]:
             raise ValueError(f"softmax is for the output layer only, got activations {tuple(activations)!r}")
-        if not isinstance(seeds, (int, np.integer)) or seeds < 1:
-            raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
-        draw = inits.get(init) if isinstance(init, str) else init
-        kwargs = init_kwargs or {}
-        self.sizes = tuple(int(n) for n in sizes)
+        if activations[-1] == "softmax" and sizes[-1] < 2:
+            raise ValueError(f"a softmax output needs at least 2 units (classes), got n[L] = {sizes[-1]}: "
+                             "a softmax over one unit is always 1; use sigmoid for one unit")
+        S = _checks.positive_int("seeds", seeds)
+        _checks.generator("rng", rng)
+        kwargs = {} if init_kwargs is None else init_kwargs
+        if not isinstance(kwargs, dict):
+            raise ValueError(f"init_kwargs must be a dict of keyword arguments, got {init_kwargs!r}")
+        if isinstance(init, str):
+            draw = inits._check_kwargs(init, kwargs)
+        elif callable(init):
+            draw = init
+        else:
+            raise ValueError(f"init must be an initializer name ({', '.join(sorted(inits.INITIALIZERS))}) "
+                             f"or a function (shape, rng) -> ndarray, got {init!r}")
+        self.sizes = sizes
         self.activations = tuple(activations)
-        self.S = int(seeds)
+        self.S = S
         self.W: list = [None]
         self.b: list = [None]
-        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
-            W = np.asarray(draw((self.S, n_out, n_in), rng, **kwargs), dtype=np.float64)
-            self.W.append(np.ascontiguousarray(W))
+        for l, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), start=1):
+            expected = (self.S, n_out, n_in)
+            W = draw(expected, rng, **kwargs)
+            shape = np.shape(W)
+            if shape != expected:
+                raise ValueError(f"the initializer returned shape {shape} for layer {l}; expected "
+                                 f"(S, n[{l}], n[{l - 1}]) = {expected}")
+            W = np.asarray(W)
+            if W.dtype != bool and (not np.issubdtype(W.dtype, np.number) or np.issubdtype(W.dtype, np.complexfloating)):
+                raise ValueError(f"the initializer returned dtype {W.dtype} for layer {l}; expected real numbers")
+            W = np.array(W, dtype=np.float64, order="C")  # a copy: the network owns its weights
+            if not np.isfinite(W).all():
+                raise ValueError(f"the initializer returned non-finite weights for layer {l} "
+                                 f"(e.g. {W[~np.isfinite(W)].flat[0]}); expected finite numbers")
+            self.W.append(W)
             self.b.append(np.zeros((self.S, n_out, 1)))
 
     @property
@@ -147,62 +189,85 @@ class Network:
 
     def copy(self) -> Network:
         """An independent copy (weights copied), to train one start in several ways."""
-        new = object.__new__(Network)
+        new = object.__new__(type(self))
         new.__dict__.update(self.__dict__)
+        new.__dict__.pop("_workspaces", None)  # step's work arrays belong to one network
         new.W = [None] + [W.copy() for W in self.W[1:]]
         new.b = [None] + [b.copy() for b in self.b[1:]]
         return new
 
     # -- forward ---------------------------------------------------------------------------
 
-    def check_inputs(self, X: np.ndarray, Y: np.ndarray | None = None) -> None:
-        """Raise ``ValueError`` unless ``X`` is ``(n[0], m)`` (or ``(S, n[0], m)``) and finite, and
-        ``Y`` (if given) is ``(n[L], m)`` and finite.
+    def check_inputs(self, X: np.ndarray, Y: np.ndarray | None = None, cost: costs.Name | None = None) -> None:
+        """Raise ``ValueError`` unless ``X`` is ``(n[0], m)`` (or ``(S, n[0], m)``) with ``m >= 1``
+        and finite, and ``Y`` (if given) is ``(n[L], m)`` and valid targets for ``cost`` (see
+        :func:`xavier.costs.check_targets`).
 
         >>> net = Network([2, 1], ["sigmoid"], rng=np.random.default_rng(0))
         >>> net.check_inputs(np.zeros((3, 4)))
         Traceback (most recent call last):
         ...
         ValueError: X has 3 rows but the network has n[0] = 2 inputs; expected shape (2, m)
+        >>> net.check_inputs(np.zeros((2, 0)))
+        Traceback (most recent call last):
+        ...
+        ValueError: m = 0 examples (X has shape (2, 0)); need at least one column
         """
         X = np.asarray(X)
-        if X.ndim not in (2, 3) or X.shape[-2] != self.sizes[0]:
+        if X.ndim not in (2, 3) or X.shape[-2] != self.sizes[0] or (X.ndim == 3 and X.shape[0] != self.S):
             rows = X.shape[-2] if X.ndim >= 2 else f"shape {X.shape} and no"
             raise ValueError(
                 f"X has {rows} rows but the network has n[0] = {self.sizes[0]} inputs; "
-                f"expected shape ({self.sizes[0]}, m)"
+                f"expected shape ({self.sizes[0]}, m)" + (f" or (S, {self.sizes[0]}, m) with S = {self.S}"
+                                                            if X.ndim == 3 else "")
             )
+        if X.shape[-1] == 0:
+            raise ValueError(f"m = 0 examples (X has shape {X.shape}); need at least one column")
+        if X.dtype != bool and (not np.issubdtype(X.dtype, np.number) or np.issubdtype(X.dtype, np.complexfloating)):
+            raise ValueError(f"X must hold real numbers, got dtype {X.dtype}")
         _check_finite("X", X)
         if Y is not None:
             Y = np.asarray(Y)
             expected = (self.sizes[-1], X.shape[-1])
             if Y.shape != expected:
                 raise ValueError(f"Y has shape {Y.shape}; expected {expected} (n[L], m) to match X")
-            _check_finite("Y", Y)
+            if cost is None:
+                _check_finite("Y", Y)
+            else:
+                costs.check_targets(cost, np.empty(expected), None if cost != "mse" else np.empty(expected), Y)
 
     def forward(self, X: np.ndarray) -> tuple[list, list]:
         """Forward pass, keeping every layer.
 
+        An initialization so large that the products overflow gives ``inf``/``nan`` in ``Z`` and
+        ``A``, without a ``RuntimeWarning``.
+
         Parameters
         ----------
-        X : ndarray of shape (n[0], m)
+        X : ndarray of shape (n[0], m), m >= 1
 
         Returns
         -------
         Z, A : list of ndarray
             ``Z[l]`` and ``A[l]`` of shape ``(S, n[l], m)`` for ``l = 1..L``; ``Z[0]`` is ``None``
             and ``A[0]`` is ``X``.
+
+        Raises
+        ------
+        ValueError
+            From :meth:`check_inputs`.
         """
         self.check_inputs(X)
         return self._forward(np.asarray(X, dtype=np.float64))
 
     def _forward(self, X):
         Z, A = [None], [X]
-        for W, b, g in zip(self.W[1:], self.b[1:], self.activations):
-            z = W @ A[-1]
-            z += b
-            Z.append(z)
-            A.append(acts.ACTIVATIONS[g].forward(z))
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for W, b, g in zip(self.W[1:], self.b[1:], self.activations):
+                z = W @ A[-1]
+                z += b
+                Z.append(z)
+                A.append(acts.ACTIVATIONS[g].forward(z))
         return Z, A
 
     def predict(self, X: np.ndarray) -> np.ndarray:
@@ -215,16 +280,20 @@ class Network:
         return self.forward(X)[1][-1]
 
     def cost(self, X: np.ndarray, Y: np.ndarray, cost: costs.Name) -> np.ndarray:
-        """The cost of every seed on ``(X, Y)``, shape ``(S,)``.
+        """The cost of every seed on ``(X, Y)``, shape ``(S,)``; ``inf`` or ``nan`` (no warning) for
+        a seed whose output overflowed.
+
+        Raises ``ValueError`` for a cost that does not go with the output activation, and from
+        :meth:`check_inputs`.
 
         >>> net = Network([2, 1], ["sigmoid"], "zeros", rng=np.random.default_rng(0), seeds=2)
         >>> net.cost(np.ones((2, 4)), np.ones((1, 4)), "bce").round(4)   # log 2 at z = 0
         array([0.6931, 0.6931])
         """
         costs.check(cost, self.activations[-1])
-        self.check_inputs(X, Y)
+        self.check_inputs(X, Y, cost)
         Z, A = self._forward(np.asarray(X, dtype=np.float64))
-        return costs.cost(cost, Z[-1], A[-1], Y)
+        return costs._cost(cost, Z[-1], A[-1], np.asarray(Y, dtype=np.float64))
 
     # -- backward --------------------------------------------------------------------------
 
@@ -245,33 +314,77 @@ class Network:
         Gradients
             ``dW[l]``, ``db[l]`` (shapes of ``W[l]``, ``b[l]``) and ``dA[l]`` (shape of ``A[l]``),
             each seed's gradient of its own cost.
+
+        Raises
+        ------
+        ValueError
+            For a cost that does not go with the output activation, ``Z``/``A`` lists that do not
+            fit the network, and the target checks of :meth:`check_inputs`.
         """
         costs.check(cost, self.activations[-1])
-        return self._backward(Z, A, Y, cost, input_grad)
+        L = self.L
+        if not (isinstance(Z, (list, tuple)) and isinstance(A, (list, tuple)) and len(Z) == len(A) == L + 1):
+            raise ValueError(f"Z and A must be the lists of L + 1 = {L + 1} arrays returned by forward()")
+        self.check_inputs(A[0])
+        m = np.shape(A[0])[-1]
+        for l in range(1, L + 1):
+            for name, arr in (("Z", Z[l]), ("A", A[l])):
+                if np.shape(arr) != (self.S, self.sizes[l], m):
+                    raise ValueError(f"{name}[{l}] has shape {np.shape(arr)}; expected (S, n[{l}], m) = "
+                                     f"{(self.S, self.sizes[l], m)}")
+        self.check_inputs(A[0], Y, cost)
+        return self._backward(Z, A, np.asarray(Y, dtype=np.float64), cost, input_grad)
 
     def _backward(self, Z, A, Y, cost, input_grad=False):
         L = self.L
         dW, db, dA = [None] * (L + 1), [None] * (L + 1), [None] * (L + 1)
-        dZ = costs.gradient(cost, self.activations[-1], Z[L], A[L], Y)
-        for l in range(L, 0, -1):
-            dW[l] = dZ @ A[l - 1].swapaxes(-1, -2)
-            db[l] = dZ.sum(axis=-1, keepdims=True)
-            if l > 1 or input_grad:
-                dA[l - 1] = self.W[l].swapaxes(-1, -2) @ dZ
-            if l > 1:
-                dZ = acts.ACTIVATIONS[self.activations[l - 2]].backward(Z[l - 1], A[l - 1], dA[l - 1])
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            dZ = costs._gradient(cost, self.activations[-1], Z[L], A[L], Y)
+            for l in range(L, 0, -1):
+                dW[l] = dZ @ A[l - 1].swapaxes(-1, -2)
+                db[l] = dZ.sum(axis=-1, keepdims=True)
+                if l > 1 or input_grad:
+                    dA[l - 1] = self.W[l].swapaxes(-1, -2) @ dZ
+                if l > 1:
+                    dZ = acts.ACTIVATIONS[self.activations[l - 2]].backward(Z[l - 1], A[l - 1], dA[l - 1])
         return Gradients(dW, db, dA)
 
     # -- one step of gradient descent --------------------------------------------------------
 
-    def step(self, X: np.ndarray, Y: np.ndarray, cost: costs.Name, lr: float, alive: np.ndarray | None = None):
+    def step(self, X: np.ndarray, Y: np.ndarray, cost: costs.Name, lr: float, alive: np.ndarray | None = None,
+             *, check: bool = True) -> np.ndarray:
         """One gradient-descent step on ``(X, Y)``; returns each seed's cost *before* the step.
 
-        No input checks (:func:`train` checks once): this is the inner loop. Seeds where
-        ``alive`` is False are left unchanged. The arrays for the intermediate results are kept
-        on the network from one call to the next (one set per batch shape; :func:`train` lets
-        them go when it returns).
+        The same numbers as :meth:`forward`, :meth:`backward` and
+        :math:`W^{[l]} \\leftarrow W^{[l]} - \\alpha\\, dW^{[l]}`,
+        :math:`b^{[l]} \\leftarrow b^{[l]} - \\alpha\\, db^{[l]}` (to rounding), computed in
+        place with reused arrays: this is :func:`train`'s inner loop.
 
+        Parameters
+        ----------
+        X : ndarray of shape (n[0], m), or (S, n[0], m) for inputs per seed
+        Y : ndarray of shape (n[L], m)
+        cost : {"bce", "cross_entropy", "mse"}
+        lr : float
+            The learning rate :math:`\\alpha > 0`.
+        alive : ndarray of bool, shape (S,), optional
+            Seeds where it is False are left unchanged (their cost is still computed).
+        check : bool, default True
+            Check the arguments (as :meth:`check_inputs`); :func:`train` checks them once and
+            passes False.
+
+        Returns
+        -------
+        ndarray of shape (S,)
+
+        Raises
+        ------
+        ValueError
+            With ``check``, for the cases of :meth:`cost`, a learning rate that is not a finite
+            number > 0, or ``alive`` not of shape ``(S,)``.
+
+        Examples
+        --------
         >>> rng = np.random.default_rng(0)
         >>> X = rng.standard_normal((2, 50)); Y = (X.sum(0, keepdims=True) > 0) * 1.0
         >>> net = Network([2, 1], ["sigmoid"], "zeros", rng=rng)
@@ -279,12 +392,25 @@ class Network:
         >>> bool(c1[0] < c0[0])
         True
         """
+        if check:
+            costs.check(cost, self.activations[-1])
+            self.check_inputs(X, Y, cost)
+            lr = _checks.real("lr", lr, low=0, strict=True)
+            if alive is not None:
+                alive = np.asarray(alive)
+                if alive.shape != (self.S,) or alive.dtype != bool:
+                    raise ValueError(f"alive must be a bool array of shape (S,) = ({self.S},), got {alive!r}")
+            X = np.asarray(X, dtype=np.float64)
+            Y = np.asarray(Y, dtype=np.float64)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return self._step(X, Y, cost, lr, alive)
+
+    def _step(self, X, Y, cost, lr, alive):
         # The same arithmetic as forward, cost, backward and the update written out plainly, made
         # fast for the inner loop: arrays reused from step to step (a _Workspace, so no allocation,
         # no page faults), products written in place with out=, no dA[0], and dZ^[L] multiplied by
         # lr once, so the products give lr * dW and lr * db directly. For S = 1 the seed axis is
         # dropped (2-D views), which halves numpy's per-call cost on small layers.
-        X = np.asarray(X)
         if X.ndim != 2:  # inputs per seed, (S, n[0], m): the general path
             return self._step_general(X, Y, cost, lr, alive)
         ws = self._workspace(X)
@@ -304,8 +430,8 @@ class Network:
             inplace = _FORWARD_INPLACE.get(g[l - 1]) if l < L else None
             A[l] = inplace(Z[l], ws.zeros[l]) if inplace else acts.ACTIVATIONS[g[l - 1]].forward(Z[l])
 
-        J = costs.cost(cost, Z[L], A[L], Y)
-        dZ = costs.gradient(cost, g[-1], Z[L], A[L], Y)
+        J = costs._cost(cost, Z[L], A[L], Y)
+        dZ = costs._gradient(cost, g[-1], Z[L], A[L], Y)
         dZ *= lr
 
         # backward and update, layer by layer: W[l] is used for dA[l-1] before it changes
@@ -336,7 +462,7 @@ class Network:
 
     def _step_general(self, X, Y, cost, lr, alive):
         Z, A = self._forward(X)
-        J = costs.cost(cost, Z[-1], A[-1], Y)
+        J = costs._cost(cost, Z[-1], A[-1], Y)
         g = self._backward(Z, A, Y, cost)
         for l in range(1, self.L + 1):
             if alive is None:
@@ -348,17 +474,14 @@ class Network:
         return J
 
     def _workspace(self, X: np.ndarray) -> _Workspace:
-        # Kept on the instance for the next step; a copy() shares the dict entry but not the
-        # ownership (the id), so two copies never write into the same arrays.
+        # Kept on the instance for the next step, one per batch shape. copy() does not copy them,
+        # so two networks never write into the same arrays.
         key = (X.shape, tuple(W.shape for W in self.W[1:]))
-        spaces = self.__dict__.get("_workspaces")
-        if spaces is None or spaces.get("owner") != id(self):
-            spaces = self._workspaces = {"owner": id(self)}
+        spaces = self.__dict__.setdefault("_workspaces", {})
         ws = spaces.get(key)
         if ws is None:
-            if len(spaces) > 3:  # a few batch shapes (the last mini-batch is often shorter)
+            if len(spaces) >= 3:  # a few batch shapes (the last mini-batch is often shorter)
                 spaces.clear()
-                spaces["owner"] = id(self)
             ws = spaces[key] = _Workspace(self, X.shape[-1])
         return ws
 
@@ -433,11 +556,14 @@ class History:
     ----------
     cost : ndarray of shape (T, S)
         ``cost[t, s]``: seed ``s``'s cost on the batch of step ``t``, before that step's update;
-        ``nan`` from the step where the seed diverged on.
+        ``nan`` once the seed has diverged (from ``diverged_at`` on if its cost was the non-finite
+        value, from ``diverged_at + 1`` if its weights were).
     diverged : ndarray of bool, shape (S,)
         Seeds whose cost or weights became non-finite; they were frozen and left out from then on.
+        A frozen seed keeps the weights it had after its last update, non-finite values included.
     diverged_at : ndarray of int, shape (S,)
-        The step at which each seed diverged, ``-1`` if it did not.
+        For each seed the first step ``t`` whose cost (computed before the update) was not finite
+        or after whose update a weight or bias was not finite; ``-1`` if it did not diverge.
     epochs : int
         Epochs run (fewer than asked if every seed diverged).
     records : list of (int, object)
@@ -449,6 +575,15 @@ class History:
     diverged_at: np.ndarray
     epochs: int
     records: list = field(default_factory=list)
+
+
+def _finite_seeds(net: Network) -> np.ndarray:
+    """Seeds whose weights and biases are all finite, shape ``(S,)``."""
+    ok = np.ones(net.S, dtype=bool)
+    for W, b in zip(net.W[1:], net.b[1:]):
+        ok &= np.isfinite(W).all(axis=(-2, -1))
+        ok &= np.isfinite(b).all(axis=(-2, -1))
+    return ok
 
 
 def train(
@@ -472,13 +607,14 @@ def train(
     Parameters
     ----------
     net : Network
-    X : ndarray of shape (n[0], m)
+    X : ndarray of shape (n[0], m), m >= 1
     Y : ndarray of shape (n[L], m)
+        Targets (see :func:`xavier.costs.check_targets`).
     cost : {"bce", "cross_entropy", "mse"}
     lr : float
-        The learning rate :math:`\alpha > 0`.
+        The learning rate :math:`\alpha`, a finite number > 0 (Python or numpy).
     epochs : int, default 1
-        Passes over the data.
+        Passes over the data (0 runs none).
     batch_size : int, optional
         Examples per step; ``None`` (default) is full-batch gradient descent. Mini-batches are drawn
         from a fresh permutation every epoch (the same for all seeds), so they need ``rng``.
@@ -492,9 +628,15 @@ def train(
     Returns
     -------
     History
-        A seed whose cost becomes non-finite (an initialization that is far too large) is marked
-        diverged and frozen; training goes on for the others and stops when none is left. No
-        exception and no ``RuntimeWarning`` is raised for it.
+        A seed whose cost or weights become non-finite (an initialization or a learning rate that
+        is far too large) is marked diverged at that step and frozen; training goes on for the
+        others and stops when none is left. No exception and no ``RuntimeWarning`` is raised for it.
+
+    Raises
+    ------
+    ValueError
+        For bad arguments: the cases of :meth:`Network.cost`, ``m = 0``, ``lr``, ``epochs``,
+        ``batch_size`` or ``every`` out of range, mini-batches without ``rng``.
 
     Examples
     --------
@@ -506,32 +648,32 @@ def train(
     >>> h.cost.shape, bool(np.all(h.cost[-1] < h.cost[0])), int(h.diverged.sum())
     ((200, 8), True, 0)
     """
+    if not isinstance(net, Network):
+        raise ValueError(f"net must be a Network, got {type(net).__name__}")
     costs.check(cost, net.activations[-1])
-    net.check_inputs(X, Y)
+    X_ = np.asarray(X)
+    if X_.ndim == 3:
+        raise ValueError(f"train takes X of shape (n[0], m) shared by all seeds, got {X_.shape}")
+    net.check_inputs(X, Y, cost)
     X = np.asarray(X, dtype=np.float64)
     Y = np.asarray(Y, dtype=np.float64)
     m = X.shape[-1]
-    if not (isinstance(lr, (int, float, np.floating)) and math.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a positive number, got {lr!r}")
-    if not isinstance(epochs, (int, np.integer)) or epochs < 0:
-        raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
-    if not isinstance(every, (int, np.integer)) or every < 1:
-        raise ValueError(f"every must be a positive integer, got {every!r}")
-    if batch_size is None:
-        batch_size = m
-    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
+    lr = _checks.real("lr", lr, low=0, strict=True)
+    epochs = _checks.positive_int("epochs", epochs, low=0)
+    every = _checks.positive_int("every", every)
+    batch_size = m if batch_size is None else _checks.positive_int("batch_size", batch_size)
+    _checks.generator("rng", rng, optional=True)
     if batch_size < m and rng is None:
         raise ValueError(f"batch_size {batch_size} < m = {m} draws mini-batches: pass rng")
-    if X.ndim == 3:
-        raise ValueError(f"train takes X of shape (n[0], m) shared by all seeds, got {X.shape}")
+    if callback is not None and not callable(callback):
+        raise ValueError(f"callback must be callable(step, net), got {callback!r}")
 
     batches = math.ceil(m / batch_size)
     S = net.S
     J = np.full((epochs * batches, S), np.nan)
-    alive = np.ones(S, dtype=bool)
-    everyone = True  # alive.all()
-    diverged_at = np.full(S, -1)
+    alive = _finite_seeds(net)  # weights set by hand may be non-finite already: frozen from the start
+    diverged_at = np.where(alive, -1, 0)
+    everyone = bool(alive.all())
     records = []
     t = 0
     done = 0
@@ -539,6 +681,8 @@ def train(
         if callback is not None:
             records.append((0, callback(0, net)))
         for _ in range(epochs):
+            if not alive.any():
+                break
             order = rng.permutation(m) if batch_size < m else None
             for k in range(batches):
                 if order is None:
@@ -546,37 +690,22 @@ def train(
                 else:
                     idx = order[k * batch_size : (k + 1) * batch_size]
                     xb, yb = X[:, idx], Y[:, idx]
-                if everyone:  # the common case, kept cheap: no masks
-                    cost_t = net.step(xb, yb, cost, lr, None)
-                    J[t] = cost_t
-                    finite = np.isfinite(cost_t)
-                    bad = None if finite.all() else ~finite
-                else:
-                    cost_t = net.step(xb, yb, cost, lr, alive)
-                    bad = alive & ~np.isfinite(cost_t)
-                    J[t, alive] = cost_t[alive]
-                    if not bad.any():
-                        bad = None
+                cost_t = net.step(xb, yb, cost, lr, None if everyone else alive, check=False)
+                J[t, alive] = cost_t[alive]
+                # Diverged at step t: a non-finite cost before the update, or a non-finite weight
+                # or bias after it. The seed is frozen from here on and keeps those weights.
+                bad = alive & ~(np.isfinite(cost_t) & _finite_seeds(net))
                 t += 1
-                if bad is not None:
-                    # The step just taken from a non-finite point is undone by freezing: the
-                    # seed's weights may already hold inf/nan, and it is left out from here on.
-                    J[t - 1, bad] = np.nan
+                if bad.any():
+                    J[t - 1, bad & ~np.isfinite(cost_t)] = np.nan
                     diverged_at[bad] = t - 1
                     alive &= ~bad
                     everyone = False
                 if callback is not None and (t % every == 0):
                     records.append((t, callback(t, net)))
-                if not everyone and not alive.any():
+                if not alive.any():
                     break
             done += 1
-            if not everyone and not alive.any():
-                break
-        # Weights that overflowed while the cost was still finite diverge too.
-        for l in range(1, net.L + 1):
-            bad = alive & ~np.isfinite(net.W[l]).all(axis=(-2, -1))
-            diverged_at[bad] = t - 1
-            alive &= ~bad
         if callback is not None and (t % every != 0):
             records.append((t, callback(t, net)))
     net.__dict__.pop("_workspaces", None)  # step's work arrays: not kept once training is over

@@ -2,6 +2,7 @@
 
 import ast
 import math
+import re
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -13,17 +14,15 @@ from xavier import init
 import conclusion
 import signals
 
-# Var(W) of each preset, written here from the papers (n_in = fan_in, n_out = fan_out).
-VARIANCE = {
-    "xavier_normal": lambda n_in, n_out: 1 / n_in,
-    "xavier_uniform": lambda n_in, n_out: 1 / n_in,
-    "lecun_normal": lambda n_in, n_out: 1 / n_in,
-    "standard_uniform": lambda n_in, n_out: (1 / math.sqrt(n_in)) ** 2 / 3,
-    "glorot_normal": lambda n_in, n_out: 2 / (n_in + n_out),
-    "glorot_uniform": lambda n_in, n_out: (math.sqrt(6) / math.sqrt(n_in + n_out)) ** 2 / 3,
-    "he_normal": lambda n_in, n_out: 2 / n_in,
-    "he_uniform": lambda n_in, n_out: 2 / n_in,
-}
+XAVIER = ("variance_scaling", {"scale": 1.0, "mode": "fan_in"})  # the article's N(0, 1/n_in)
+
+
+def _latex_to_python(formula):
+    """The table's LaTeX formula as a Python expression in n_in and n_out (only the forms it uses)."""
+    expr = formula.replace(r"n_\text{in}", "n_in").replace(r"n_\text{out}", "n_out").replace(r"\,", "*")
+    expr = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"((\1)/(\2))", expr)
+    assert "\\" not in expr and "{" not in expr, formula
+    return expr
 
 
 # -- module functions ----------------------------------------------------------------------------
@@ -42,7 +41,7 @@ def test_relu_moment_ratio_half_for_symmetric_inputs_and_not_otherwise():
 
 
 def test_stacked_draws_each_initializer_in_order():
-    f = init.stacked(["xavier_normal", "he_normal", "glorot_normal"], copies=2)
+    f = init.stacked([XAVIER, "he_normal", "xavier_normal"], copies=2)
     n_out, n_in = 300, 200
     W = f((6, n_out, n_in), np.random.default_rng(1))
     assert W.shape == (6, n_out, n_in)
@@ -60,7 +59,7 @@ def test_stacked_draws_each_initializer_in_order():
 
 
 def test_relu_network_architecture():
-    net = conclusion.relu_network(["xavier_normal", "he_normal"], depth=6, width=20, n_in=3,
+    net = conclusion.relu_network([XAVIER, "he_normal"], depth=6, width=20, n_in=3,
                             rng=np.random.default_rng(2), seeds=4)
     assert net.sizes == (3, 20, 20, 20, 20, 20, 1)
     assert net.activations == ("relu",) * 5 + ("sigmoid",)
@@ -85,7 +84,8 @@ def test_second_moments_match_a_hand_written_forward_pass():
 
 
 def test_predicted_second_moments():
-    np.testing.assert_allclose(conclusion.predicted_second_moments(1.0, 3.0, 5), 3.0 * 0.5 ** np.arange(5))
+    # (c/2)^l q0 by hand: 3, 3/2, 3/4, 3/8, 3/16 (Xavier halves); He keeps q0
+    np.testing.assert_array_equal(conclusion.predicted_second_moments(1.0, 3.0, 5), [3.0, 1.5, 0.75, 0.375, 0.1875])
     np.testing.assert_allclose(conclusion.predicted_second_moments(2.0, 3.0, 5), np.full(5, 3.0))
 
 
@@ -93,7 +93,7 @@ def test_second_moments_follow_the_prediction_on_average():
     """E[q[l]] = (c/2)^l q[0]: the mean over many wide copies, within a few standard errors."""
     rng = np.random.default_rng(4)
     S, depth = 40, 7
-    net = conclusion.relu_network(["xavier_normal", "he_normal"], depth=depth, width=200, n_in=50, rng=rng, seeds=S)
+    net = conclusion.relu_network([XAVIER, "he_normal"], depth=depth, width=200, n_in=50, rng=rng, seeds=S)
     X = rng.standard_normal((50, 40))
     rel = conclusion.second_moments(net, X)
     rel = rel / rel[:, :1]
@@ -103,25 +103,43 @@ def test_second_moments_follow_the_prediction_on_average():
         assert abs(r.mean() - predicted) < 4 * r.std(ddof=1) / math.sqrt(S)
 
 
-def test_preset_table_against_the_papers_formulas():
+def test_preset_variances_describe_what_the_library_draws():
+    """Each row's variance against a large independent draw (not against a formula written twice),
+    and its LaTeX formula against its variance function."""
+    rng = np.random.default_rng(5)
+    n_in, n_out = 700, 300
+    for shown, p in conclusion.PRESETS.items():
+        name, kwargs = (p.spec, {}) if isinstance(p.spec, str) else p.spec
+        W = init.initialize(name, (8, n_out, n_in), rng, **kwargs)
+        var = p.variance(n_in, n_out)
+        # 4 standard errors of a sample variance, with the normal's 4th moment (the widest of the three)
+        assert abs(W.var() / var - 1) < 4 * math.sqrt(2 / W.size), shown
+        for a, b in [(700, 300), (3, 11), (50, 50)]:
+            assert eval(_latex_to_python(p.formula), {"n_in": a, "n_out": b}) == pytest.approx(p.variance(a, b),
+                                                                                               rel=1e-12)
+        assert name in init.INITIALIZERS and shown.split(", ")[0].split("(")[0] in init.INITIALIZERS
+    # the draws keep their distributions apart: the uniform's range is sqrt(3 Var), the normal's is not bounded
+    W = init.initialize("lecun_uniform", (n_out, n_in), rng)
+    assert np.abs(W).max() <= math.sqrt(3 / n_in)
+
+
+def test_preset_table():
     rows = conclusion.preset_table(np.random.default_rng(5), n_in=700, n_out=300)
-    assert [r["name"] for r in rows] == list(VARIANCE)
+    assert [r["name"] for r in rows] == list(conclusion.PRESETS)
     for r in rows:
-        var = VARIANCE[r["name"]](700, 300)
-        assert r["variance"] == pytest.approx(var, rel=1e-12)
-        assert conclusion.PRESETS[r["name"]].variance(700, 300) == pytest.approx(var, rel=1e-12)
-        assert r["ratio"] == pytest.approx(r["sample"] / var, rel=1e-12)
-        assert abs(r["ratio"] - 1) < 4 * math.sqrt(2 / (700 * 300))  # normal is the widest of the three
-        assert r["name"] in init.INITIALIZERS
+        assert r["variance"] == conclusion.PRESETS[r["name"]].variance(700, 300)
+        assert r["ratio"] == pytest.approx(r["sample"] / r["variance"], rel=1e-12)
+        assert abs(r["ratio"] - 1) < 4 * math.sqrt(2 / (700 * 300))
     md = conclusion.preset_table_markdown(rows)
     lines = md.splitlines()
     assert len(lines) == 2 + len(rows)
     assert all(line.count("|") == 6 for line in lines)
     assert "He et al. 2015" in lines[-1] and "`he_uniform`" in lines[-1]
+    assert "| `xavier_normal`, `glorot_normal` | normal |" in md
 
 
 def test_train_relu_xavier_stalls_he_learns_small():
-    res = conclusion.train_relu(["xavier_normal", "he_normal"], depth=20, width=16, lr=0.05, steps=80,
+    res = conclusion.train_relu([XAVIER, "he_normal"], depth=20, width=16, lr=0.05, steps=80,
                           rng=np.random.default_rng(6), seeds=3)
     assert res["cost"].shape == (80, 2, 3)
     assert res["X"].std() == pytest.approx(1.0, rel=1e-12)
@@ -131,7 +149,7 @@ def test_train_relu_xavier_stalls_he_learns_small():
 
 def test_plot_relu_depth():
     rng = np.random.default_rng(7)
-    names = ["xavier_normal", "he_normal"]
+    names = [XAVIER, "he_normal"]
     net = conclusion.relu_network(names, depth=5, width=8, n_in=2, rng=rng, seeds=2)
     res = conclusion.train_relu(names, depth=5, width=8, lr=0.1, steps=5, rng=rng, seeds=2)
     fig = conclusion.plot_relu_depth(conclusion.second_moments(net, res["X"]), names, res)

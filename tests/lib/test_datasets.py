@@ -278,3 +278,26 @@ def test_one_hot_of_digits_and_lists():
 def test_one_hot_bad_input(labels, k, match):
     with pytest.raises(ValueError, match=match):
         one_hot(labels, k=k)
+
+
+def _nearest_class_mean_accuracy(X, labels, test):
+    """Fit one mean image per class on every digit outside ``test``; accuracy on ``test``."""
+    fit = np.ones(labels.size, dtype=bool)
+    fit[test] = False
+    means = np.stack([X[:, fit & (labels == c)].mean(axis=1) for c in range(10)], axis=1)  # (784, 10)
+    dist = ((X[:, test, None] - means[:, None, :]) ** 2).sum(axis=0)  # (len(test), 10)
+    return float((dist.argmin(axis=1) == labels[test]).mean())
+
+
+def test_digit_labels_name_the_images():
+    """Label sanity: a nearest-class-mean classifier fitted on 9,000 digits labels the other 1,000
+    with at least 80 % accuracy, for each of the ten blocks of 1,000, so every label is checked
+    once. The images are scaled to unit length first (on the raw pixels the ten blocks give 79.6 %
+    to 83.4 %; scaled, 80.8 % to 83.0 %). Labels shifted by one image would give about 10 %."""
+    X, labels = load_digits()
+    X = X / np.linalg.norm(X, axis=0)
+    blocks = np.arange(10000).reshape(10, 1000)
+    accuracy = [_nearest_class_mean_accuracy(X, labels, block) for block in blocks]
+    assert min(accuracy) >= 0.80, accuracy
+    # the check has power: the same classifier with the labels shifted by one image
+    assert _nearest_class_mean_accuracy(X, np.roll(labels, 1), blocks[0]) < 0.3

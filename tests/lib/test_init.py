@@ -45,19 +45,30 @@ def check_draw(W, family, var):
     assert stats.kstest(x, dist.cdf).pvalue > 1e-3
 
 
-PRESETS = [  # (name, kwargs, family, variance from the formulas in the docstrings)
+# The variances as PyTorch's documentation of torch.nn.init states them (std or bound a, and
+# Var = std^2 or a^2 / 3), not as the module computes them (scale / fan):
+#   xavier_normal_: std = gain * sqrt(2 / (fan_in + fan_out));  xavier_uniform_: a = gain * sqrt(6 / (fan_in + fan_out))
+#   kaiming_normal_: std = gain / sqrt(fan_mode);  kaiming_uniform_: a = gain * sqrt(3 / fan_mode)
+#   with gain = calculate_gain(nonlinearity, a): leaky_relu sqrt(2 / (1 + a^2)), tanh 5/3, linear 1.
+PRESETS = [  # (name, kwargs, family, variance)
     ("normal", {"std": 0.3}, "normal", 0.09),
     ("uniform", {"limit": 0.5}, "uniform", 0.25 / 3),
     ("standard_uniform", {}, "uniform", (1 / math.sqrt(N_IN)) ** 2 / 3),
-    ("xavier_normal", {}, "normal", 1 / N_IN),
-    ("xavier_normal", {"mode": "fan_out"}, "normal", 1 / N_OUT),
-    ("xavier_uniform", {}, "uniform", 1 / N_IN),
-    ("xavier_uniform", {"mode": "fan_avg"}, "uniform", 2 / (N_IN + N_OUT)),
+    ("xavier_normal", {}, "normal", (math.sqrt(2 / (N_IN + N_OUT))) ** 2),
+    ("xavier_normal", {"gain": 5 / 3}, "normal", (5 / 3 * math.sqrt(2 / (N_IN + N_OUT))) ** 2),
+    ("xavier_uniform", {}, "uniform", (math.sqrt(6 / (N_IN + N_OUT))) ** 2 / 3),
+    ("xavier_uniform", {"gain": 0.5}, "uniform", (0.5 * math.sqrt(6 / (N_IN + N_OUT))) ** 2 / 3),
     ("glorot_normal", {}, "normal", 2 / (N_IN + N_OUT)),
     ("glorot_uniform", {}, "uniform", (math.sqrt(6) / math.sqrt(N_IN + N_OUT)) ** 2 / 3),
-    ("he_normal", {}, "normal", 2 / N_IN),
-    ("he_normal", {"mode": "fan_out"}, "normal", 2 / N_OUT),
-    ("he_uniform", {}, "uniform", (math.sqrt(6 / N_IN)) ** 2 / 3),
+    ("he_normal", {}, "normal", (math.sqrt(2) / math.sqrt(N_IN)) ** 2),
+    ("he_normal", {"mode": "fan_out"}, "normal", (math.sqrt(2) / math.sqrt(N_OUT)) ** 2),
+    ("he_normal", {"a": 0.2}, "normal", (math.sqrt(2 / 1.04) / math.sqrt(N_IN)) ** 2),
+    ("he_normal", {"nonlinearity": "tanh", "mode": "fan_out"}, "normal", (5 / 3 / math.sqrt(N_OUT)) ** 2),
+    ("he_normal", {"nonlinearity": "linear"}, "normal", 1 / N_IN),
+    ("he_normal", {"gain": 3.0}, "normal", 9 / N_IN),
+    ("he_uniform", {}, "uniform", (math.sqrt(2) * math.sqrt(3 / N_IN)) ** 2 / 3),
+    ("he_uniform", {"a": math.sqrt(5)}, "uniform", (1 / math.sqrt(N_IN)) ** 2 / 3),  # nn.Linear's default
+    ("he_uniform", {"mode": "fan_out", "nonlinearity": "relu"}, "uniform", (math.sqrt(2) * math.sqrt(3 / N_OUT)) ** 2 / 3),
     ("lecun_normal", {}, "truncated_normal", 1 / N_IN),
     ("lecun_uniform", {}, "uniform", 1 / N_IN),
 ]
@@ -93,13 +104,25 @@ def test_truncated_std_constant_matches_scipy():
 
 def test_ks_check_can_fail():
     """The checks above have power: a uniform draw is not accepted as a normal one, and a draw
-    with the fan_avg variance is not accepted as fan_in."""
+    with the fan_avg variance is not accepted as fan_in (the mix-up the names used to invite)."""
     W = init.xavier_uniform(STACKED, np.random.default_rng(3))
     with pytest.raises(AssertionError):
-        check_draw(W, "normal", 1 / N_IN)
-    W = init.glorot_normal(STACKED, np.random.default_rng(3))
+        check_draw(W, "normal", 2 / (N_IN + N_OUT))
+    W = init.xavier_normal(STACKED, np.random.default_rng(3))
     with pytest.raises(AssertionError):
         check_draw(W, "normal", 1 / N_IN)
+
+
+def test_xavier_is_glorot_and_the_articles_rule_is_fan_in():
+    rng = np.random.default_rng
+    assert np.array_equal(init.xavier_normal(FLAT, rng(0)), init.glorot_normal(FLAT, rng(0)))
+    assert np.array_equal(init.xavier_uniform(FLAT, rng(0), gain=2.0), init.glorot_uniform(FLAT, rng(0), gain=2.0))
+    # The article's N(0, 1/n_in): a standard normal divided by sqrt(n_in), draw for draw.
+    article = init.variance_scaling(FLAT, rng(0), scale=1.0, mode="fan_in")
+    np.testing.assert_allclose(article, rng(0).standard_normal(FLAT) / math.sqrt(N_IN), rtol=1e-15)
+    # He's default is exactly 2 / n_in: sqrt(2) / sqrt(n_in) times the same standard normals.
+    np.testing.assert_allclose(init.he_normal(FLAT, rng(0)), rng(0).standard_normal(FLAT) * math.sqrt(2 / N_IN),
+                               rtol=1e-15)
 
 
 @pytest.mark.parametrize("name", RANDOM)
@@ -184,8 +207,8 @@ def test_registry():
     for name in expected:
         assert init.get(name) is getattr(init, name)
         assert init.get(name).__doc__ and ">>>" in init.get(name).__doc__
-    a = init.initialize("he_uniform", (3, 4), np.random.default_rng(8), mode="fan_out")
-    b = init.he_uniform((3, 4), np.random.default_rng(8), mode="fan_out")
+    a = init.initialize("he_uniform", (3, 4), np.random.default_rng(8), mode="fan_out", a=0.1)
+    b = init.he_uniform((3, 4), np.random.default_rng(8), mode="fan_out", a=0.1)
     assert np.array_equal(a, b)
 
 
@@ -221,7 +244,10 @@ def test_numpy_integer_shape_is_accepted():
                                             (0, "int"), (None, "NoneType")])
 @pytest.mark.parametrize("name", RANDOM)
 def test_bad_rng(name, rng, type_name):
+    # A ValueError like every bad argument, and a TypeError too (xavier._checks.ArgumentTypeError).
     with pytest.raises(TypeError, match=type_name):
+        init.initialize(name, (3, 2), rng)
+    with pytest.raises(ValueError, match=f"rng must be a numpy.random.Generator .*got {type_name}"):
         init.initialize(name, (3, 2), rng)
 
 
@@ -237,18 +263,49 @@ def test_bad_mode_and_distribution():
         init.variance_scaling((3, 2), rng, mode="fan_sum")
     with pytest.raises(ValueError, match=r"normal, truncated_normal, uniform.*'gaussian'"):
         init.variance_scaling((3, 2), rng, distribution="gaussian")
-    for name in ["xavier_normal", "xavier_uniform", "he_normal", "he_uniform"]:
-        with pytest.raises(ValueError, match="'in'"):
+    for name in ["he_normal", "he_uniform"]:
+        with pytest.raises(ValueError, match="mode must be one of fan_in, fan_out, fan_avg; got 'in'"):
             init.initialize(name, (3, 2), rng, mode="in")
+        with pytest.raises(ValueError, match="nonlinearity must be one of .*relu.*; got 'swish'"):
+            init.initialize(name, (3, 2), rng, nonlinearity="swish")
+        with pytest.raises(ValueError, match="gain or"):
+            init.initialize(name, (3, 2), rng, gain=1.0, nonlinearity="tanh")
+    for name in ["xavier_normal", "xavier_uniform", "glorot_normal", "glorot_uniform"]:
+        with pytest.raises(ValueError, match="takes no argument 'mode'; valid: gain"):
+            init.initialize(name, (3, 2), rng, mode="fan_in")
 
 
-@pytest.mark.parametrize("name, kwargs", [
-    ("variance_scaling", {"scale": -1.0}), ("variance_scaling", {"scale": float("nan")}),
-    ("normal", {"std": -0.5}), ("uniform", {"limit": -2}), ("orthogonal", {"gain": -1.5}),
-    ("identity", {"scale": -0.5})])
-def test_negative_parameters(name, kwargs):
+NONNEGATIVE = [("variance_scaling", "scale"), ("normal", "std"), ("uniform", "limit"), ("orthogonal", "gain"),
+               ("identity", "scale"), ("xavier_normal", "gain"), ("xavier_uniform", "gain"),
+               ("glorot_normal", "gain"), ("glorot_uniform", "gain"), ("he_normal", "gain"), ("he_uniform", "gain")]
+
+
+BAD_VALUES = [-1.0, -2, float("nan"), float("inf"), -float("inf"), np.float64("nan"), np.inf, True,
+              np.bool_(False), "1.0", None, 1 + 0j]
+
+
+@pytest.mark.parametrize("name, key, value", [(n, k, v) for (n, k), v in itertools.product(NONNEGATIVE, BAD_VALUES)
+                                              if not (v is None and n.startswith("he_"))])  # he's gain=None: use a
+def test_bad_scale_parameters(name, key, value):
+    """Negative, inf, nan, bool or non-numbers: a ValueError naming the argument and the value."""
+    with pytest.raises(ValueError, match=f"{key} must be a finite number >= 0, got {re.escape(repr(value))}"):
+        init.initialize(name, (3, 2), np.random.default_rng(0), **{key: value})
+
+
+@pytest.mark.parametrize("name, key", NONNEGATIVE)
+def test_numpy_scalar_parameters_are_accepted(name, key):
+    a = init.initialize(name, (3, 2), np.random.default_rng(0), **{key: np.int64(2)})
+    b = init.initialize(name, (3, 2), np.random.default_rng(0), **{key: np.float32(2.0)})
+    c = init.initialize(name, (3, 2), np.random.default_rng(0), **{key: 2.0})
+    assert np.array_equal(a, c) and np.array_equal(b, c) and np.isfinite(c).all()
+
+
+@pytest.mark.parametrize("name, kwargs", [("constant", {"value": float("inf")}), ("constant", {"value": np.nan}),
+                                          ("constant", {"value": True}), ("he_normal", {"a": float("nan")}),
+                                          ("he_uniform", {"a": float("inf")})])
+def test_non_finite_parameters(name, kwargs):
     (key, value), = kwargs.items()
-    with pytest.raises(ValueError, match=f"{key} must be >= 0, got {re.escape(repr(value))}"):
+    with pytest.raises(ValueError, match=f"{key} must be a finite number, got {re.escape(repr(value))}"):
         init.initialize(name, (3, 2), np.random.default_rng(0), **kwargs)
 
 
@@ -257,5 +314,6 @@ def test_calculate_gain_errors():
         init.calculate_gain("swish")
     for name in ["linear", "identity", "sigmoid", "tanh", "relu", "leaky_relu", "selu"]:
         assert name in str(info.value)
-    with pytest.raises(ValueError, match="'0.1'"):
-        init.calculate_gain("leaky_relu", "0.1")
+    for param in ["0.1", float("nan"), float("inf"), True]:
+        with pytest.raises(ValueError, match=re.escape(repr(param))):
+            init.calculate_gain("leaky_relu", param)

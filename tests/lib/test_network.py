@@ -1,6 +1,7 @@
 """Network, activations, costs and training against independent references."""
 
 import itertools
+import math
 
 import numpy as np
 import pytest
@@ -181,9 +182,9 @@ def test_minibatches_cover_every_example_once_per_epoch():
     seen = []
 
     class Spy(Network):
-        def step(self, X, Y, cost, lr, alive=None):
+        def step(self, X, Y, cost, lr, alive=None, **kwargs):
             seen.append(X[0].copy())
-            return super().step(X, Y, cost, lr, alive)
+            return super().step(X, Y, cost, lr, alive, **kwargs)
 
     net = Spy([2, 1], ["sigmoid"], "zeros", rng=rng)
     h = train(net, X, np.ones((1, 10)), "bce", lr=0.1, epochs=2, batch_size=4, rng=rng)
@@ -253,7 +254,7 @@ X0, Y0 = np.zeros((2, 5)), np.zeros((1, 5))
         (X0, np.zeros(5), {}, r"Y has shape \(5,\)"),
         (np.full((2, 5), np.nan), Y0, {}, r"X contains non-finite values \(e.g. nan\)"),
         (X0, np.full((1, 5), np.inf), {}, r"Y contains non-finite values \(e.g. inf\)"),
-        (X0, Y0, dict(lr=0.0), r"lr must be a positive number, got 0.0"),
+        (X0, Y0, dict(lr=0.0), r"lr must be a finite number > 0, got 0.0"),
         (X0, Y0, dict(lr=-1), r"lr .* -1"),
         (X0, Y0, dict(batch_size=0), r"batch_size .* got 0"),
         (X0, Y0, dict(batch_size=2), r"pass rng"),
@@ -266,3 +267,187 @@ def test_training_input_is_checked(X, Y, kwargs, match):
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
         train(_net(), X, Y, args.pop("cost"), **args)
+
+
+# -- relu'(0) ---------------------------------------------------------------------------------------
+
+
+def test_relu_derivative_at_zero_is_zero():
+    z = np.array([[-1.0, 0.0, -0.0, 1e-300]])
+    np.testing.assert_array_equal(activations.backward("relu", z, activations.forward("relu", z), np.ones_like(z)),
+                                  [[0.0, 0.0, 0.0, 1.0]])
+    # In a network: a hidden ReLU unit sitting exactly at z = 0 passes no gradient to its weights,
+    # by backward() and by the fused step alike, while the output layer still learns.
+    X = np.array([[1.0, -2.0, 3.0]])
+    Y = np.array([[1.0, 0.0, 1.0]])
+    net = Network([1, 1, 1], ["relu", "sigmoid"], "zeros", rng=np.random.default_rng(0))
+    net.W[2][...] = 1.0
+    g = net.backward(*net.forward(X), Y, "bce")
+    assert g.dW[1][0, 0, 0] == 0.0 and g.db[1][0, 0, 0] == 0.0
+    assert g.db[2][0, 0, 0] != 0.0
+    net.step(X, Y, "bce", 0.5)
+    assert net.W[1][0, 0, 0] == 0.0 and net.b[1][0, 0, 0] == 0.0 and net.b[2][0, 0, 0] != 0.0
+
+
+# -- diverged_at ------------------------------------------------------------------------------------
+
+
+def test_diverged_at_is_the_first_step_with_a_non_finite_cost():
+    """One identity unit, x = 1, y = 0, mse: with s = w + b, J = s^2 / 2 and dJ/dw = dJ/db = s, so
+    a step multiplies s by 1 - 2 lr = -1e10. Seed 0 starts at s = 1: the cost before step t is
+    10^(20 t) / 2, and the first one beyond float64 is found with exact fractions. Seed 1 starts at
+    s = 0 and never moves."""
+    import fractions
+    import itertools
+    import sys
+
+    largest = fractions.Fraction(sys.float_info.max)
+    expected = next(t for t in itertools.count() if fractions.Fraction(10) ** (20 * t) / 2 > largest)
+    net = Network([1, 1], ["identity"], "zeros", rng=np.random.default_rng(0), seeds=2)
+    net.W[1][0] = 1.0
+    h = train(net, np.ones((1, 1)), np.zeros((1, 1)), "mse", lr=(1 + 1e10) / 2, epochs=40)
+    assert expected == 16
+    assert h.diverged_at.tolist() == [expected, -1]
+    assert h.diverged.tolist() == [True, False]
+    assert np.isfinite(h.cost[:expected, 0]).all() and np.isnan(h.cost[expected:, 0]).all()
+    assert h.cost[expected - 1, 0] == pytest.approx(0.5 * 1e300, rel=1e-6)
+    assert (h.cost[:, 1] == 0).all() and h.cost.shape == (40, 2)
+    # Frozen, not restored: seed 0 keeps what step 16's update left, s = (-1e10)^17, and nothing later.
+    assert net.W[1][0, 0, 0] + net.b[1][0, 0, 0] == pytest.approx(-1e170, rel=1e-6)
+
+
+def test_diverged_at_counts_weights_that_overflow_while_the_cost_is_finite():
+    """x = 1, y = 0; a hidden identity unit with w1 = 1e300 and a sigmoid output with w2 = 1e-300, so
+    z2 = 1 and the cost log(1 + e) is finite. The output's gradient is dw2 = sigma(1) * 1e300, and
+    with lr = 1e10 the update takes w2 to -inf at step 0, although step 0's cost was finite."""
+    net = Network([1, 1, 1], ["identity", "sigmoid"], "zeros", rng=np.random.default_rng(0), seeds=3)
+    for s in range(3):
+        net.W[1][s] = 1e300 if s < 2 else 1.0
+        net.W[2][s] = 1e-300 if s < 2 else 1.0
+    net.W[1][1] = 1.0  # seed 1: w1 = 1, w2 = 1e-300, a tiny finite gradient
+    h = train(net, np.ones((1, 1)), np.zeros((1, 1)), "bce", lr=1e10, epochs=3)
+    assert h.diverged_at.tolist() == [0, -1, -1]
+    assert h.cost[0, 0] == pytest.approx(math.log1p(math.e), rel=1e-12)  # finite before the update
+    assert np.isnan(h.cost[1:, 0]).all()
+    assert net.W[2][0, 0, 0] == -np.inf  # kept, not restored
+    assert np.isfinite(h.cost[:, 1:]).all()
+
+
+def test_weights_set_non_finite_by_hand_are_diverged_before_step_0():
+    net = Network([2, 2, 1], ["tanh", "sigmoid"], rng=np.random.default_rng(0), seeds=2)
+    net.W[1][1, 0, 0] = np.inf
+    X = np.ones((2, 3))
+    h = train(net, X, np.ones((1, 3)), "bce", lr=0.1, epochs=2)
+    assert h.diverged_at.tolist() == [-1, 0] and np.isnan(h.cost[:, 1]).all()
+
+
+# -- the fused step against forward / backward / update -------------------------------------------------
+
+
+def _update_reference(net, X, Y, cost, lr, alive):
+    """J and W <- W - lr dW, b <- b - lr db from the public forward and backward, where alive."""
+    Z, A = net.forward(X)
+    J = net.cost(X, Y, cost)
+    g = net.backward(Z, A, Y, cost)
+    for l in range(1, net.L + 1):
+        net.W[l][alive] -= lr * g.dW[l][alive]
+        net.b[l][alive] -= lr * g.db[l][alive]
+    return J
+
+
+@pytest.mark.parametrize("S", [1, 3])
+@pytest.mark.parametrize("hidden,out", list(itertools.product(HIDDEN, OUTPUTS)))
+def test_fused_step_equals_forward_backward_update(hidden, out, S):
+    cost, g_out = out
+    rng = np.random.default_rng([HIDDEN.index(hidden), OUTPUTS.index(out), S])
+    n_out = 3
+    X = rng.standard_normal((4, 9))
+    Y = _targets(cost, n_out, 9, rng)
+    if cost == "bce":
+        Y = rng.uniform(0, 1, (n_out, 9))  # soft labels too
+    fused = Network([4, 5, 6, n_out], [hidden, hidden, g_out], rng=rng, seeds=S)
+    for l in range(1, fused.L + 1):
+        fused.b[l][...] = 0.1 * rng.standard_normal(fused.b[l].shape)
+    if S == 3:  # seed 1 has diverged: frozen with a non-finite weight
+        fused.W[2][1, 0, 0] = np.nan
+    ref = fused.copy()
+    alive = np.array([True, False, True]) if S == 3 else np.array([True])
+    before = [W.copy() for W in fused.W[1:]]
+    for t in range(4):
+        mask = None if (S == 1 and t % 2) else alive  # S = 1: with and without a mask
+        J_fused = fused.step(X, Y, cost, 0.3, mask)
+        with np.errstate(invalid="ignore"):  # the frozen seed's nan, in the reference only
+            J_ref = _update_reference(ref, X, Y, cost, 0.3, alive)
+        np.testing.assert_allclose(J_fused[alive], J_ref[alive], rtol=1e-12, atol=0)
+    for l in range(1, fused.L + 1):
+        np.testing.assert_allclose(fused.W[l][alive], ref.W[l][alive], rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(fused.b[l][alive], ref.b[l][alive], rtol=1e-12, atol=1e-14)
+        assert np.max(np.abs(fused.W[l][alive] - before[l - 1][alive])) > 1e-4  # the weights did move
+        # the frozen seed is untouched, its nan included
+        np.testing.assert_array_equal(fused.W[l][~alive], before[l - 1][~alive])
+
+
+def _data(cost, rng, n_in=4, n_out=3, m=9):
+    X = rng.standard_normal((n_in, m))
+    if cost == "cross_entropy":
+        return X, np.eye(n_out)[:, rng.integers(0, n_out, m)]
+    if cost == "bce":
+        return X, rng.integers(0, 2, (n_out, m)).astype(float)
+    return X, rng.standard_normal((n_out, m))
+
+
+def _reference_step(net, X, Y, cost, lr, alive=None):
+    """W <- W - lr dW from the public forward/backward, seed by seed where alive."""
+    Z, A = net.forward(X)
+    J = net.cost(X, Y, cost)
+    g = net.backward(Z, A, Y, cost)
+    keep = np.ones(net.S, bool) if alive is None else alive
+    for l in range(1, net.L + 1):
+        net.W[l][keep] -= lr * g.dW[l][keep]
+        net.b[l][keep] -= lr * g.db[l][keep]
+    return J
+
+
+def test_step_one_example_and_one_output_unit():
+    # Products over a single term (one example, one output unit) take the broadcasting path.
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((2, 1))
+    Y = np.ones((1, 1))
+    fast = Network([2, 4, 1], ["tanh", "sigmoid"], rng=rng, seeds=2)
+    ref = fast.copy()
+    for _ in range(3):
+        np.testing.assert_allclose(fast.step(X, Y, "bce", 0.5), _reference_step(ref, X, Y, "bce", 0.5), rtol=1e-12)
+    for l in (1, 2):
+        np.testing.assert_allclose(fast.W[l], ref.W[l], rtol=1e-12, atol=1e-15)
+
+
+def test_step_on_copies_and_changing_batch_shapes_keeps_networks_apart():
+    # Network.step reuses arrays between calls; a copy must not write into the original's.
+    rng = np.random.default_rng(5)
+    X, Y = _data("bce", rng, n_out=1, m=12)
+    a = Network([4, 5, 1], ["relu", "sigmoid"], rng=rng, seeds=2)
+    b = a.copy()
+    ref_a, ref_b = a.copy(), a.copy()
+    for t in range(3):
+        m = 12 if t != 1 else 7  # a shorter (last) mini-batch in between
+        a.step(X[:, :m], Y[:, :m], "bce", 0.1)
+        _reference_step(ref_a, X[:, :m], Y[:, :m], "bce", 0.1)
+        b.step(X[:, ::-1], Y[:, ::-1], "bce", 0.2)
+        _reference_step(ref_b, X[:, ::-1], Y[:, ::-1], "bce", 0.2)
+    for l in (1, 2):
+        np.testing.assert_allclose(a.W[l], ref_a.W[l], rtol=1e-12)
+        np.testing.assert_allclose(b.W[l], ref_b.W[l], rtol=1e-12)
+    assert not np.allclose(a.W[1], b.W[1])
+
+
+def test_step_with_inputs_per_seed_uses_the_general_path():
+    rng = np.random.default_rng(6)
+    net = Network([3, 4, 2], ["tanh", "softmax"], rng=rng, seeds=2)
+    X3 = rng.standard_normal((2, 3, 5))
+    Y = np.eye(2)[:, rng.integers(0, 2, 5)]
+    ref = net.copy()
+    J = net.step(X3, Y, "cross_entropy", 0.1)
+    Z, A = ref.forward(X3)
+    g = ref.backward(Z, A, Y, "cross_entropy")
+    assert J.shape == (2,)
+    np.testing.assert_allclose(net.W[1], ref.W[1] - 0.1 * g.dW[1], rtol=1e-12)

@@ -1,6 +1,7 @@
 """docs/conclusion.py against formulas written here, and the numbers glued into docs/conclusion.md."""
 
 import ast
+from fractions import Fraction
 import math
 
 import matplotlib.pyplot as plt
@@ -38,8 +39,8 @@ def test_glued_formulas(page):
     assert page["con_var_avg"] == 2 / (784 + 300)
     # The harmonic mean of 1/784 and 1/300, written out: 2 / (784 + 300).
     assert page["con_harmonic"] == pytest.approx(2 / (1 / (1 / 784) + 1 / (1 / 300)), rel=1e-14)
-    assert page["con_xavier_pred"] == 2.0**-29
-    assert page["con_grad_pred"] == pytest.approx(2**14.5, rel=1e-14)
+    assert Fraction(page["con_xavier_pred"]) == Fraction(1, 536_870_912)  # 1 / 2^29, exactly
+    assert page["con_grad_pred"] == pytest.approx(16384 * math.sqrt(2), rel=1e-14)  # 2^(29/2) = 2^14 sqrt(2)
     assert page["con_log2"] == math.log(2)
     assert page["con_var_se"] == pytest.approx(math.sqrt(2 / 235_200), rel=1e-12)
 
@@ -61,15 +62,15 @@ def test_glued_values_support_the_prose(page):
 def test_glued_values_recomputed_with_the_library(page):
     """Replay the page's draws from np.random.default_rng(2015) in the page's order."""
     rng = np.random.default_rng(2015)
-    W_in = init.xavier_normal((300, 784), rng)
-    W_avg = init.glorot_normal((300, 784), rng)
+    W_in = init.variance_scaling((300, 784), rng, scale=1.0, mode="fan_in")
+    W_avg = init.xavier_normal((300, 784), rng)
     assert page["con_sample_in"] == pytest.approx(W_in.var(), rel=1e-12)
     assert page["con_sample_avg"] == pytest.approx(W_avg.var(), rel=1e-12)
     rows = conclusion.preset_table(rng, n_in=784, n_out=300)
     assert page["con_ratio_max_dev"] == pytest.approx(max(abs(r["ratio"] - 1) for r in rows), rel=1e-12)
     assert page["con_relu_ratio_normal"] == pytest.approx(conclusion.relu_moment_ratio(rng.standard_normal(1_000_000)), rel=1e-12)
     rng.uniform(-1, 1, 1_000_000)
-    names = ["xavier_normal", "he_normal"]
+    names = [("variance_scaling", {"scale": 1.0, "mode": "fan_in"}), "he_normal"]
     run = conclusion.train_relu(names, depth=30, width=32, lr=0.03, steps=150, rng=rng, seeds=8)
     wide = conclusion.relu_network(names, depth=30, width=100, n_in=2, rng=rng, seeds=8)
     q = conclusion.second_moments(wide, run["X"])

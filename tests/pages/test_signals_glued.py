@@ -1,6 +1,7 @@
 """docs/signals.py against formulas written here, and the numbers glued into docs/signals.md."""
 
 import ast
+from fractions import Fraction
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -22,9 +23,11 @@ def page(glued):
 
 
 def test_glued_powers_are_exact(page):
-    assert page["sig_pow_large"] == 1.5**9 == 38.443359375
-    assert page["sig_pow_small"] == 0.5**9 == 0.001953125
-    assert page["sig_pow8_large"] == 1.5**8 and page["sig_pow8_small"] == 0.5**8
+    # exact rationals, not the page's own float expressions: (3/2)^9 = 19683/512, (1/2)^9 = 1/512
+    assert Fraction(page["sig_pow_large"]) == Fraction(3, 2) ** 9 == Fraction(19683, 512)
+    assert Fraction(page["sig_pow_small"]) == Fraction(1, 512)
+    assert Fraction(page["sig_pow8_large"]) == Fraction(6561, 256)
+    assert Fraction(page["sig_pow8_small"]) == Fraction(1, 256)
 
 
 def test_glued_measured_ratios(page):
