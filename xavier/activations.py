@@ -90,21 +90,40 @@ def get(name: str) -> Activation:
 
 
 def forward(name: Name, Z: np.ndarray) -> np.ndarray:
-    """Apply activation ``name`` to ``Z`` (any shape; softmax over axis ``-2``).
+    """Apply activation ``name`` to ``Z`` (any shape; softmax over axis ``-2``, which needs at
+    least two dimensions).
+
+    Non-finite ``Z`` gives non-finite output (``nan`` for softmax over ``inf``) without a
+    ``RuntimeWarning``.
 
     >>> forward("sigmoid", np.array([[0.0]]))
     array([[0.5]])
+    >>> forward("softmax", np.array([[np.inf], [np.inf]]))
+    array([[nan],
+           [nan]])
     """
-    return get(name).forward(Z)
+    g = get(name)
+    Z = np.asarray(Z)
+    if name == "softmax" and Z.ndim < 2:
+        raise ValueError(f"softmax needs Z with units on axis -2, shape (n, m) or (S, n, m); got shape {Z.shape}")
+    with np.errstate(over="ignore", invalid="ignore"):
+        return g.forward(Z)
 
 
 def backward(name: Name, Z: np.ndarray, A: np.ndarray, dA: np.ndarray) -> np.ndarray:
     r"""Back-propagate ``dA`` :math:`= \partial J/\partial A` through activation ``name``.
 
-    Returns ``dZ`` :math:`= \partial J/\partial Z`, the shape of ``Z``.
+    Returns ``dZ`` :math:`= \partial J/\partial Z`, the shape of ``Z``. ``Z``, ``A`` and ``dA``
+    must have the same shape (no broadcasting: a ``ValueError`` otherwise). ReLU's derivative at
+    0 is taken to be 0.
 
-    >>> z = np.array([[-1.0, 2.0]])
-    >>> backward("relu", z, forward("relu", z), np.array([[5.0, 5.0]]))
-    array([[0., 5.]])
+    >>> z = np.array([[-1.0, 0.0, 2.0]])
+    >>> backward("relu", z, forward("relu", z), np.array([[5.0, 5.0, 5.0]]))
+    array([[0., 0., 5.]])
     """
-    return get(name).backward(Z, A, dA)
+    g = get(name)
+    Z, A, dA = np.asarray(Z), np.asarray(A), np.asarray(dA)
+    if not Z.shape == A.shape == dA.shape:
+        raise ValueError(f"Z, A and dA must have the same shape, got {Z.shape}, {A.shape} and {dA.shape}")
+    with np.errstate(over="ignore", invalid="ignore"):
+        return g.backward(Z, A, dA)

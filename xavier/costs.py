@@ -158,8 +158,10 @@ def cost(name: Name, Z: np.ndarray, A: np.ndarray | None, Y: np.ndarray) -> np.n
     >>> float(cost("cross_entropy", np.array([[1e16], [1e16]]), None, np.array([[0.0], [1.0]])))  # log 2
     0.6931471805599453
     """
+    Z, Y = np.asarray(Z), np.asarray(Y)
+    A = None if A is None else np.asarray(A)
     check_targets(name, Z, A, Y)
-    return _cost(name, np.asarray(Z), A, Y)
+    return _cost(name, Z, A, Y)
 
 
 def _cost(name, Z, A, Y):
@@ -203,7 +205,7 @@ def gradient(name: Name, output_activation: str, Z: np.ndarray, A: np.ndarray | 
     array([[ 0.0625, -0.0625]])
     """
     check(name, output_activation)
-    Z = np.asarray(Z)
+    Z, Y = np.asarray(Z), np.asarray(Y)
     if A is None:
         with np.errstate(over="ignore", invalid="ignore"):
             A = activations.forward(output_activation, Z)

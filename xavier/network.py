@@ -214,13 +214,14 @@ class Network:
         ValueError: m = 0 examples (X has shape (2, 0)); need at least one column
         """
         X = np.asarray(X)
-        if X.ndim not in (2, 3) or X.shape[-2] != self.sizes[0] or (X.ndim == 3 and X.shape[0] != self.S):
+        if X.ndim not in (2, 3) or X.shape[-2] != self.sizes[0]:
             rows = X.shape[-2] if X.ndim >= 2 else f"shape {X.shape} and no"
             raise ValueError(
                 f"X has {rows} rows but the network has n[0] = {self.sizes[0]} inputs; "
-                f"expected shape ({self.sizes[0]}, m)" + (f" or (S, {self.sizes[0]}, m) with S = {self.S}"
-                                                            if X.ndim == 3 else "")
+                f"expected shape ({self.sizes[0]}, m)"
             )
+        if X.ndim == 3 and X.shape[0] != self.S:
+            raise ValueError(f"X has shape {X.shape}: inputs per seed need (S, n[0], m) with S = {self.S}")
         if X.shape[-1] == 0:
             raise ValueError(f"m = 0 examples (X has shape {X.shape}); need at least one column")
         if X.dtype != bool and (not np.issubdtype(X.dtype, np.number) or np.issubdtype(X.dtype, np.complexfloating)):
@@ -563,7 +564,8 @@ class History:
         A frozen seed keeps the weights it had after its last update, non-finite values included.
     diverged_at : ndarray of int, shape (S,)
         For each seed the first step ``t`` whose cost (computed before the update) was not finite
-        or after whose update a weight or bias was not finite; ``-1`` if it did not diverge.
+        or after whose update a weight or bias was not finite; 0 for a seed whose weights were
+        already non-finite when training started; ``-1`` if it did not diverge.
     epochs : int
         Epochs run (fewer than asked if every seed diverged).
     records : list of (int, object)

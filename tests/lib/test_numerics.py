@@ -262,3 +262,36 @@ def test_the_network_owns_its_weights():
     net = Network([2, 3], ["identity"], lambda s, r: shared, rng=np.random.default_rng(0))
     net.W[1][...] = 5.0
     assert (shared == 1).all()
+
+
+# -- activations ------------------------------------------------------------------------------------
+
+
+def test_activation_backward_rejects_broadcasting():
+    z = np.zeros((3, 4))
+    with pytest.raises(ValueError, match=r"same shape, got \(3, 4\), \(3, 4\) and \(1, 4\)"):
+        activations.backward("tanh", z, np.tanh(z), np.ones((1, 4)))
+    with pytest.raises(ValueError, match="softmax needs Z with units on axis -2"):
+        activations.forward("softmax", np.zeros(3))
+
+
+@pytest.mark.parametrize("name", sorted(activations.ACTIVATIONS))
+def test_activations_of_non_finite_input_warn_nothing(name):
+    z = np.array([[np.inf, -np.inf, np.nan, 1e308], [np.inf, 0.0, 1.0, -1e308]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        a = activations.forward(name, z)
+        activations.backward(name, z, a, np.full_like(z, np.inf))
+    assert a.shape == z.shape
+
+
+def test_cost_functions_take_nested_lists_like_arrays():
+    expected = math.log(2) + math.log1p(math.e)  # z = 0, y = 0 and z = 1, y = 0
+    assert float(costs.cost("bce", [[0.0, 1.0]], None, [[0.0, 0.0]])) == pytest.approx(expected / 2, rel=1e-15)
+    np.testing.assert_array_equal(costs.gradient("bce", "sigmoid", [[0.0]], None, [[1.0]]), [[-0.5]])
+
+
+def test_inputs_per_seed_must_match_the_seed_count():
+    net = Network([2, 1], ["sigmoid"], rng=np.random.default_rng(0), seeds=3)
+    with pytest.raises(ValueError, match=r"X has shape \(2, 2, 5\): inputs per seed need \(S, n\[0\], m\) with S = 3"):
+        net.forward(np.zeros((2, 2, 5)))
