@@ -334,9 +334,7 @@ def fan_variance(n_in: int, n_out: int, mode: Mode) -> float:
     """
     n_in, n_out = _checks.positive_int("n_in", n_in), _checks.positive_int("n_out", n_out)
     fans = {"fan_in": n_in, "fan_out": n_out, "fan_avg": (n_in + n_out) / 2}
-    if mode not in fans:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
-    return 1.0 / fans[mode]
+    return 1.0 / fans[_checks.one_of("mode", mode, MODES)]
 
 
 def backward_variances(sizes: Sequence[int], rng: np.random.Generator, *,
