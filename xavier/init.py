@@ -265,6 +265,8 @@ def xavier_normal(shape: Sequence[int], rng: np.random.Generator, gain: float = 
     gain : float, >= 0, default 1
         Multiplies the standard deviation, e.g. ``calculate_gain("tanh")``.
 
+    Examples
+    --------
     >>> rng = np.random.default_rng(0)
     >>> round(float(xavier_normal((2000, 500), rng).var() * (2000 + 500) / 2), 2)
     1.0
