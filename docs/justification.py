@@ -1,6 +1,6 @@
 r"""Sampling checks of the variance argument behind Xavier initialization, and their figures.
 
-Section IV of the article derives, step by step, how the variance of a signal changes through one
+Section 4 (the article's section IV) derives, step by step, how the variance of a signal changes through one
 layer and then through the whole network. Each function here checks one step by sampling, with
 an explicit :class:`numpy.random.Generator`, and returns plain arrays; each ``plot_*`` function
 draws the result with ``plotting.subplots``.

@@ -1,4 +1,4 @@
-r"""Exploding and vanishing signals in a deep linear chain (section II of the article).
+r"""Exploding and vanishing signals in a deep linear chain (section 2; the article's section II).
 
 The article's example is a chain of ``L - 1 = 9`` layers of two units with linear (identity)
 activations, fed by two inputs and read by one output unit, so ``L = 10``. With every hidden
