@@ -650,7 +650,7 @@ def correlated_inputs(X: np.ndarray, rng: np.random.Generator, *, units: int = 3
     Parameters
     ----------
     X : ndarray of shape (n, m)
-        Inputs as columns; for :attr:`neighbour_corr` they are ``width``-pixel-wide images.
+        Inputs as columns; for ``"neighbour_corr"`` they are ``width``-pixel-wide images.
     rng : numpy.random.Generator
     units, draws : int
     width : int, default 28
