@@ -43,7 +43,7 @@ from plotting import COLORS, band, styled, subplots
 
 __all__ = ["relu_moment_ratio", "relu_network", "second_moments",
            "predicted_second_moments", "train_relu", "XAVIER", "HE", "Preset", "PRESETS", "preset_table",
-           "preset_table_markdown", "INIT_COLORS", "plot_relu_depth"]
+           "preset_table_markdown", "INIT_COLORS", "plot_relu_depth", "he_modes"]
 
 
 def relu_moment_ratio(z: np.ndarray) -> float:
@@ -378,3 +378,80 @@ def plot_relu_depth(q: np.ndarray, names: Sequence[str], result: dict):
     _draw_second_moments(ax1, q, names)
     _draw_training(ax2, result)
     return fig
+
+
+def he_modes(sizes: Sequence[int], rng: np.random.Generator, *, modes: Sequence[str] = ("fan_in", "fan_out"),
+             m: int = 256, seeds: int = 8) -> dict:
+    r"""Forward and backward second moments of a ReLU network under He's variance with each fan mode.
+
+    Every hidden layer is ReLU and the output layer linear; the weights are
+    :math:`\mathcal{N}(0, 2/n)` with :math:`n = n^{[l-1]}` (``"fan_in"``) or :math:`n^{[l]}`
+    (``"fan_out"``), i.e. ``variance_scaling(scale=2, mode=...)``, biases 0 (He et al., 2015,
+    *Delving Deep into Rectifiers*, eq. 10 forwards and eq. 14 backwards). A ReLU keeps half of
+    the second moment, forwards of :math:`z` and backwards of the gradient (its slope is 1 on
+    half of the inputs), so the predicted factors of hidden layer :math:`l` are
+
+    .. math::
+
+        \frac{E[(a^{[l]})^2]}{E[(a^{[l-1]})^2]} = \frac{n^{[l-1]}\,\mathrm{Var}(W^{[l]})}{2},
+        \qquad
+        \frac{E[(dA^{[l-1]})^2]}{E[(dA^{[l]})^2]} = \frac{n^{[l]}\,\mathrm{Var}(W^{[l]})}{2}.
+
+    ``fan_in`` makes the first factor 1, ``fan_out`` the second.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        ``[n[0], ..., n[L]]``, at least three entries (one hidden layer).
+    rng : numpy.random.Generator
+        Draws the inputs, the targets and the weights.
+    modes : sequence of {"fan_in", "fan_out"}
+    m : int, default 256
+        Examples; inputs are i.i.d. :math:`\mathcal{N}(0, 1)`, targets :math:`\mathcal{N}(0, 10^6)`
+        (so that the output gradient does not depend on the network), cost ``"mse"``.
+    seeds : int, default 8
+        Copies per mode.
+
+    Returns
+    -------
+    dict
+        ``"modes"``; ``"forward"``: (M, S) measured :math:`E[(a^{[L-1]})^2] / E[x^2]` (last hidden
+        layer over the input); ``"backward"``: (M, S) measured
+        :math:`E[(dA^{[0]})^2] / E[(dA^{[L-1]})^2]` (input over last hidden layer);
+        ``"forward_predicted"``, ``"backward_predicted"``: (M,); ``"nets"``: one
+        :class:`~xavier.network.Network` per mode; ``"X"``, ``"Y"``.
+
+    Examples
+    --------
+    >>> r = he_modes([64, 128, 256, 10], np.random.default_rng(0), seeds=4)
+    >>> r["forward_predicted"], r["backward_predicted"]
+    (array([1.  , 0.25]), array([4., 1.]))
+    """
+    sizes = [int(k) for k in sizes]
+    if len(sizes) < 3 or min(sizes) < 1:
+        raise ValueError(f"sizes must list at least three positive widths, got {sizes!r}")
+    modes = list(modes)
+    bad = [mo for mo in modes if mo not in ("fan_in", "fan_out")]
+    if bad or not modes:
+        raise ValueError(f"unknown mode(s) {bad or modes!r}; valid choices: fan_in, fan_out")
+    L = len(sizes) - 1
+    X = rng.standard_normal((sizes[0], m))
+    # Targets a thousand times larger than the outputs: the output gradient (yhat - y)/m is then
+    # practically -y/m, independent of the weights and of the ReLU masks, as the argument assumes.
+    Y = 1e3 * rng.standard_normal((sizes[-1], m))
+    fwd, bwd, fwd_pred, bwd_pred, nets = [], [], [], [], []
+    for mode in modes:
+        net = Network(sizes, ["relu"] * (L - 1) + ["identity"], "variance_scaling", rng=rng, seeds=seeds,
+                      init_kwargs={"scale": 2.0, "mode": mode})
+        Z, A = net.forward(X)
+        grads = net.backward(Z, A, Y, "mse", input_grad=True)
+        q = lambda M: np.mean(M**2, axis=(-2, -1))  # noqa: E731  second moment per copy
+        fwd.append(q(A[L - 1]) / q(X))
+        bwd.append(q(grads.dA[0]) / q(grads.dA[L - 1]))
+        fan = [sizes[l - 1] if mode == "fan_in" else sizes[l] for l in range(1, L)]
+        fwd_pred.append(np.prod([sizes[l - 1] * (2.0 / fan[l - 1]) / 2 for l in range(1, L)]))
+        bwd_pred.append(np.prod([sizes[l] * (2.0 / fan[l - 1]) / 2 for l in range(1, L)]))
+        nets.append(net)
+    return {"modes": modes, "forward": np.array(fwd), "backward": np.array(bwd),
+            "forward_predicted": np.array(fwd_pred), "backward_predicted": np.array(bwd_pred),
+            "nets": nets, "X": X, "Y": Y}

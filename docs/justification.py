@@ -1,6 +1,6 @@
 r"""Sampling checks of the variance argument behind Xavier initialization, and their figures.
 
-Section IV of the article derives, step by step, how the variance of a signal changes through one
+Section 4 (the article's section IV) derives, step by step, how the variance of a signal changes through one
 layer and then through the whole network. Each function here checks one step by sampling, with
 an explicit :class:`numpy.random.Generator`, and returns plain arrays; each ``plot_*`` function
 draws the result with ``plotting.subplots``.
@@ -601,3 +601,57 @@ def plot_backward_variances(result: dict) -> object:
     labels.append("prediction")
     fig.legend(handles, labels, loc="outside lower center", ncol=2)
     return fig
+
+
+def correlated_inputs(X: np.ndarray, rng: np.random.Generator, *, units: int = 300,
+                      draws: int = 10, width: int = 28) -> dict[str, float]:
+    r"""One layer :math:`z = W x` on real, correlated inputs: does
+    :math:`\mathrm{Var}(z) = n\,\mathrm{Var}(W)\,E[a^2]` still hold?
+
+    With weights of zero mean drawn independently of each other and of the inputs, every cross
+    term of :math:`E[z_k^2] = \sum_{i,j} E[w_{ki} w_{kj}]\,E[a_i a_j]` with :math:`i \ne j`
+    vanishes, because :math:`E[w_{ki} w_{kj}] = E[w_{ki}]E[w_{kj}] = 0`; so
+    :math:`E[z_k^2] = \mathrm{Var}(W) \sum_j E[a_j^2] = n\,\mathrm{Var}(W)\,\overline{E[a^2]}`
+    whatever the correlation between the inputs. This draws ``draws`` matrices
+    :math:`W \sim \mathcal{N}(0, 1/n)` of shape ``(units, n)`` and measures it.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, m)
+        Inputs as columns; for ``"neighbour_corr"`` they are ``width``-pixel-wide images.
+    rng : numpy.random.Generator
+    units, draws : int
+    width : int, default 28
+        Image width, to find horizontally neighbouring pixels.
+
+    Returns
+    -------
+    dict
+        ``"z_std"``: standard deviation of all entries of :math:`z` over the draws;
+        ``"rms"``: :math:`\sqrt{E[x^2]}`, the predicted value for :math:`n\,\mathrm{Var}(W) = 1`;
+        ``"x_std"``: the inputs' standard deviation :math:`\sqrt{\mathrm{Var}(x)}` (what the
+        formula would give with the variance in place of the second moment);
+        ``"neighbour_corr"``: the correlation across the examples between horizontally adjacent
+        pixels, averaged over the pairs (pairs where both pixels vary).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.standard_normal((1, 200))
+    >>> X = np.repeat(x, 16, axis=0) + 1.0           # 16 perfectly correlated inputs, mean 1
+    >>> r = correlated_inputs(X, rng, units=400, draws=5, width=4)
+    >>> round(r["neighbour_corr"], 3), bool(abs(r["z_std"] / r["rms"] - 1) < 0.05)
+    (1.0, True)
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[0] % width:
+        raise ValueError(f"X must have shape (n, m) with n a multiple of width={width}, got {X.shape}")
+    units, draws = _checks.positive_int("units", units), _checks.positive_int("draws", draws)
+    n = X.shape[0]
+    z = np.stack([rng.normal(0.0, 1.0 / math.sqrt(n), (units, n)) @ X for _ in range(draws)])
+    left = np.arange(n).reshape(-1, width)[:, :-1].ravel()
+    a, b = X[left], X[left + 1]
+    ok = (a.std(axis=1) > 0) & (b.std(axis=1) > 0)
+    corr = [np.corrcoef(a[i], b[i])[0, 1] for i in np.flatnonzero(ok)]
+    return {"z_std": float(z.std()), "rms": float(np.sqrt(np.mean(X**2))), "x_std": float(X.std()),
+            "neighbour_corr": float(np.mean(corr))}

@@ -1,4 +1,4 @@
-r"""Exploding and vanishing signals in a deep linear chain (section II of the article).
+r"""Exploding and vanishing signals in a deep linear chain (section 2; the article's section II).
 
 The article's example is a chain of ``L - 1 = 9`` layers of two units with linear (identity)
 activations, fed by two inputs and read by one output unit, so ``L = 10``. With every hidden
@@ -27,6 +27,7 @@ activations and gradients (:func:`signal_sizes`), train it from several scales a
 
 from __future__ import annotations
 
+import warnings
 from typing import Sequence
 
 import numpy as np
@@ -37,7 +38,7 @@ from xavier.network import Network, train
 from plotting import COLORS, band, styled, subplots
 
 __all__ = ["rms", "chain_network", "signal_sizes", "train_chain", "lr_sweep", "steps_to_reach",
-           "scale_color", "plot_signal_sizes", "plot_chain_training", "plot_lr_sweep"]
+           "scale_color", "plot_signal_sizes", "plot_chain_training", "plot_lr_sweep", "plot_chain_runs"]
 
 
 def _check_scales(scales: Sequence[float]) -> np.ndarray:
@@ -201,6 +202,7 @@ def train_chain(
     noise: float = 0.01,
     m: int = 100,
     w: Sequence[float] = (1.0, -2.0),
+    data: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
     r"""Train the chain from several scales at once on a linear regression task.
 
@@ -229,10 +231,15 @@ def train_chain(
         Training examples.
     w : sequence of 2 floats, default (1.0, -2.0)
         The target weights.
+    data : (X, Y), optional
+        A training set to use instead of drawing one (then ``m`` and ``w`` are ignored and ``rng``
+        draws only the chains): ``X`` of shape (2, m), ``Y`` of shape (1, m). Pass the same data
+        to several experiments to compare them on one training set.
 
     Returns
     -------
     dict
+        ``"start"`` : the :class:`~xavier.network.Network` of all copies before training.
         ``"cost"`` : ndarray of shape (T, K, seeds), the cost before each step (``nan`` after a
         copy diverged; ``T = steps`` unless every copy diverged). ``"diverged_at"`` : ndarray of
         int, shape (K, seeds), the step at which a copy diverged, -1 if it did not. ``"scales"`` :
@@ -247,27 +254,34 @@ def train_chain(
     >>> bool(np.all(res["cost"][-1, 0] < 1e-10)), bool(np.all(res["cost"][-1, 1] > 1.0))
     (True, True)
     """
-    s, X, Y, net = _chain_task(scales, steps, rng, seeds, noise, m, w)
+    s, X, Y, net = _chain_task(scales, steps, rng, seeds, noise, m, w, data)
     return _train_copies(net, s, X, Y, lr, steps, seeds)
 
 
-def _chain_task(scales, steps, rng, seeds, noise, m, w):
+def _chain_task(scales, steps, rng, seeds, noise, m, w, data=None):
     s = _check_scales(scales)
     _checks.positive_int("steps", steps)
-    m = _checks.positive_int("m", m)
-    w = np.asarray(w, dtype=float)
-    if w.shape != (2,) or not np.all(np.isfinite(w)):
-        raise ValueError(f"w must be two finite numbers, got {w!r}")
-    X = rng.standard_normal((2, m))
-    Y = w[None, :] @ X
+    if data is None:
+        m = _checks.positive_int("m", m)
+        w = np.asarray(w, dtype=float)
+        if w.shape != (2,) or not np.all(np.isfinite(w)):
+            raise ValueError(f"w must be two finite numbers, got {w!r}")
+        X = rng.standard_normal((2, m))
+        Y = w[None, :] @ X
+    else:
+        X, Y = (np.asarray(a, dtype=float) for a in data)
+        if X.ndim != 2 or X.shape[0] != 2 or Y.shape != (1, X.shape[1]) or X.shape[1] == 0:
+            raise ValueError(f"data must be (X, Y) of shapes (2, m) and (1, m), got {X.shape} and {Y.shape}")
     net = chain_network(s, rng=rng, seeds=seeds, noise=noise)
     return s, X, Y, net
 
 
 def _train_copies(net, s, X, Y, lr, steps, seeds):
+    start = net.copy()
     hist = train(net, X, Y, "mse", lr=lr, epochs=steps)
     K = s.size
     return {
+        "start": start,
         "cost": hist.cost.reshape(len(hist.cost), K, seeds),
         "diverged_at": hist.diverged_at.reshape(K, seeds),
         "scales": s,
@@ -287,6 +301,7 @@ def lr_sweep(
     noise: float = 0.01,
     m: int = 100,
     w: Sequence[float] = (1.0, -2.0),
+    data: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
     r"""Train the same chains and data as :func:`train_chain` at several learning rates.
 
@@ -296,7 +311,7 @@ def lr_sweep(
 
     Parameters
     ----------
-    scales, steps, rng, seeds, noise, m, w
+    scales, steps, rng, seeds, noise, m, w, data
         As for :func:`train_chain`.
     lrs : sequence of float
         The learning rates.
@@ -315,7 +330,7 @@ def lr_sweep(
     >>> sw["final"].shape, bool(np.isinf(sw["final"][0, 1]).all()), bool(np.all(sw["final"][1, 1] < 1e-6))
     ((2, 2, 2), True, True)
     """
-    s, X, Y, net = _chain_task(scales, steps, rng, seeds, noise, m, w)
+    s, X, Y, net = _chain_task(scales, steps, rng, seeds, noise, m, w, data)
     lrs = np.asarray(lrs, dtype=float)
     if lrs.ndim != 1 or lrs.size == 0 or not np.all(np.isfinite(lrs) & (lrs > 0)):
         raise ValueError(f"lrs must be a non-empty list of positive numbers, got {lrs!r}")
@@ -505,5 +520,64 @@ def plot_lr_sweep(sweep: dict[str, np.ndarray], *, top: float = 1e3):
     ax.axhline(sweep["J_zero"], color="0.3", ls=":", lw=1, label="cost of predicting 0")
     ax.set(xscale="log", yscale="log", ylim=(bottom, top), xlabel=r"learning rate $\alpha$",
            ylabel=f"cost after {sweep['steps']} steps")
+    fig.legend(loc="outside right center")
+    return fig
+
+
+@styled
+def plot_chain_runs(result: dict[str, np.ndarray], scale: float, *, top: float = 1e6):
+    r"""Every run of one starting scale, one line each, beside the median of the runs still alive.
+
+    A median taken over the surviving runs only changes its population whenever a run diverges,
+    so its rise and fall can come from which runs are left rather than from any run's path. This
+    figure shows the paths. Both axes are logarithmic (the step axis linear below 1); a run that
+    diverges ends with a cross at its last finite cost.
+
+    Parameters
+    ----------
+    result : dict
+        From :func:`train_chain`.
+    scale : float
+        One of ``result["scales"]``.
+    top : float, default 1e6
+        Upper limit of the cost axis.
+
+    Returns
+    -------
+    matplotlib Figure
+
+    Examples
+    --------
+    >>> res = train_chain([1.5, 1.0], lr=0.002, steps=20, rng=np.random.default_rng(0), seeds=3)
+    >>> fig = plot_chain_runs(res, 1.5)
+    >>> sum(len(line.get_xdata()) > 0 for line in fig.axes[0].get_lines())   # 3 runs and the median
+    4
+    """
+    scales = list(np.asarray(result["scales"], dtype=float))
+    if scale not in scales:
+        raise ValueError(f"scale {scale!r} is not one of the result's scales {scales}")
+    k = scales.index(scale)
+    cost, div = result["cost"][:, k], result["diverged_at"][k]
+    T, n = cost.shape
+    t = np.arange(T)
+    c = scale_color(scale)
+    styles = ["-", "--", ":", "-."]
+    fig, ax = subplots(figsize=(9, 3.8))
+    for j in range(n):
+        ax.plot(t, cost[:, j], color=c, lw=0.9, alpha=0.75, ls=styles[j % len(styles)])
+        if div[j] >= 0:
+            last = np.flatnonzero(np.isfinite(cost[:, j]))
+            if last.size:
+                ax.plot(last[-1], min(cost[last[-1], j], top), "x", color=c, ms=7, mew=2, clip_on=False)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN steps once every run diverged
+        median = np.nanmedian(cost, axis=1)
+    ax.plot(t, median, color="black", lw=2.2, label="median of the runs still alive")
+    ax.plot([], [], color=c, lw=0.9, label=f"one run each, start {_label(scale)} (line styles cycle)")
+    ax.plot([], [], "x", color=c, ms=7, mew=2, label="run diverged after this step")
+    finite = cost[np.isfinite(cost) & (cost > 0)]
+    bottom = max(float(finite.min()) / 3, 1e-300) if finite.size else 1e-12
+    ax.set(xscale="symlog", yscale="log", xlabel="gradient-descent step",
+           ylabel="cost $J$ (mean squared error / 2)", ylim=(bottom, top), xlim=(0, T))
     fig.legend(loc="outside right center")
     return fig

@@ -1,4 +1,4 @@
-r"""Section I's experiments: the article's first widget, run for many seeds at once.
+r"""Section 1's experiments: the article's first widget, run for many seeds at once.
 
 The widget trains the network ``[2, 6, 3, 1]`` (ReLU, ReLU, sigmoid), biases 0, on one of the four
 playground datasets (:func:`xavier.datasets.playground`) with full-batch gradient descent,
@@ -37,7 +37,8 @@ from plotting import COLORS, band, styled, subplots
 __all__ = [
     "SCALES", "SIZES", "ACTIVATIONS", "LR", "LABELS", "stacked_init", "decision_grid", "epochs_to",
     "representative_seed", "dead_units", "naive_bce_infinite", "run", "zero_init_run", "symmetry_run", "plot_datasets", "plot_training",
-    "plot_network_grid", "plot_zero_init", "plot_symmetry",
+    "plot_network_grid", "plot_zero_init", "plot_symmetry", "boundary_offsets", "ray_agreement",
+    "rank_correlation", "wedge_summary", "plot_wedges",
 ]
 
 SCALES: dict[str, float] = {"zero": 0.0, "small": 0.01, "appropriate": 1.0, "large": 100.0}
@@ -58,6 +59,7 @@ LABELS: dict[str, str] = {"zero": "zero", "small": "too small", "appropriate": "
 
 _RISE = 1e-9  # a step "raises" the cost when it grows by more than this relative amount (not rounding)
 _ROUNDING = 1e-12  # below this, a parameter of the zero initialization is rounding noise
+_SCALE_QUANTILE = 0.9  # network diagrams: colour scale up to this quantile of the row's |links|
 _DATA_CMAP = "PuOr_r"  # decision maps: class 0 purple, class 1 orange (apart from COLORS)
 
 
@@ -528,13 +530,15 @@ def plot_training(result: Mapping[str, Any]):
         J = result["cost"][name]
         n_div = int(result["diverged"][name].sum())
         band(ax, epochs, J, color=COLORS[name],
-             label=f"{_scale_label(name)}, {n_div}/{S} non-finite")
+             label=f"{_scale_label(name)}, {n_div}/{S} overflowed")
         bad = np.flatnonzero(result["diverged"][name])
         if bad.size:  # mark each diverged seed at its last finite cost
             at = np.maximum(result["diverged_at"][name][bad] - 1, 0)
             ax.plot(at, J[at, bad], "x", color=COLORS[name], ms=7, mew=2)
     ax.set_yscale("log")
-    ax.set(xlabel="epoch (full-batch gradient-descent step)", ylabel="mean binary cross-entropy",
+    ax.set_xscale("symlog", linthresh=10, linscale=0.6)  # the first 10 epochs linear, then log time
+    ax.set(xlabel="epoch (full-batch gradient-descent step; linear to 10, logarithmic after)",
+           ylabel="mean binary cross-entropy",
            title=f"{result['dataset']}: cost, median and 10–90 % of {S} seeds", xlim=(0, T))
     ax.axhline(result["threshold"], color="0.5", lw=0.8, ls=":")
     ax.legend(loc="lower left")
@@ -562,7 +566,9 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
 
     Links show :math:`W^{[l]}_{kj}` (``kind="weights"``, nodes coloured by :math:`b^{[l]}`) or
     the gradient :math:`dW^{[l]}_{kj}` (``"gradients"``, nodes by :math:`db^{[l]}`). Each row
-    (one scale) shares a symmetric colour scale, so 0 is white, except that a row whose values
+    (one scale) shares a symmetric colour scale, so 0 is white, from 0 to the 90th percentile of
+    the row's link sizes (larger links and nodes take the colour of the scale's end), except that
+    a row whose links
     are all below ``1e-12`` in size (rounding noise around 0) gets the scale :math:`[-1, 1]`; the
     output bias or its gradient is written beside the output unit, the largest link in a corner.
 
@@ -601,11 +607,17 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
                 W = [None] + [dW[i] for dW in g.dW[1:]]
                 b = [None] + [db[i, :, 0] for db in g.db[1:]]
             panels.append((W, b))
-        vmax = max(float(np.abs(a).max()) for W, b in panels for a in W[1:] + b[1:])
+        # The scale is set by the links only, at the 90th percentile of their sizes in the row: one
+        # large bias or link would wash out all the others. Beyond it colours saturate; the largest
+        # link is written in the corner.
+        links = np.concatenate([np.abs(a).ravel() for W, b in panels for a in W[1:]])
+        vmax = float(np.quantile(links, _SCALE_QUANTILE))
         if vmax < _ROUNDING:  # nothing but rounding noise (zero initialization): a unit scale
             vmax = 1.0
         for ax, when, (W, b) in zip(row, ("initialization", "after training"), panels):
-            d = draw_network(ax, SIZES, weights=W, biases=b, vmax=vmax, labels=[""] * 4,
+            clip = [None] + [np.clip(a, -vmax, vmax) for a in W[1:]]  # saturate colour and width
+            clip_b = [None] + [np.clip(a, -vmax, vmax) for a in b[1:]]
+            d = draw_network(ax, SIZES, weights=clip, biases=clip_b, vmax=vmax, labels=[""] * 4,
                              title=f"{_scale_label(name)}, {when}")
             x, y = d.positions[3][0]
             ax.annotate(f"${symbol}^{{[3]}}$ = {b[3][0]:.3g}", (x, y), xytext=(0, -16),
@@ -695,4 +707,196 @@ def plot_symmetry(sym: Mapping[str, Any]):
     handles += [Line2D([], [], color="black", lw=1.5), Line2D([], [], color="black", lw=1.5, ls=(0, (2, 1)))]
     labels += ["$W^{[1]}_{k1}$ (from $x_1$)", "$W^{[1]}_{k2}$ (from $x_2$)"]
     axes[1].legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    return fig
+
+
+# ------------------------------------------------------------------------------------------------
+# Why c = 100 ends in wedges: first-layer boundaries that stay near the origin
+# ------------------------------------------------------------------------------------------------
+
+def boundary_offsets(net: Network) -> np.ndarray:
+    r"""Distance from the origin of the line on which each first-layer unit switches on.
+
+    Unit :math:`k` of layer 1 is active where :math:`w_k^\top x + b_k > 0`, a half-plane bounded by
+    the line :math:`w_k^\top x + b_k = 0`, at distance :math:`|b_k| / \lVert w_k\rVert` from the
+    origin (point-to-line distance). With every bias 0 all the lines pass through the origin; a
+    closed boundary around a disc needs lines away from it.
+
+    Parameters
+    ----------
+    net : Network
+        With ``n[0] = 2`` inputs.
+
+    Returns
+    -------
+    ndarray of shape (S, n[1])
+        In the units of the inputs; ``inf`` for a unit whose weights are all 0 and bias is not
+        (it is on or off everywhere), ``nan`` when both are 0.
+
+    Examples
+    --------
+    >>> net = Network([2, 2, 1], ["relu", "sigmoid"], "constant", rng=np.random.default_rng(0),
+    ...               init_kwargs={"value": 3.0})
+    >>> net.b[1][0, :, 0] = [0.0, -15.0]          # lines 3 x1 + 3 x2 = 0 and = 15
+    >>> np.round(boundary_offsets(net), 4)
+    array([[0.    , 3.5355]])
+    """
+    if net.sizes[0] != 2:
+        raise ValueError(f"boundary_offsets needs a network with 2 inputs, got sizes {net.sizes}")
+    norm = np.linalg.norm(net.W[1], axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.abs(net.b[1][..., 0]) / norm
+
+
+def ray_agreement(net: Network, r_in: float = 1.0, r_out: float = 4.0, directions: int = 360) -> np.ndarray:
+    r"""Per seed, the fraction of directions in which the network gives the class it gives at
+    radius ``r_in`` also at radius ``r_out``: 1 for a decision map made of wedges (rays from the
+    origin), 0 for a boundary that closes around the origin between the two radii.
+
+    On the circle dataset class 0 lies at radius 0 to 2 and class 1 at radius 3 to 5, so a network
+    that separates them answers differently at radius 1 and radius 4 in every direction (agreement
+    0). A network without biases is positively homogeneous, :math:`f(t x) = t f(x)` for
+    :math:`t > 0`, so its class is constant along every ray (agreement 1).
+
+    Parameters
+    ----------
+    net : Network
+        With 2 inputs and one sigmoid output; the class is :math:`\hat y > 0.5`.
+    r_in, r_out : float, default 1.0 and 4.0
+        The two radii compared, ``0 < r_in < r_out``.
+    directions : int, default 360
+        Equally spaced angles in :math:`[0, 2\pi)`.
+
+    Returns
+    -------
+    ndarray of shape (S,)
+
+    Examples
+    --------
+    >>> net = Network(SIZES, ACTIVATIONS, "variance_scaling", rng=np.random.default_rng(0), seeds=3,
+    ...               init_kwargs={"scale": 1.0})
+    >>> ray_agreement(net)                      # biases 0: every ray keeps its class
+    array([1., 1., 1.])
+    """
+    if net.sizes[0] != 2 or net.sizes[-1] != 1:
+        raise ValueError(f"ray_agreement needs a network with 2 inputs and 1 output, got sizes {net.sizes}")
+    if not (0 < r_in < r_out) or not np.isfinite(r_out):
+        raise ValueError(f"need 0 < r_in < r_out, got r_in={r_in!r}, r_out={r_out!r}")
+    if int(directions) != directions or directions < 1:
+        raise ValueError(f"directions must be a positive whole number, got {directions!r}")
+    t = 2 * np.pi * np.arange(int(directions)) / int(directions)
+    d = np.stack([np.cos(t), np.sin(t)])
+    inner = net.predict(r_in * d)[:, 0, :] > 0.5
+    outer = net.predict(r_out * d)[:, 0, :] > 0.5
+    return (inner == outer).mean(axis=-1)
+
+
+def rank_correlation(x: np.ndarray, y: np.ndarray) -> float:
+    r"""Spearman's rank correlation of two samples without ties: the Pearson correlation of their
+    ranks (C. Spearman, 1904), between -1 and 1.
+
+    >>> rank_correlation(np.array([0.1, 0.5, 0.3]), np.array([9.0, 1.0, 2.0]))
+    -1.0
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.shape != y.shape or x.ndim != 1 or x.size < 2:
+        raise ValueError(f"need two 1-D samples of one length >= 2, got shapes {x.shape} and {y.shape}")
+    rx, ry = np.argsort(np.argsort(x)), np.argsort(np.argsort(y))
+    return float(np.corrcoef(rx, ry)[0, 1])
+
+
+def wedge_summary(result: Mapping[str, Any], names: Sequence[str] = ("appropriate", "large")) -> dict[str, Any]:
+    r"""Per scale, after training: the median over units of :func:`boundary_offsets` for every seed,
+    :func:`ray_agreement` for every seed, the median size of the first-layer weights
+    :math:`\lVert w_k\rVert` and biases :math:`|b_k|`, and the final cost.
+
+    Parameters
+    ----------
+    result : dict
+        As returned by :func:`run` (on the circle, for :func:`ray_agreement` to mean what it says).
+    names : sequence of str
+        Keys of :data:`SCALES`.
+
+    Returns
+    -------
+    dict
+        name -> ``{"offset": (S,), "agreement": (S,), "w_norm": float, "b_abs": float, "cost": (S,)}``.
+
+    Examples
+    --------
+    >>> s = wedge_summary(run("circle", np.random.default_rng(0), seeds=2, epochs=1))
+    >>> sorted(s), s["large"]["offset"].shape
+    (['appropriate', 'large'], (2,))
+    """
+    names = _check_scales(names)
+    net = result["net_trained"]
+    offsets = boundary_offsets(net)
+    agreement = ray_agreement(net)
+    out = {}
+    for name in names:
+        idx = result["index"][name]
+        out[name] = {
+            "offset": np.median(offsets[idx], axis=1),
+            "agreement": agreement[idx],
+            "w_norm": float(np.median(np.linalg.norm(net.W[1][idx], axis=-1))),
+            "b_abs": float(np.median(np.abs(net.b[1][idx]))),
+            "cost": result["cost"][name][-1],
+        }
+    return out
+
+
+@styled
+def plot_wedges(result: Mapping[str, Any], summary: Mapping[str, Any]):
+    r"""Left: each seed's final cost against how far its first-layer lines sit from the origin
+    (median over the six units), for :math:`c = 1` and :math:`c = 100`. Right: the decision map of
+    the median :math:`c = 100` seed with its six first-layer lines :math:`w_k^\top x + b_k = 0`.
+
+    Parameters
+    ----------
+    result : dict
+        As returned by :func:`run`.
+    summary : dict
+        As returned by :func:`wedge_summary` for ``("appropriate", "large")``.
+
+    Returns
+    -------
+    matplotlib Figure
+
+    Examples
+    --------
+    >>> r = run("circle", np.random.default_rng(0), seeds=2, epochs=1)
+    >>> fig = plot_wedges(r, wedge_summary(r))
+    >>> len(fig.axes)
+    2
+    """
+    fig, (ax, ax_map) = subplots(1, 2, figsize=(10, 3.9), width_ratios=[1.35, 1])
+    markers = {"appropriate": "o", "large": "s"}
+    for name in ("appropriate", "large"):
+        s = summary[name]
+        ax.scatter(s["offset"], s["cost"], color=COLORS[name], marker=markers[name], s=28,
+                   edgecolors="white", linewidths=0.5, label=_scale_label(name), zorder=3)
+    ax.set_yscale("log")
+    ax.set(xlabel=r"distance of the first-layer lines from the origin, $|b_k| / \Vert w_k \Vert$"
+                  "\n(median over the 6 units of one seed)",
+           ylabel="final cost", title="circle: one point per seed, after training")
+    ax.legend(loc="upper right")
+    name = "large"
+    rep = result["representative"][name]
+    i = int(result["index"][name][rep])
+    xs = result["xs"]
+    lim = float(xs[-1]) + (xs[1] - xs[0]) / 2
+    ax_map.imshow(result["grid"][name], origin="lower", extent=(-lim, lim, -lim, lim), cmap=_DATA_CMAP,
+                  vmin=-0.7, vmax=1.7, interpolation="nearest")
+    ax_map.contour(xs, xs, result["grid"][name], levels=[0.5], colors="black", linewidths=0.8)
+    _scatter_points(ax_map, result["X"], result["Y"], size=8)
+    W, b = result["net_trained"].W[1][i], result["net_trained"].b[1][i, :, 0]
+    t = np.linspace(-2 * lim, 2 * lim, 2)
+    for k, (w, bk) in enumerate(zip(W, b)):
+        if abs(w[1]) >= abs(w[0]):      # x2 = -(w1 x1 + b) / w2
+            ax_map.plot(t, -(w[0] * t + bk) / w[1], color="0.15", lw=1.0, ls=(0, (4, 2)))
+        else:
+            ax_map.plot(-(w[1] * t + bk) / w[0], t, color="0.15", lw=1.0, ls=(0, (4, 2)))
+    ax_map.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xticks=[], yticks=[],
+               title=f"$c = 100$, seed {rep}: map and first-layer lines (dashed)")
+    ax_map.grid(False)
     return fig

@@ -359,8 +359,9 @@ def plot_histograms(hist: np.ndarray, edges: np.ndarray, *, labels: Sequence[str
     Parameters
     ----------
     hist : ndarray of shape (n_layers, bins) or (K, n_layers, bins)
-        Fractions per bin (e.g. ``run["hist"][r, s]`` of :func:`run_widget`); ``K`` histograms
-        per panel are drawn from light to dark, the first one filled.
+        Fractions per bin (e.g. ``run["hist"][r, s]`` of :func:`run_widget`); of ``K`` histograms
+        per panel the first is filled in a light shade of ``color``, the middle ones dashed in
+        ``color``, the last solid, thick and near-black.
     edges : ndarray of shape (bins + 1,)
     labels : sequence of K str, optional
         Legend entries, e.g. the steps.
@@ -393,8 +394,11 @@ def plot_histograms(hist: np.ndarray, edges: np.ndarray, *, labels: Sequence[str
     for i, ax in enumerate(axes[0]):
         for k in range(K):
             first, last = k == 0 and K > 1, k == K - 1
-            ax.stairs(hist[k, i], edges, color=_shade(color, k, K), fill=first, lw=1.2,
-                      ls="-" if first or last else "--",
+            # Snapshots told apart by more than a dash: the first filled in a light shade, the
+            # middle ones dashed in the colour, the last solid, thicker and near-black.
+            shade = "0.1" if last and K > 1 else _shade(color, k, K) if first else color
+            ax.stairs(hist[k, i], edges, color=shade, fill=first, lw=2.0 if last and K > 1 else 1.4,
+                      ls="-" if first or last else (0, (4, 2)),
                       label=None if labels is None or i > 0 else labels[k])
         ax.set_title(f"$A^{{[{i + 1}]}}$")
         ax.set_xlim(edges[0], edges[-1])

@@ -155,3 +155,24 @@ def test_plot_relu_depth():
     fig = conclusion.plot_relu_depth(conclusion.second_moments(net, res["X"]), names, res)
     assert len(fig.axes) == 2
     plt.close(fig)
+
+
+def test_he_modes_predictions_and_measurements():
+    sizes = [20, 60, 40, 80, 5]
+    r = conclusion.he_modes(sizes, np.random.default_rng(3), m=400, seeds=6)
+    # fan_in: forward factor 1 per hidden layer, backward n[l] / n[l-1]; fan_out the reverse.
+    back_in = (60 / 20) * (40 / 60) * (80 / 40)
+    assert r["forward_predicted"].tolist() == pytest.approx([1.0, 1 / back_in])
+    assert r["backward_predicted"].tolist() == pytest.approx([back_in, 1.0])
+    # The weights have variance 2 / fan for their mode.
+    for net, mode in zip(r["nets"], r["modes"]):
+        fan = 60 if mode == "fan_in" else 40                     # layer 2: 60 -> 40
+        assert net.W[2].var() * fan == pytest.approx(2.0, rel=0.1)
+    # The measurements follow the predictions within sampling error (median over 6 copies).
+    for way in ("forward", "backward"):
+        ratio = np.median(r[way], axis=1) / r[f"{way}_predicted"]
+        assert np.all(np.abs(ratio - 1) < 0.25), (way, ratio)
+    with pytest.raises(ValueError, match="fan_in, fan_out"):
+        conclusion.he_modes(sizes, np.random.default_rng(0), modes=["fan_avg"])
+    with pytest.raises(ValueError, match="three"):
+        conclusion.he_modes([4, 4], np.random.default_rng(0))

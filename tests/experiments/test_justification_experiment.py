@@ -178,3 +178,23 @@ def test_backward_variances_funnel():
 def test_bad_arguments_raise_value_error(call, message):
     with pytest.raises(ValueError, match=message):
         call(np.random.default_rng(0))
+
+
+def test_correlated_inputs_cross_terms_vanish():
+    """Var(z) = n Var(W) E[a^2] for independent and for strongly correlated inputs alike."""
+    rng = np.random.default_rng(8)
+    m, width = 300, 8
+    base = rng.standard_normal((1, m))
+    correlated = 0.5 + np.repeat(base, 64, axis=0) + 0.1 * rng.standard_normal((64, m))
+    independent = 0.5 + rng.standard_normal((64, m))
+    for X in (correlated, independent):
+        r = justification.correlated_inputs(X, rng, units=500, draws=40, width=width)
+        assert r["rms"] == pytest.approx(math.sqrt(np.mean(X**2)), rel=1e-12)
+        assert r["z_std"] == pytest.approx(r["rms"], rel=0.05)   # 20,000 sums per case
+        assert r["x_std"] < 0.95 * r["rms"]          # the mean 0.5 makes E[x^2] > Var(x)
+    # Neighbour correlation: close to 1 for the shared signal, close to 0 for independent inputs.
+    c = justification.correlated_inputs(correlated, rng, draws=1, width=width)["neighbour_corr"]
+    i = justification.correlated_inputs(independent, rng, draws=1, width=width)["neighbour_corr"]
+    assert c > 0.95 and abs(i) < 0.1
+    with pytest.raises(ValueError, match="multiple of width"):
+        justification.correlated_inputs(np.ones((10, 3)), rng, width=4)

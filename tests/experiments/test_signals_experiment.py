@@ -146,3 +146,44 @@ def test_plots_return_figures():
     assert [len(f.axes) for f in figs] == [2, 1, 1]
     for f in figs:
         plt.close(f)
+
+
+# -- one training set for several experiments, and the single runs ---------------------------------
+
+
+def test_train_chain_uses_the_given_data_and_returns_the_start():
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((2, 30))
+    Y = np.array([[1.0, -2.0]]) @ X
+    res = signals.train_chain([1.5, 1.0], lr=0.001, steps=5, rng=np.random.default_rng(1), seeds=2, data=(X, Y))
+    assert np.array_equal(res["X"], X) and np.array_equal(res["Y"], Y)
+    # The first recorded cost is the start's cost, (1/2m) sum (yhat - y)^2, by a hand-written product.
+    start = res["start"]
+    for c in range(4):
+        P = np.eye(2)
+        for l in range(1, 10):
+            P = start.W[l][c] @ P
+        yhat = start.W[10][c] @ P @ X
+        J = 0.5 * np.mean((yhat - Y) ** 2)
+        assert res["cost"][0].ravel()[c] == pytest.approx(J, rel=1e-12)
+    # Two experiments on the same data have the same cost of predicting 0.
+    sw = signals.lr_sweep([1.0], [1e-3], steps=3, rng=np.random.default_rng(2), seeds=1, data=(X, Y))
+    assert sw["J_zero"] == pytest.approx(0.5 * np.mean(Y**2), rel=1e-15)
+    with pytest.raises(ValueError, match="data must be"):
+        signals.train_chain([1.0], lr=0.01, steps=2, rng=rng, data=(X, Y[:, :5]))
+
+
+def test_plot_chain_runs_draws_every_run():
+    res = signals.train_chain([1.5, 1.0], lr=0.01, steps=8, rng=np.random.default_rng(0), seeds=3)
+    fig = signals.plot_chain_runs(res, 1.5)
+    ax = fig.axes[0]
+    drawn = [line for line in ax.get_lines() if len(line.get_xdata()) == 8]
+    # 3 runs (nan after divergence) and the median of the runs still alive
+    assert len(drawn) == 4
+    runs = np.array([line.get_ydata() for line in drawn[:3]], dtype=float)
+    assert np.array_equal(np.isnan(runs), np.isnan(res["cost"][:, 0].T))
+    crosses = [line for line in ax.get_lines() if line.get_marker() == "x" and len(line.get_xdata()) == 1]
+    assert len(crosses) == int((res["diverged_at"][0] >= 0).sum())
+    with pytest.raises(ValueError, match="not one of"):
+        signals.plot_chain_runs(res, 0.5)
+    plt.close("all")

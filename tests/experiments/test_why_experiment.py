@@ -213,3 +213,50 @@ def test_dead_units_and_naive_bce_against_hand_counts():
         inf_1 = (Y[0] == 1) & (-z > math.log(np.finfo(float).max))
         assert naive[s] == pytest.approx(np.mean(inf_0 | inf_1))
     assert naive.max() > 0
+
+
+# -- the c = 100 mechanism: boundary offsets, ray agreement, rank correlation ----------------------
+
+
+def test_boundary_offsets_is_point_to_line_distance():
+    rng = np.random.default_rng(5)
+    net = Network(why.SIZES, why.ACTIVATIONS, "variance_scaling", rng=rng, seeds=3, init_kwargs={"scale": 1.0})
+    net.b[1][...] = rng.standard_normal(net.b[1].shape)
+    got = why.boundary_offsets(net)
+    for s in range(3):
+        for k in range(6):
+            w, b = net.W[1][s, k], net.b[1][s, k, 0]
+            # the foot of the perpendicular from the origin, -b w / |w|^2, lies on the line
+            foot = -b * w / (w @ w)
+            assert w @ foot + b == pytest.approx(0.0, abs=1e-12)
+            assert got[s, k] == pytest.approx(math.sqrt(foot @ foot), rel=1e-12)
+
+
+def test_ray_agreement_closed_and_wedge_maps():
+    # A closed map: class 1 where relu(x1) + relu(-x1) + relu(x2) + relu(-x2) = |x1| + |x2| > 2.5.
+    net = Network([2, 4, 1, 1], ["relu", "relu", "sigmoid"], "zeros", rng=np.random.default_rng(0))
+    net.W[1][0] = [[1, 0], [-1, 0], [0, 1], [0, -1]]
+    net.W[2][0] = [[1, 1, 1, 1]]
+    net.b[2][0] = [[0.0]]
+    net.W[3][0] = [[1.0]]
+    net.b[3][0] = [[-2.5]]          # class 1 where |x1| + |x2| > 2.5: radius 1 is inside, 4 outside
+    assert why.ray_agreement(net)[0] == 0.0
+    net.b[3][0] = [[0.0]]; net.W[3][0] = [[-1.0]]
+    net.W[1][0] = [[1, 0], [-1, 0], [0, 0], [0, 0]]
+    net.W[2][0] = [[1, -1, 0, 0]]   # no biases: z3 = -relu(x1), whose sign is constant on rays
+    assert why.ray_agreement(net)[0] == 1.0
+    with pytest.raises(ValueError, match="r_in"):
+        why.ray_agreement(net, r_in=4.0, r_out=1.0)
+    with pytest.raises(ValueError, match="directions"):
+        why.ray_agreement(net, directions=0)
+
+
+def test_rank_correlation_matches_scipy():
+    from scipy.stats import spearmanr
+
+    rng = np.random.default_rng(1)
+    x, y = rng.standard_normal(30), rng.standard_normal(30)
+    assert why.rank_correlation(x, y) == pytest.approx(spearmanr(x, y).statistic, abs=1e-12)
+    assert why.rank_correlation(x, np.exp(x)) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="shapes"):
+        why.rank_correlation(x, y[:5])

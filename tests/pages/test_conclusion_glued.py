@@ -70,6 +70,8 @@ def test_glued_values_recomputed_with_the_library(page):
     assert page["con_ratio_max_dev"] == pytest.approx(max(abs(r["ratio"] - 1) for r in rows), rel=1e-12)
     assert page["con_relu_ratio_normal"] == pytest.approx(conclusion.relu_moment_ratio(rng.standard_normal(1_000_000)), rel=1e-12)
     rng.uniform(-1, 1, 1_000_000)
+    he = conclusion.he_modes([32, 64, 128, 256, 512, 10], rng, seeds=8)
+    _check_he_modes(page, he)
     names = [("variance_scaling", {"scale": 1.0, "mode": "fan_in"}), "he_normal"]
     run = conclusion.train_relu(names, depth=30, width=32, lr=0.03, steps=150, rng=rng, seeds=8)
     wide = conclusion.relu_network(names, depth=30, width=100, n_in=2, rng=rng, seeds=8)
@@ -82,3 +84,35 @@ def test_glued_values_recomputed_with_the_library(page):
     dW = signals.signal_sizes(wide, run["X"], run["Y"], "bce")["dW"][:, 1:]
     ratio = np.median(dW[8:], axis=0) / np.median(dW[:8], axis=0)
     assert page["con_grad_ratio_min"] == pytest.approx(ratio.min(), rel=1e-9)
+
+
+def _check_he_modes(page, he):
+    """He's two conditions in the widening ReLU network, by a hand-written forward and backward pass."""
+    sizes = [32, 64, 128, 256, 512, 10]
+    # Predicted: fan_in keeps the forward moment and multiplies the backward one by n[l]/n[l-1] = 2
+    # per hidden layer (4 of them); fan_out the other way round.
+    assert page["con_he_fan_in_forward_pred"] == 1.0 and page["con_he_fan_in_backward_pred"] == 512 / 32
+    assert page["con_he_fan_out_forward_pred"] == 32 / 512 and page["con_he_fan_out_backward_pred"] == 1.0
+    X, Y, m = he["X"], he["Y"], he["X"].shape[1]
+    for mode, net in zip(("fan_in", "fan_out"), he["nets"]):
+        fwd, bwd = [], []
+        for s in range(8):
+            W = [net.W[l][s] for l in range(1, 6)]
+            z, a = [None], [X]
+            for l in range(5):
+                z.append(W[l] @ a[-1])
+                a.append(np.maximum(z[-1], 0.0) if l < 4 else z[-1])
+            d = (a[5] - Y) / m                      # dZ[5] of the mse cost (1/2m) sum (yhat - y)^2
+            dA = {4: W[4].T @ d}
+            for l in (4, 3, 2, 1):                  # dA[l-1] = W[l]^T (dA[l] * relu'(z[l]))
+                dA[l - 1] = W[l - 1].T @ (dA[l] * (z[l] > 0))
+            fwd.append(np.mean(a[4] ** 2) / np.mean(X**2))
+            bwd.append(np.mean(dA[0] ** 2) / np.mean(dA[4] ** 2))
+            # the weights have He's variance for the mode
+            n = sizes[:-1] if mode == "fan_in" else sizes[1:]
+            assert np.var(W[2]) * n[2] == pytest.approx(2.0, rel=0.05)
+        assert page[f"con_he_{mode}_forward"] == pytest.approx(np.median(fwd), rel=1e-9)
+        assert page[f"con_he_{mode}_backward"] == pytest.approx(np.median(bwd), rel=1e-9)
+        # The prose: measured within 15 % of predicted
+        for way in ("forward", "backward"):
+            assert page[f"con_he_{mode}_{way}"] == pytest.approx(page[f"con_he_{mode}_{way}_pred"], rel=0.15)

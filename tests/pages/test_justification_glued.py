@@ -131,3 +131,30 @@ def test_glued_backward(glued, page_runs):
                 float(np.median(run[f"{direction}_measured"][i, layer])), rel=1e-9)
             assert glued_meas == pytest.approx(value, rel=0.15)
     assert number(g, "iv_alt_fan_avg_pair") == pytest.approx(0.64, rel=1e-12)
+
+
+def test_glued_correlated_inputs(glued, digits):
+    """The footnote on assumption (ii): real, correlated pixels, and Var(z) = n Var(W) E[a^2] still."""
+    g = {k: float(v) for k, v in glued("justification").items() if k.startswith("iv_real_")}
+    X = digits[0][:, 9000:9100]
+    n, m = X.shape
+    assert g["iv_real_rms"] == pytest.approx(math.sqrt(sum(float(x) ** 2 for x in X.ravel()) / (n * m)), rel=1e-12)
+    mean = X.sum() / (n * m)
+    assert g["iv_real_x_std"] == pytest.approx(math.sqrt(((X - mean) ** 2).sum() / (n * m)), rel=1e-12)
+    corrs = []
+    for row in range(28):
+        for col in range(27):
+            a, b = X[28 * row + col], X[28 * row + col + 1]
+            if a.std() > 0 and b.std() > 0:
+                da, db = a - a.mean(), b - b.mean()
+                corrs.append((da * db).sum() / math.sqrt((da**2).sum() * (db**2).sum()))
+    assert g["iv_real_neighbour_corr"] == pytest.approx(np.mean(corrs), rel=1e-9)
+    # The footnote's claims: strongly correlated neighbours, and yet std(z) within 3 % of the
+    # pixel RMS, while the pixel std (the zero-mean formula) is further off.
+    assert g["iv_real_neighbour_corr"] > 0.5
+    assert g["iv_real_z_std"] == pytest.approx(g["iv_real_rms"], rel=0.03)
+    assert abs(g["iv_real_x_std"] - g["iv_real_z_std"]) > 2 * abs(g["iv_real_rms"] - g["iv_real_z_std"])
+    # The draws themselves, from the page's fifth stream.
+    rng = np.random.default_rng(PAGE_SEED).spawn(5)[4]
+    z = np.stack([rng.normal(0.0, 1 / math.sqrt(784), (300, 784)) @ X for _ in range(10)])
+    assert g["iv_real_z_std"] == pytest.approx(z.std(), rel=1e-12)

@@ -43,16 +43,32 @@ def test_glued_measured_ratios(page):
 def test_glued_values_recomputed_with_the_library(page):
     """Replay the page's draws from np.random.default_rng(2) and recompute what it glued."""
     rng = np.random.default_rng(2)
-    X = rng.standard_normal((2, 64))
+    X = rng.standard_normal((2, 100))
     Y = np.array([[1.0, -2.0]]) @ X
     chain = signals.chain_network([1.5, 1.0, 0.5], rng=rng)
     size = signals.signal_sizes(chain, X, Y)
-    assert page["sig_first_step_large"] == pytest.approx(0.01 * size["dW"][0, 1], rel=1e-12)
     assert page["sig_dw_ratio_large"] == pytest.approx(size["dW"][0, 1] / size["dW"][1, 1], rel=1e-12)
-    run = signals.train_chain([1.5, 1.0, 0.5], lr=0.01, steps=3000, rng=rng, seeds=12)
+    run = signals.train_chain([1.5, 1.0, 0.5], lr=0.01, steps=3000, rng=rng, seeds=12, data=(X, Y))
     cost, div = run["cost"], run["diverged_at"]
-    J_zero = 0.5 * np.mean(run["Y"] ** 2)
+    # One training set for the page: the cost of predicting 0 is (1/2m) sum (x1 - 2 x2)^2 on it.
+    J_zero = sum((X[0, i] - 2 * X[1, i]) ** 2 for i in range(100)) / 200
     assert page["sig_J_zero"] == pytest.approx(J_zero, rel=1e-12)
+    assert np.array_equal(run["X"], X)
+    # The first update of W[1] in the runs themselves: lr * rms of dW[1] = lr * rms(dA[1] x^T),
+    # written out for the chain: dZ[L] = (yhat - y)/m, back through W[L] and nine sI + noise layers.
+    start = run["start"]
+    sizes = []
+    for j in range(12):                          # the W = 1.5 I copies come first
+        Ws = [start.W[l][j] for l in range(1, 11)]
+        a = [X]
+        for W in Ws:
+            a.append(W @ a[-1])
+        d = (a[-1] - Y) / 100
+        for W in Ws[:0:-1]:                      # back to dA[1]
+            d = W.T @ d
+        sizes.append(np.sqrt(np.mean((d @ X.T) ** 2)))
+    assert page["sig_first_step_large"] == pytest.approx(0.01 * np.median(sizes), rel=1e-9)
+    assert page["sig_first_step_ratio"] == pytest.approx(0.01 * np.median(sizes) / 1.5, rel=1e-9)
     assert page["sig_div_n"] == (div[0] >= 0).sum() and page["sig_div_last"] == div[0].max()
     reach = [np.flatnonzero(cost[:, 1, j] < 1e-6)[0] for j in range(12)]
     assert page["sig_one_reach_median"] == int(np.median(reach))
@@ -61,12 +77,21 @@ def test_glued_values_recomputed_with_the_library(page):
     first = [e[0] for e in escaped if e.size]
     assert page["sig_small_escaped"] == len(first)
     assert page["sig_small_escape_median"] == int(np.median(first))
+    slow = signals.train_chain([1.5, 1.0, 0.5], lr=0.002, steps=400, rng=rng, seeds=12, data=(X, Y))
+    c, alive = slow["cost"][:, 0], slow["diverged_at"][0] < 0
+    assert page["sig_slow_div_n"] == (~alive).sum()
+    assert page["sig_slow_final_min"] == pytest.approx(c[-1, alive].min(), rel=1e-9)
+    assert page["sig_slow_final_max"] == pytest.approx(c[-1, alive].max(), rel=1e-9)
+    assert page["sig_slow_final_median"] == pytest.approx(np.median(c[-1, alive]), rel=1e-9)
+    rises = [max(c[t + 1, j] / c[t, j] for t in range(9)) for j in np.flatnonzero(alive)]
+    assert page["sig_slow_up_n"] == sum(r > 1 for r in rises)
+    assert page["sig_slow_jump"] == pytest.approx(max(rises), rel=1e-12)
 
 
 def test_glued_values_support_the_prose(page):
     # "All N runs overflow", "several times the weights' own size of 1.5"
     assert page["sig_div_n"] == page["sig_seeds"]
-    assert page["sig_first_step_large"] > 2 * 1.5
+    assert page["sig_first_step_ratio"] > 0.5   # a first step of the order of the weights themselves
     # The identity start reaches the minimum (0) up to rounding; the 0.5 I start is still near
     # the cost of predicting 0 after T_short steps.
     assert page["sig_one_final"] < 1e-20

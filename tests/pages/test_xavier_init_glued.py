@@ -49,9 +49,15 @@ def test_page_settings_match_this_file():
 
 
 @pytest.fixture(scope="module")
-def page_run():
-    """The page's experiment, recomputed (about 20 s)."""
-    return xavier_init.run_widget(np.random.default_rng(SEED), epochs=EPOCHS, n_train=N_TRAIN, n_test=N_TEST)
+def page_run_rng():
+    """The page's experiment, recomputed (about 20 s), and the page's generator after it."""
+    rng = np.random.default_rng(SEED)
+    return xavier_init.run_widget(rng, epochs=EPOCHS, n_train=N_TRAIN, n_test=N_TEST), rng
+
+
+@pytest.fixture(scope="module")
+def page_run(page_run_rng):
+    return page_run_rng[0]
 
 
 def _num(text):
@@ -129,3 +135,49 @@ def test_glued_values_after_training(glued, page_run):
     assert int(g["xi_misclassified"]) == int(np.sum(P.argmax(axis=0) != lp))
     # claims of the prose: Xavier ends best, the standard normal far behind
     assert run["error"][-1, x] < run["error"][-1, u] < run["error"][-1, n] < run["error"][-1, 0]
+
+
+def test_glued_normalized_start(glued, page_run_rng):
+    """Glorot and Bengio's normalized start beside Xavier's, by a hand-written forward pass."""
+    g = {k: _num(v) for k, v in glued("xavier_init").items() if k.startswith("xi_pair_")}
+    run, rng = page_run_rng
+    pair = {"Xavier": xavier_init.WIDGET_INITS["Xavier"], "normalized": ("glorot_uniform", {})}
+    net = xavier_init.widget_network(rng, inits=pair)
+    X = run["X_test"][:, :100]
+    sizes = [784, 300, 300, 300, 300, 10]
+    for s, key in enumerate(("xavier", "normalized")):
+        Ws = [net.W[l][s] for l in range(1, 6)]
+        if key == "normalized":   # U(-a, a) with a = sqrt(6 / (n_in + n_out)) (Glorot & Bengio, eq. 16)
+            for l, W in enumerate(Ws, start=1):
+                a = math.sqrt(6 / (sizes[l - 1] + sizes[l]))
+                assert np.abs(W).max() <= a and np.abs(W).max() > 0.99 * a
+                assert W.var() == pytest.approx(a**2 / 3, rel=0.02)
+        A, _, _ = forward_reference(Ws, X)
+        for l in range(1, 5):
+            assert g[f"xi_pair_{key}_{l}"] == pytest.approx(A[l].std(), rel=1e-9)
+    assert g["xi_pair_nvar1"] == pytest.approx(784 * 2 / 1084, rel=0.02)
+    # The prose: wider at every layer, shrinking about as slowly as Xavier's (within 10 %).
+    assert all(g[f"xi_pair_normalized_{l}"] > g[f"xi_pair_xavier_{l}"] for l in range(1, 5))
+    shrink = {k: g[f"xi_pair_{k}_4"] / g[f"xi_pair_{k}_1"] for k in ("xavier", "normalized")}
+    assert shrink["normalized"] == pytest.approx(shrink["xavier"], rel=0.1)
+
+
+def test_glued_uniform_cost_and_error(glued, page_run):
+    keys = ("xi_early_step", "xi_log10", "xi_uniform_early_cost", "xi_uniform_early_error",
+            "xi_uniform_error_start", "xi_hist_top")
+    g = {k: _num(v) for k, v in glued("xavier_init").items() if k in keys}
+    run = page_run
+    u = run["names"].index("Uniform")
+    assert g["xi_early_step"] == 30 and g["xi_log10"] == pytest.approx(math.log(10), rel=1e-15)
+    cost = run["history"].cost[:, u]
+    assert g["xi_uniform_early_cost"] == pytest.approx(sum(cost[20:30]) / 10, rel=1e-9)
+    row = list(run["steps"]).index(30)
+    assert g["xi_uniform_early_error"] == pytest.approx(100 * run["error"][row, u], rel=1e-9)
+    assert run["steps"][0] == 0
+    assert g["xi_uniform_error_start"] == pytest.approx(100 * run["error"][0, u], rel=1e-9)
+    # The prose: the cost still near log 10 (within 10 %), the error already well down.
+    assert g["xi_uniform_early_cost"] > 0.9 * math.log(10)
+    assert g["xi_uniform_early_error"] < 0.6 * g["xi_uniform_error_start"]
+    # One vertical scale: the tallest Uniform or Xavier bin at any recorded step, plus 5 %.
+    x = run["names"].index("Xavier")
+    assert g["xi_hist_top"] == pytest.approx(1.05 * max(run["hist"][:, u].max(), run["hist"][:, x].max()))
