@@ -52,19 +52,15 @@ MAX_ITER: int = 10
 class LSUVResult(NamedTuple):
     """What :func:`lsuv` returns; arrays of shape ``(S, L)``, column ``l - 1`` for layer ``l``.
 
-    Attributes
-    ----------
-    initial : ndarray of float
-        :math:`\\mathrm{Var}(z^{[l]})` measured before layer ``l`` was rescaled (the layers before it
-        already were).
-    variance : ndarray of float
-        :math:`\\mathrm{Var}(z^{[l]})` at the seed's last measurement, on that batch.
-    iterations : ndarray of int
-        Rescalings applied to layer ``l`` (0 if it was within ``tol`` from the start).
-    converged : ndarray of bool
-        Whether a measurement came within ``tol`` of 1 (the seed's layer was left alone from
-        then on). False when the cap was reached, or when the variance was 0 or not finite (a
-        layer without signal cannot be rescaled).
+    * ``initial`` (float): :math:`\\mathrm{Var}(z^{[l]})` measured before layer ``l`` was
+      rescaled (the layers before it already were).
+    * ``variance`` (float): :math:`\\mathrm{Var}(z^{[l]})` at the seed's last measurement, on
+      that batch.
+    * ``iterations`` (int): rescalings applied to layer ``l`` (0 if it was within ``tol`` from
+      the start).
+    * ``converged`` (bool): whether a measurement came within ``tol`` of 1 (the seed's layer was
+      left alone from then on). False when the cap was reached, or when the variance was 0 or
+      not finite (a layer without signal cannot be rescaled).
     """
 
     initial: np.ndarray
