@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from xavier import activations as xacts
 from xavier import datasets
@@ -626,7 +627,7 @@ def plot_frameworks(run: dict[str, Any]):
     >>> [ax.get_xlabel() for ax in plot_frameworks(r).axes]
     ['hidden layer $l$', 'step (batch of 100 digits)']
     """
-    fig, (ax_s, ax_c) = subplots(1, 2, figsize=(7.6, 3.2))
+    fig, (ax_s, ax_c) = subplots(2, 1, figsize=(4.8, 6.2))  # one panel per row: readable on a phone
     L = run["std"].shape[-1]
     layers = np.arange(1, L + 1)
     for k, name in enumerate(run["names"]):
@@ -644,6 +645,7 @@ def plot_frameworks(run: dict[str, Any]):
     ax_s.set_ylabel("std of $a^{[l]}$ at init")
     ax_s.set_ylim(bottom=0)
     ax_c.set_xlabel("step (batch of 100 digits)")
+    ax_c.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax_c.set_ylabel("batch cost")
     ax_c.axhline(math.log(10), color="0.5", lw=0.8, ls=":")
     ax_c.text(0.98, math.log(10), "log 10 (guessing)", ha="right", va="bottom", fontsize=9,
@@ -672,7 +674,7 @@ def plot_jacobian_spectra(spectra: dict[tuple[str, str, int], np.ndarray]):
     """
     depths = sorted({k[2] for k in spectra})
     acts = [a for a in ("identity", "tanh", "relu") if any(k[0] == a for k in spectra)]
-    fig, axes = subplots(len(acts), len(depths), figsize=(3.5 * len(depths) + 0.3, 2.3 * len(acts)),
+    fig, axes = subplots(len(acts), len(depths), figsize=(2.6 * len(depths) + 0.3, 2.2 * len(acts)),
                          sharex=True, sharey=True, squeeze=False)
     for i, act in enumerate(acts):
         for j, L in enumerate(depths):
@@ -703,7 +705,7 @@ def plot_deep_linear(result: dict[str, Any]):
     >>> plot_deep_linear(r).axes[0].get_xscale()
     'log'
     """
-    fig, ax = subplots(figsize=(5.0, 3.2))
+    fig, ax = subplots(figsize=(4.8, 3.2))
     d = result["depths"]
     for w in ("gaussian", "orthogonal"):
         color, ls, label = _WEIGHT_STYLE[w]
@@ -737,7 +739,7 @@ def plot_residual(result: dict[str, Any]):
     >>> plot_residual(r).axes[0].get_yscale()
     'log'
     """
-    fig, ax = subplots(figsize=(6.0, 3.6))
+    fig, ax = subplots(figsize=(4.8, 3.6))
     b = result["blocks"]
     for name, meas in result["measured"].items():
         color, ls, marker = _RESIDUAL_STYLE[name]
@@ -765,8 +767,8 @@ def plot_lsuv(*results: tuple[str, dict[str, Any]]):
     >>> len(plot_lsuv(("a", {"variance": v}), ("b", {"variance": v})).axes)
     2
     """
-    fig, axes = subplots(1, len(results), figsize=(3.8 * len(results) + 0.3, 3.3), squeeze=False)
-    for ax, (title, r) in zip(axes[0], results):
+    fig, axes = subplots(len(results), 1, figsize=(4.8, 3.0 * len(results) + 0.4), squeeze=False)
+    for ax, (title, r) in zip(axes[:, 0], results):
         for name, V in r["variance"].items():
             color, ls, marker = _LSUV_STYLE[name]
             layers = np.arange(1, V.shape[1] + 1)
@@ -777,9 +779,10 @@ def plot_lsuv(*results: tuple[str, dict[str, Any]]):
         ax.axhline(1.0, color="0.5", lw=0.8)
         ax.set_yscale("log")
         ax.set_xlabel("layer $l$")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylabel(r"$\mathrm{Var}(z^{[l]})$")
         ax.set_title(title)
-    axes[0, 0].set_ylabel(r"$\mathrm{Var}(z^{[l]})$")
-    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncols=4)
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
     return fig
 
 
@@ -792,7 +795,7 @@ def plot_tanh_gain(result: dict[str, Any]):
     >>> [ax.get_xlabel() for ax in plot_tanh_gain(r).axes]
     ['layer $l$', 'layer $l$']
     """
-    fig, (ax_q, ax_g) = subplots(1, 2, figsize=(7.6, 3.2))
+    fig, (ax_q, ax_g) = subplots(2, 1, figsize=(4.8, 6.2))
     depth = result["depth"]
     layers = np.arange(1, depth + 1)
     styles = [(OKABE_ITO["orange"], "-", "o"), (OKABE_ITO["blue"], "--", "s")]
@@ -811,6 +814,8 @@ def plot_tanh_gain(result: dict[str, Any]):
             ax_g.plot(layers, tanh_chi(g) ** (depth - layers), color=color, lw=0.8, ls=":",
                       label=r"$\chi^{L-l}$")
     ax_q.set_xlabel("layer $l$")
+    for ax in (ax_q, ax_g):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax_q.set_ylabel(r"$\mathrm{Var}(z^{[l]})$")
     ax_q.set_ylim(bottom=0)
     ax_g.set_xlabel("layer $l$")
