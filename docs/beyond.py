@@ -41,6 +41,7 @@ __all__ = [
     "framework_network", "run_frameworks", "GAINS", "JACOBIAN_CASES", "known_ratio",
     "input_output_jacobian", "jacobian_spectra", "isometry_ratio", "deep_linear_training",
     "RESIDUAL_VARIANTS", "residual_forward", "residual_variances", "predicted_residual_variance",
+    "residual_gradients", "residual_training", "plot_residual_training",
     "lsuv_comparison", "tanh_fixed_point", "tanh_chi", "tanh_gain_layers",
     "plot_frameworks", "plot_jacobian_spectra", "plot_deep_linear", "plot_residual", "plot_lsuv",
     "plot_tanh_gain",
@@ -477,6 +478,113 @@ def residual_variances(rng: np.random.Generator, *, blocks: int = 100, width: in
     return {"blocks": np.arange(blocks + 1), "measured": measured, "predicted": predicted}
 
 
+def residual_gradients(x: np.ndarray, W1: np.ndarray, W2: np.ndarray, Y: np.ndarray, *,
+                       skip: bool = True, alpha: float = 1.0):
+    r"""Cost and weight gradients of a block stack trained to output ``Y`` (page-only numpy).
+
+    The cost is :math:`J = \frac{1}{2m}\lVert x^{[B]} - Y\rVert^2` per copy; back-propagation
+    through one block, with :math:`u = W_1 x^{[b-1]}`, :math:`h = \mathrm{relu}(u)` and
+    :math:`g = \partial J/\partial x^{[b]}`:
+
+    .. math::
+        \partial W_2 = \alpha\, g h^\top, \quad
+        \partial u = \alpha\, (W_2^\top g) \odot [u > 0], \quad
+        \partial W_1 = \partial u\, x^{[b-1]\top}, \quad
+        \frac{\partial J}{\partial x^{[b-1]}} = s\,g + W_1^\top \partial u.
+
+    Parameters
+    ----------
+    x : ndarray of shape (S, n, m)
+    W1, W2 : ndarray of shape (B, S, n, n)
+    Y : ndarray of shape (n, m)
+    skip, alpha :
+        As in :func:`residual_forward`.
+
+    Returns
+    -------
+    J : ndarray of shape (S,)
+    dW1, dW2 : ndarray of shape (B, S, n, n)
+
+    Examples
+    --------
+    >>> W = np.zeros((2, 1, 3, 3))
+    >>> J, dW1, dW2 = residual_gradients(np.ones((1, 3, 4)), W, W, np.zeros((3, 4)))
+    >>> J.tolist(), float(abs(dW1).sum() + abs(dW2).sum())   # identity blocks: J = |x|^2 / 2m
+    ([1.5], 0.0)
+    """
+    m = x.shape[-1]
+    xs, us = [np.asarray(x, dtype=float)], []
+    for W1b, W2b in zip(W1, W2):
+        u = W1b @ xs[-1]
+        us.append(u)
+        branch = alpha * (W2b @ np.maximum(u, 0.0))
+        xs.append(xs[-1] + branch if skip else branch)
+    r = xs[-1] - Y
+    J = 0.5 * (r**2).sum(axis=(-2, -1)) / m
+    g = r / m
+    dW1, dW2 = np.empty_like(W1), np.empty_like(W2)
+    for b in range(len(W1) - 1, -1, -1):
+        h = np.maximum(us[b], 0.0)
+        dW2[b] = alpha * g @ h.swapaxes(-1, -2)
+        du = alpha * (W2[b].swapaxes(-1, -2) @ g) * (us[b] > 0)
+        dW1[b] = du @ xs[b].swapaxes(-1, -2)
+        g = (g if skip else 0.0) + W1[b].swapaxes(-1, -2) @ du
+    return J, dW1, dW2
+
+
+def residual_training(rng: np.random.Generator, *, blocks: int = 20, width: int = 32, m: int = 64,
+                      seeds: int = 3, steps: int = 100, lr: float = 0.01) -> dict[str, Any]:
+    r"""Train each :data:`RESIDUAL_VARIANTS` stack by gradient descent on a random linear map.
+
+    The task of :func:`deep_linear_training`: ``m`` inputs :math:`x \sim \mathcal{N}(0, I)` of
+    ``width`` entries, targets :math:`y = Mx` with :math:`M_{ij} \sim \mathcal{N}(0, 1/\text{width})`.
+    One draw of the weights (``W1`` He, ``W2`` Xavier) is shared by the variants, as in
+    :func:`residual_variances`; full-batch gradient descent with learning rate ``lr`` on every
+    ``W1`` and ``W2`` (:func:`residual_gradients`). A copy whose cost stops being finite is
+    frozen and counted as diverged (no warning is raised).
+
+    Returns
+    -------
+    dict
+        ``cost`` ``{variant: (steps, seeds)}``, each step's cost divided by that of the zero map
+        (:math:`\tfrac12 E\lVert y\rVert^2`), ``nan`` once diverged; ``diverged``
+        ``{variant: int}``.
+
+    Examples
+    --------
+    >>> r = residual_training(np.random.default_rng(0), blocks=3, width=8, seeds=2, steps=5)
+    >>> r["cost"]["residual, last layer 0"].shape, r["diverged"]["residual, last layer 0"]
+    ((5, 2), 0)
+    """
+    blocks, width = _positive_int("blocks", blocks), _positive_int("width", width)
+    m, seeds, steps = _positive_int("m", m), _positive_int("seeds", seeds), _positive_int("steps", steps)
+    X = rng.standard_normal((width, m))
+    M = rng.standard_normal((width, width)) / math.sqrt(width)
+    Y = M @ X
+    base = 0.5 * float((Y**2).sum(axis=0).mean())
+    W1_0 = xinit.he_normal((blocks, seeds, width, width), rng)
+    W2_0 = xinit.variance_scaling((blocks, seeds, width, width), rng, 1.0, "fan_in", "normal")
+    x = np.broadcast_to(X, (seeds, width, m))
+    cost, diverged = {}, {}
+    for name, (skip, scale, zero) in RESIDUAL_VARIANTS.items():
+        alpha = 1.0 / math.sqrt(blocks) if scale == "1/sqrt(B)" else 1.0
+        W1, W2 = W1_0.copy(), (np.zeros_like(W2_0) if zero else W2_0.copy())
+        J_all = np.full((steps, seeds), np.nan)
+        alive = np.ones(seeds, dtype=bool)
+        with np.errstate(all="ignore"):  # a diverging copy is reported, not warned about
+            for t in range(steps):
+                J, dW1, dW2 = residual_gradients(x, W1, W2, Y, skip=skip, alpha=alpha)
+                alive &= np.isfinite(J)
+                if not alive.any():
+                    break
+                J_all[t, alive] = J[alive] / base
+                W1[:, alive] -= lr * dW1[:, alive]
+                W2[:, alive] -= lr * dW2[:, alive]
+        cost[name] = J_all
+        diverged[name] = int((~alive).sum())
+    return {"cost": cost, "diverged": diverged, "lr": lr, "blocks": blocks}
+
+
 # ------------------------------------------------------------------------------------------------
 # 4. Measure and rescale: LSUV
 # ------------------------------------------------------------------------------------------------
@@ -752,6 +860,35 @@ def plot_residual(result: dict[str, Any]):
     ax.set_xlabel("block $b$")
     ax.set_ylabel(r"$E[(x^{[b]})^2] \,/\, E[(x^{[0]})^2]$")
     ax.legend(loc="upper left", fontsize=9)
+    return fig
+
+
+@styled
+def plot_residual_training(result: dict[str, Any]):
+    r"""Cost per step relative to the zero map's, log scale; median and 10--90 % band over copies.
+
+    >>> r = residual_training(np.random.default_rng(0), blocks=3, width=8, seeds=2, steps=5)
+    >>> plot_residual_training(r).axes[0].get_yscale()
+    'log'
+    """
+    fig, ax = subplots(figsize=(4.8, 3.4))
+    for name, C in result["cost"].items():
+        color, ls, marker = _RESIDUAL_STYLE[name]
+        label = name.replace("sqrt(B)", r"$\sqrt{B}$")
+        if result["diverged"][name]:
+            label += f" ({result['diverged'][name]} diverged)"
+        line = band(ax, np.arange(C.shape[0]), C, color=color, label=label)
+        if line is None:  # every copy diverged at the first step
+            ax.plot([], [], color=color, ls=ls, marker=marker, label=label)
+            continue
+        line.set_linestyle(ls)
+        line.set_marker(marker)
+        line.set_markevery(max(C.shape[0] // 8, 1))
+    ax.set_yscale("log")
+    ax.set_ylim(1e-2, 1e7)  # a diverging copy's last finite costs are far above: cut off
+    ax.set_xlabel("step")
+    ax.set_ylabel("cost / cost of the zero map")
+    ax.legend(loc="upper right", fontsize=9)
     return fig
 
 

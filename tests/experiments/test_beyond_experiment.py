@@ -129,6 +129,36 @@ def test_residual_predictions_and_measurements():
     assert (r["measured"]["residual, last layer 0"] == 1).all()
 
 
+def test_residual_gradients_match_finite_differences():
+    rng = np.random.default_rng(9)
+    B, S, n, m = 2, 2, 4, 5
+    W1, W2 = 0.7 * rng.standard_normal((2, B, S, n, n))
+    x = rng.standard_normal((S, n, m))
+    Y = rng.standard_normal((n, m))
+    for skip, alpha in ((True, 0.5), (False, 1.0)):
+        J, dW1, dW2 = beyond.residual_gradients(x, W1, W2, Y, skip=skip, alpha=alpha)
+        xs = beyond.residual_forward(x, W1, W2, skip=skip, alpha=alpha)
+        assert J == pytest.approx(0.5 * ((xs[-1] - Y) ** 2).sum(axis=(1, 2)) / m)
+        h = 1e-6
+        for W, dW in ((W1, dW1), (W2, dW2)):
+            for idx in [(0, 0, 1, 2), (1, 1, 3, 0), (1, 0, 2, 2)]:
+                old = W[idx]
+                W[idx] = old + h
+                Jp = beyond.residual_gradients(x, W1, W2, Y, skip=skip, alpha=alpha)[0][idx[1]]
+                W[idx] = old - h
+                Jm = beyond.residual_gradients(x, W1, W2, Y, skip=skip, alpha=alpha)[0][idx[1]]
+                W[idx] = old
+                assert dW[idx] == pytest.approx((Jp - Jm) / (2 * h), rel=1e-5, abs=1e-9)
+
+
+def test_residual_training_orders_the_variants():
+    r = beyond.residual_training(np.random.default_rng(10), blocks=10, width=16, seeds=2, steps=60)
+    zero = r["cost"]["residual, last layer 0"]
+    assert r["diverged"]["residual, last layer 0"] == 0 and np.median(zero[-1]) < 0.5 * np.median(zero[0])
+    assert r["diverged"]["residual"] == 2  # 2^10 times the signal: this learning rate is far too large
+    assert np.isnan(r["cost"]["residual"][-1]).all()
+
+
 # -- 4. LSUV ------------------------------------------------------------------------------------------
 
 def test_lsuv_comparison_puts_lsuv_near_one_and_relu_xavier_halving():

@@ -110,6 +110,8 @@ def test_measurements_agree_with_theory(page):
     assert page["by_res_scaled_end"] == pytest.approx(page["by_res_scaled_pred"], rel=0.1)
     assert 0.1 < page["by_res_res_end"] / page["by_res_res_pred"] < 10
     assert page["by_res_10"] == pytest.approx(2**10, rel=0.3)
+    assert page["by_rt_res_div"] == page["by_rt_seeds"] and page["by_rt_zero_div"] == page["by_rt_scaled_div"] == 0
+    assert page["by_rt_zero_end"] < page["by_rt_scaled_end"] < page["by_rt_plain_end"] < 1
     # LSUV: within the tolerance on its own batches, close on held-out digits
     for net in ("digit", "relu"):
         assert 0.7 < page[f"by_lsuv_{net}_min"] <= page[f"by_lsuv_{net}_max"] < 1.3
@@ -140,6 +142,45 @@ def test_residual_replayed(page):
             end[name].append(np.mean(x**2) / q0)
     for name, values in end.items():
         assert page[f"by_res_{name}_end"] == pytest.approx(np.median(values), rel=1e-9)
+
+    # the training that follows on the same generator: 20 blocks of width 32, one seed at a time
+    B, S, n, m, steps, lr = 20, 3, 32, 64, 100, 0.01
+    X = rng.standard_normal((n, m))
+    M = rng.standard_normal((n, n)) / math.sqrt(n)
+    Y = M @ X
+    base = 0.5 * np.mean(np.sum(Y**2, axis=0))
+    V1 = init.he_normal((B, S, n, n), rng)
+    V2 = init.variance_scaling((B, S, n, n), rng, 1.0, "fan_in", "normal")
+    variants = {"plain": (False, 1.0, False), "res": (True, 1.0, False),
+                "scaled": (True, 1 / math.sqrt(B), False), "zero": (True, 1.0, True)}
+    for name, (skip, alpha, zero) in variants.items():
+        finals, diverged = [], 0
+        for s in range(S):
+            A = [V1[b, s].copy() for b in range(B)]
+            C = [np.zeros((n, n)) if zero else V2[b, s].copy() for b in range(B)]
+            with np.errstate(all="ignore"):
+                for t in range(steps):
+                    xs, us = [X], []
+                    for b in range(B):
+                        us.append(A[b] @ xs[-1])
+                        f = alpha * C[b] @ np.maximum(us[-1], 0)
+                        xs.append(xs[-1] + f if skip else f)
+                    J = 0.5 * np.sum((xs[-1] - Y) ** 2) / m
+                    if not np.isfinite(J):
+                        diverged += 1
+                        break
+                    g = (xs[-1] - Y) / m
+                    for b in reversed(range(B)):
+                        du = alpha * (C[b].T @ g) * (us[b] > 0)
+                        gC = alpha * g @ np.maximum(us[b], 0).T
+                        g = (g if skip else 0) + A[b].T @ du
+                        A[b] = A[b] - lr * du @ xs[b].T
+                        C[b] = C[b] - lr * gC
+                else:
+                    finals.append(J / base)
+        assert page[f"by_rt_{name}_div"] == diverged
+        if finals:
+            assert page[f"by_rt_{name}_end"] == pytest.approx(np.median(finals), rel=1e-6)
 
 
 def test_tanh_gain_replayed(page):
