@@ -320,7 +320,9 @@ def jacobian_spectra(rng: np.random.Generator, *, depths: Sequence[int] = (10, 3
                 net.W[l] *= GAINS[act]
             xa = math.sqrt(q_tanh) * x if act == "tanh" else x
             for L, J in input_output_jacobian(net, xa, layers=depths).items():
-                out[act, weights, L] = np.linalg.svd(J, compute_uv=False) ** 2
+                # s^2 are the eigenvalues of J J^T (symmetric: eigvalsh, 3x faster than an SVD);
+                # rounding can leave the zero ones slightly negative
+                out[act, weights, L] = np.maximum(np.linalg.eigvalsh(J @ J.swapaxes(-1, -2)), 0.0)
     return {k: out[k] for k in sorted(out, key=lambda k: (JACOBIAN_CASES.index(k[:2]), k[2]))}
 
 
@@ -597,7 +599,7 @@ def _z_variances(net: Network, X: np.ndarray) -> np.ndarray:
 
 
 def lsuv_comparison(rng: np.random.Generator, sizes: Sequence[int], activations: Sequence[str], *,
-                    seeds: int = 8, n_data: int = 1000, batch_size: int = 100, probe: int = 100,
+                    seeds: int = 6, n_data: int = 1000, batch_size: int = 100, probe: int = 100,
                     tol: float = 0.1, max_iter: int = 10) -> dict[str, Any]:
     r"""Per-layer :math:`\mathrm{Var}(z^{[l]})` for Xavier, He, an orthonormal start and LSUV.
 
