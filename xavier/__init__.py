@@ -33,6 +33,8 @@ Modules
     :func:`~xavier.network.train`.
 :mod:`xavier.datasets`
     The four playground datasets and the 10,000 MNIST digits.
+:mod:`xavier.lsuv`
+    :func:`~xavier.lsuv.lsuv`, layer-sequential unit-variance initialization (Mishkin & Matas, 2016).
 
 Initializers
 ------------
@@ -75,7 +77,9 @@ Many seeds at once: ``seeds=S`` stacks ``S`` independent draws on a leading axis
 """
 
 from xavier import activations, costs, datasets, init, network
+from xavier.lsuv import LSUVResult, lsuv  # the function; the module stays importable as xavier.lsuv
 from xavier.network import History, Network, train
 
-__all__ = ["activations", "costs", "datasets", "init", "network", "History", "Network", "train"]
+__all__ = ["activations", "costs", "datasets", "init", "network", "History", "Network", "train",
+           "lsuv", "LSUVResult"]
 __version__ = "0.1.0"
