@@ -31,11 +31,11 @@ paper, or when the biases are not zero.
 
 from __future__ import annotations
 
-import math
 from typing import NamedTuple
 
 import numpy as np
 
+from xavier import _checks
 from xavier import activations as acts
 from xavier import init as inits
 from xavier.network import Network
@@ -134,24 +134,21 @@ def lsuv(net: Network, X: np.ndarray, rng: np.random.Generator, *, tol: float = 
     >>> lsuv(net, X, rng, tol=0.0)
     Traceback (most recent call last):
     ...
-    ValueError: tol must be a positive finite number, got 0.0
+    ValueError: tol must be a finite number > 0, got 0.0
     """
     net.check_inputs(X)
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2:
         raise ValueError(f"X must have shape (n[0], m) = ({net.sizes[0]}, m), got {X.shape}")
-    inits._check_rng(rng)
-    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)) \
-            or not (math.isfinite(tol) and tol > 0):
-        raise ValueError(f"tol must be a positive finite number, got {tol!r}")
-    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
-        raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
+    _checks.generator("rng", rng)
+    tol = _checks.real("tol", tol, low=0, strict=True)
+    max_iter = _checks.positive_int("max_iter", max_iter)
     m = X.shape[1]
-    if batch_size is not None and (isinstance(batch_size, bool)
-                                   or not isinstance(batch_size, (int, np.integer))
-                                   or not 1 <= batch_size <= m):
-        raise ValueError(f"batch_size must be None or an integer in 1..{m} (columns of X), "
-                         f"got {batch_size!r}")
+    if batch_size is not None:
+        batch_size = _checks.positive_int("batch_size", batch_size)
+        if batch_size > m:
+            raise ValueError(f"batch_size must be None or an integer in 1..{m} (columns of X), "
+                             f"got {batch_size!r}")
 
     S, L = net.S, net.L
     if orthonormal:

@@ -101,16 +101,18 @@ def test_a_layer_without_signal_is_reported_not_warned():
 
 def test_bad_arguments():
     net, X, rng = net_and_data()
-    with pytest.raises(ValueError, match="tol must be a positive finite number, got 0"):
+    with pytest.raises(ValueError, match="tol must be a finite number > 0, got 0"):
         lsuv(net, X, rng, tol=0)
     with pytest.raises(ValueError, match="tol"):
         lsuv(net, X, rng, tol=float("nan"))
     for bad in (0, 1.5, True):
-        with pytest.raises(ValueError, match=f"max_iter must be a positive integer, got {bad!r}"):
+        with pytest.raises(ValueError, match=rf"max_iter must be a positive integer \(not a bool\), got {bad!r}"):
             lsuv(net, X, rng, max_iter=bad)
-    for bad in (0, X.shape[1] + 1, 2.0):
-        with pytest.raises(ValueError, match=r"batch_size must be None or an integer in 1\.\.120"):
+    for bad in (0, 2.0, True):
+        with pytest.raises(ValueError, match=rf"batch_size must be a positive integer \(not a bool\), got {bad!r}"):
             lsuv(net, X, rng, batch_size=bad)
+    with pytest.raises(ValueError, match=r"batch_size must be None or an integer in 1\.\.120"):
+        lsuv(net, X, rng, batch_size=X.shape[1] + 1)
     with pytest.raises(ValueError, match="rows"):
         lsuv(net, X[:5], rng)
     with pytest.raises(TypeError, match="Generator"):
