@@ -4,7 +4,8 @@ A tiny synthetic site (two notebook pages, ``a.md`` and ``b.md``, each with its 
 ``b.py`` beside it, both importing a shared ``shared.py``) is built with the repository's conf.py
 into a temporary folder, with its own execution cache and a copy of a "library" folder passed as
 ``-D xavier_library=...``. Each page's cell appends the page's name to a log file, so the log says
-which pages ran on each build.
+which pages ran on each build. The site is built serially and with two processes (``-j 2``, as the
+Makefile builds: Sphinx merges the execution keys that the worker processes recorded).
 """
 
 import os
@@ -43,8 +44,8 @@ with open({str(log)!r}, "a") as f:
 """
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
+@pytest.fixture(scope="module", params=[1, 2], ids=["serial", "two processes"])
+def site(tmp_path_factory, request):
     tmp = tmp_path_factory.mktemp("cache")
     src, lib, log = tmp / "src", tmp / "lib", tmp / "executed.log"
     src.mkdir()
@@ -61,7 +62,8 @@ def site(tmp_path_factory):
         log.write_text("")
         env = {k: v for k, v in os.environ.items() if not k.startswith("SPHINX")}
         proc = subprocess.run(
-            [sys.executable, "-m", "sphinx", "-b", "html", "-nW", "--keep-going", "-q", "-c", str(ROOT),
+            [sys.executable, "-m", "sphinx", "-b", "html", "-nW", "--keep-going", "-q", "-j", str(request.param),
+             "-c", str(ROOT),
              "-d", str(tmp / "doctrees"), "-D", f"nb_execution_cache_path={tmp / 'jupyter_cache'}",
              "-D", f"xavier_library={lib}", str(src), str(tmp / "html")],
             capture_output=True, text=True, env=env, timeout=600)
