@@ -1,6 +1,7 @@
 # xavier: build the site and run the tests.
 #
-#   make html       build the site into _build/html (creates .venv and node_modules when needed)
+#   make html       build the site into _build/html (creates .venv and node_modules when needed;
+#                   does nothing when no input changed since the last build)
 #   make test       build the site, then run pytest and the pages' doctests
 #   make doctest    run the {doctest}/{testcode} blocks of the pages (Sphinx doctest builder)
 #   make linkcheck  check the external links of the site (needs the network; run by hand)
@@ -16,7 +17,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SPHINXBUILD := $(VENV)/bin/sphinx-build
 BUILD := _build
-SPHINXOPTS ?= -nW --keep-going -j1 -d $(BUILD)/doctrees
+SPHINXOPTS ?= -nW --keep-going -j auto -d $(BUILD)/doctrees
 
 # Same bytes from two clean builds: dates in figure metadata, hash ordering in kernels.
 export SOURCE_DATE_EPOCH := 0
@@ -25,7 +26,7 @@ export PYTHONHASHSEED := 0
 VENV_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 
-.PHONY: html test doctest linkcheck bench lock clean browser
+.PHONY: html test doctest linkcheck bench lock clean browser FORCE
 
 # -- Python environment: .venv from requirements.lock, xavier installed editable ----------------
 $(VENV_STAMP): requirements.lock pyproject.toml
@@ -51,10 +52,24 @@ browser:
 	@bash scripts/ensure_browser.sh
 
 # -- Site ----------------------------------------------------------------------------------------
-html: $(VENV_STAMP) $(NPM_STAMP)
+# Sphinx itself rebuilds only what changed; make skips it altogether when no input of the site is
+# newer than the last successful build: the pages and their modules (docs/), the library (xavier/),
+# conf.py, this Makefile, SPHINXOPTS (kept in a file that changes when they do), the installed
+# packages (the two stamps). Sphinx alone takes a few seconds to find that nothing changed.
+SITE_INPUTS := conf.py Makefile $(shell find docs xavier -type f -not -path '*/__pycache__/*' -not -name '*.py[cod]' 2>/dev/null)
+SITE_OPTIONS := $(BUILD)/html-options
+HTML_STAMP := $(BUILD)/html-built
+$(shell mkdir -p $(BUILD) && { [ "$$(cat $(SITE_OPTIONS) 2>/dev/null)" = '$(SPHINXOPTS)' ] || printf '%s' '$(SPHINXOPTS)' > $(SITE_OPTIONS); })
+
+html: $(HTML_STAMP)
+
+$(HTML_STAMP): $(SITE_INPUTS) $(SITE_OPTIONS) $(VENV_STAMP) $(NPM_STAMP) $(if $(wildcard $(BUILD)/html/index.html),,FORCE)
 	@echo ">>> Building the site into $(BUILD)/html"
 	$(SPHINXBUILD) -b html $(SPHINXOPTS) -c . docs $(BUILD)/html
+	@touch $@
 	@echo ">>> Site built: open $(BUILD)/html/index.html"
+
+FORCE:
 
 doctest: $(VENV_STAMP)
 	@echo ">>> Running the pages' doctests"

@@ -35,6 +35,8 @@ extensions = [
     "sphinx.ext.doctest",
     "sphinx.ext.viewcode",
     "sphinx_design",
+    "samebytes",  # docs/_ext: a rebuild writes the same bytes as a clean build
+    "parallel_pages",  # docs/_ext: with -j N, N notebook pages execute at a time
 ]
 
 exclude_patterns = ["_build", ".venv", "node_modules", "**.ipynb_checkpoints", "_static"]
@@ -55,6 +57,7 @@ nitpicky = True
 # editing the library runs every page. A rebuild with nothing changed runs nothing.
 
 sys.path.insert(0, str(ROOT / "docs"))  # autodoc of the experiment modules (docs/api/experiments)
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))  # the project's own Sphinx extensions
 
 _IMPORT = re.compile(r"^\s*(?:from\s+(\w+)[\w.]*\s+import|import\s+(\w+))|automodule::\s+(\w+)", re.M)
 
@@ -275,5 +278,6 @@ def setup(app):
     app.connect("env-merge-info", _merge_keys)
     app.connect("autodoc-process-docstring", _plain_attribute_types, priority=600)
     app.connect("missing-reference", _unlinked_external)
-    app.connect("build-finished", _copy_mathjax)
+    # Before the first page is written, so every page links it alike (docs/_ext/samebytes.py).
+    app.connect("write-started", lambda app, builder: _copy_mathjax(app, None))
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -122,6 +122,10 @@ def append_code_cell(page: Path) -> None:
 
 @register("build", "make html on a copy of the working tree: cold, no change, one page, library touched")
 def bench_build(config: Config) -> list[Row]:
+    if config.against is not None:
+        from bench.against import side_by_side
+
+        return side_by_side(config)
     rows: list[Row] = []
     memory = PeakMemory()
     with tempfile.TemporaryDirectory(prefix="xavier-bench-") as tmp:

@@ -51,12 +51,22 @@ class Config:
     timer : callable
         The clock: ``time.perf_counter`` (wall time, the default) or ``time.process_time`` (this
         process's CPU time: steadier on a busy machine, meaningful only with one thread).
+    against : str or None
+        A git revision: the ``build`` benchmark builds it and the working tree side by side
+        (:mod:`bench.against`) instead of the working tree alone.
+    rounds : int
+        Rounds of the side-by-side build (each is a cold build and four rebuilds of both trees).
+    page : str or None
+        The page whose prose and experiment module the build benchmark edits (default: the slowest).
     """
 
     repeat: int = 11
     min_time: float = 0.05
     quick: bool = False
     timer: Callable[[], float] = time.perf_counter
+    against: str | None = None
+    rounds: int = 1
+    page: str | None = None
 
 
 @dataclasses.dataclass

@@ -1,0 +1,119 @@
+"""Sphinx extension: with ``-j N`` the notebook pages execute N at a time.
+
+MyST-NB executes a notebook page while Sphinx reads it. Sphinx's parallel read gives its worker
+processes contiguous chunks of the sorted page names: with ``-j 2`` the site's 22 pages made two
+chunks of 11, and all six notebook pages fell into the second, one process executing them one
+after the other. At ``env-before-read-docs`` this extension
+
+* puts the notebook pages first, those that took longest in the last build first (MyST-NB's record
+  in the environment; in a clean build, by name), then the other pages;
+* has Sphinx cut that list into one chunk per notebook page and the usual chunks for the rest, so
+  a worker takes the next notebook as soon as it is free (a longest-first greedy schedule);
+* creates the execution cache's database before the workers start: two workers creating it at
+  once fail with "table settings already exists";
+* lets one process at a time store a notebook in the cache (a file lock): jupyter-cache 1.0.1
+  prunes old records after storing one by listing the records to keep, then deleting all others,
+  so a record another process added in between was deleted before its notebook was written
+  ("Notebook file does not exist for cache record").
+
+Only the order and the grouping of the reading change: every page is read once, in its own
+process, and Sphinx merges the environments as before (``tests/build`` checks that a two-process
+build writes the same bytes as a serial one).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import re
+from pathlib import Path
+
+import sphinx.builders
+
+_FRONT = re.compile(r"\A---\n.*?\bkernelspec:.*?\n---\n", re.S)
+_sphinx_make_chunks = sphinx.builders.make_chunks
+_plan: dict[str, object] = {}  # the list of pages to read this build, and how many notebooks head it
+
+
+def is_notebook(path: Path) -> bool:
+    """A MyST notebook page: front matter with a kernelspec, and code cells."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return bool(_FRONT.match(text)) and "{code-cell}" in text
+
+
+def order_pages(app, env, docnames: list[str]) -> None:
+    """Reorder ``docnames`` in place: notebooks (slowest last time first), then the rest."""
+    if app.parallel <= 1:
+        return
+    previous = {}
+    for doc, data in getattr(env, "nb_metadata", {}).items():
+        runtime = (data.get("exec_data") or {}).get("runtime")
+        if runtime is not None:
+            previous[doc] = float(runtime)
+    notebooks = [d for d in docnames if is_notebook(Path(env.doc2path(d)))]
+    notebooks.sort(key=lambda d: (-previous.get(d, 0.0), d))
+    rest = [d for d in docnames if d not in set(notebooks)]
+    docnames[:] = notebooks + rest
+    _plan.update(docnames=docnames, notebooks=len(notebooks))
+    if notebooks:
+        _create_cache(env)
+
+
+def _create_cache(env) -> None:
+    config = getattr(env, "mystnb_config", None)
+    if config is None or config.execution_mode != "cache" or not config.execution_cache_path:
+        return
+    from jupyter_cache import get_cache
+
+    get_cache(config.execution_cache_path).list_cache_records()  # creates the database's tables
+
+
+def make_chunks(arguments, nproc: int, maxbatch: int = 10):
+    """Sphinx's chunks, except for the list :func:`order_pages` made: one chunk per notebook first."""
+    if arguments is not _plan.get("docnames"):
+        return _sphinx_make_chunks(arguments, nproc, maxbatch)
+    head = int(_plan.pop("notebooks"))
+    _plan.pop("docnames")
+    chunks = [[doc] for doc in arguments[:head]]
+    rest = list(arguments[head:])
+    return chunks + (_sphinx_make_chunks(rest, nproc, maxbatch) if rest else [])
+
+
+def _store_one_at_a_time() -> None:
+    """Wrap jupyter-cache's ``cache_notebook_bundle`` in an exclusive lock on ``<cache>/.store.lock``."""
+    from jupyter_cache.cache.main import JupyterCacheBase
+
+    store = JupyterCacheBase.cache_notebook_bundle
+    if getattr(store, "_one_at_a_time", False):
+        return
+
+    @functools.wraps(store)
+    def locked(self, *args, **kwargs):
+        with _lock(Path(self.path) / ".store.lock"):
+            return store(self, *args, **kwargs)
+
+    locked._one_at_a_time = True
+    JupyterCacheBase.cache_notebook_bundle = locked
+
+
+@contextlib.contextmanager
+def _lock(path: Path):
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def setup(app):
+    _store_one_at_a_time()
+    sphinx.builders.make_chunks = make_chunks
+    app.connect("env-before-read-docs", order_pages)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,142 @@
+"""A rebuild writes the same bytes as a clean build: nothing changed, or one page's module edited.
+
+A small synthetic site is built with the repository's conf.py (so with ``docs/_ext``, MathJax and
+the page-execution hooks), serially and with two processes (``-j 2``). It has what made rebuilds
+differ: an execution table (``nb-exec-table``), an index entry and a formula on a page that a
+one-page rebuild does not write, and the general index and search page, which every build writes.
+
+* A rebuild with nothing changed rewrites some files (the index and search pages): every file
+  must keep its bytes.
+* After ``a.py`` is edited, only ``a.md`` runs again; the rebuilt site must equal, file for file, a
+  clean build of the edited sources, and the files other than ``a.html`` must keep their bytes.
+  A word that only the rewritten page had must leave the search index.
+* A two-process clean build must equal the serial one.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+FRONT = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+"""
+
+INDEX = """# Index
+
+Pages, and how their execution went:
+
+```{toctree}
+a
+b
+```
+
+```{nb-exec-table}
+```
+"""
+
+
+def _page(name: str, extra: str = "") -> str:
+    return FRONT + f"""
+# Page {name}
+
+{extra}
+
+```{{code-cell}} ipython3
+import {name}
+
+{name}.VALUE
+```
+"""
+
+
+B_EXTRA = """```{index} variance; of a layer's output
+```
+
+The variance of a layer, $\\operatorname{Var}(z) = n \\sigma^2$, is what the page is about.
+"""
+
+
+def write_site(src: Path) -> None:
+    src.mkdir(parents=True)
+    (src / "index.md").write_text(INDEX)
+    (src / "a.md").write_text(_page("a"))
+    (src / "b.md").write_text(_page("b", B_EXTRA))
+    (src / "a.py").write_text("VALUE = 1001\n")
+    (src / "b.py").write_text("VALUE = 3003\n")
+
+
+def build(src: Path, out: Path, lib: Path, jobs: int) -> dict[str, bytes]:
+    """Build ``src`` into ``out`` (doctrees and cache beside it); every output file's bytes."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPHINX")}
+    env.update(SOURCE_DATE_EPOCH="0", PYTHONHASHSEED="0")
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-nW", "--keep-going", "-q", "-j", str(jobs),
+         "-c", str(ROOT), "-d", str(out / "doctrees"),
+         "-D", f"nb_execution_cache_path={out / 'jupyter_cache'}", "-D", f"xavier_library={lib}",
+         str(src), str(out / "html")],
+        capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    html = out / "html"
+    return {p.relative_to(html).as_posix(): p.read_bytes() for p in sorted(html.rglob("*")) if p.is_file()}
+
+
+def changed(before: dict[str, bytes], after: dict[str, bytes]) -> list[str]:
+    return sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
+
+
+@pytest.fixture(scope="module")
+def lib(tmp_path_factory):
+    lib = tmp_path_factory.mktemp("lib")
+    (lib / "core.py").write_text("X = 1\n")
+    return lib
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_rebuilds_write_the_bytes_of_a_clean_build(tmp_path, lib, jobs):
+    src, out = tmp_path / "src", tmp_path / "out"
+    write_site(src)
+    clean = build(src, out, lib, jobs)
+    assert "genindex.html" in clean and "searchindex.js" in clean
+    assert b"variance" in clean["searchindex.js"] and b"1001" in clean["a.html"]
+    assert b"Run Time" not in clean["index.html"], "the execution table shows build times"
+    assert b"mathjax/tex-chtml.js" in clean["b.html"]
+
+    assert changed(clean, build(src, out, lib, jobs)) == []  # nothing changed: not one byte
+
+    # A number: the search index leaves digits out, so a.html alone should change.
+    (src / "a.py").write_text("VALUE = 2002\n")
+    rebuilt = build(src, out, lib, jobs)
+    assert b"2002" in rebuilt["a.html"]
+    assert changed(build(src, tmp_path / "fresh", lib, jobs), rebuilt) == []
+    assert changed(clean, rebuilt) == ["a.html"]  # the page whose module changed, and no other file
+
+
+def test_a_word_gone_from_a_page_leaves_the_search_index(tmp_path, lib):
+    """A word that only a rewritten page had is gone from searchindex.js, as after a clean build."""
+    src, out = tmp_path / "src", tmp_path / "out"
+    write_site(src)
+    (src / "a.py").write_text("VALUE = 'zebra'\n")
+    assert b"zebra" in build(src, out, lib, 1)["searchindex.js"]
+    (src / "a.py").write_text("VALUE = 'okapi'\n")
+    rebuilt = build(src, out, lib, 1)
+    assert b"zebra" not in rebuilt["searchindex.js"] and b"okapi" in rebuilt["searchindex.js"]
+    assert changed(build(src, tmp_path / "fresh", lib, 1), rebuilt) == []
+
+
+def test_two_processes_build_what_one_builds(tmp_path, lib):
+    src = tmp_path / "src"
+    write_site(src)
+    assert changed(build(src, tmp_path / "serial", lib, 1), build(src, tmp_path / "parallel", lib, 2)) == []
