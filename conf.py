@@ -251,10 +251,11 @@ def _copy_d3(app, exception) -> None:
 
 
 def _widget_assets(app, pagename, templatename, context, doctree) -> None:
+    # The builder's lists, not the app's registry: the builder restores them after each page.
     if doctree is not None and "xw-widget" in context.get("body", ""):
-        app.add_js_file("widgets/d3-widgets.min.js", defer="defer")
-        app.add_js_file("widgets/widgets.js", defer="defer")
-        app.add_css_file("widgets/widgets.css")
+        app.builder.add_js_file("widgets/d3-widgets.min.js", defer="defer")
+        app.builder.add_js_file("widgets/widgets.js", defer="defer")
+        app.builder.add_css_file("widgets/widgets.css")
 
 
 # -- Setup -----------------------------------------------------------------------------------------

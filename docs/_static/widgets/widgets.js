@@ -67,7 +67,7 @@
   }
 
   /** Play/pause, step back, slider, step forward; onFrame(i) whenever the frame changes. */
-  function player(count, label, onFrame) {
+  function player(count, label, onFrame, readout) {
     const state = { frame: 0, timer: null };
     const play = el("button", { type: "button", class: "xw-play", "aria-label": "Play" }, "▶ Play");
     const back = el("button", { type: "button", class: "xw-back", "aria-label": "One frame back" }, "−1");
@@ -87,8 +87,10 @@
       play.textContent = "▶ Play";
       play.setAttribute("aria-label", "Play");
       box.dataset.playing = "false";
+      readout.setAttribute("aria-live", "polite");  // announce where playing stopped
     }
     function start() {
+      readout.setAttribute("aria-live", "off");  // no announcement every frame while playing
       if (state.frame >= count - 1) show(0);
       play.textContent = "❚❚ Pause";
       play.setAttribute("aria-label", "Pause");
@@ -114,13 +116,13 @@
   const fmt = (v) => (v === null || v === undefined ? "not finite" : String(v));
 
   /** A line chart over frames: band [lo, hi], median, the shown line, a dot at the current frame. */
-  function curveChart({ width = 320, height = 190, xLabel, yLabel, xScale, yScale, title }) {
+  function curveChart({ width = 320, height = 190, xLabel, yLabel, xScale, yScale, title, xTicks }) {
     const m = { l: 46, r: 10, t: 8, b: 34 };
     const root = svg(width, height, "xw-curve");
     root.append("title").text(title);
     const x = xScale.range([m.l, width - m.r]);
     const y = yScale.range([height - m.b, m.t]);
-    root.append("g").attr("transform", `translate(0,${height - m.b})`).call(d3.axisBottom(x).ticks(5));
+    root.append("g").attr("transform", `translate(0,${height - m.b})`).call(xTicks ? d3.axisBottom(x).tickValues(xTicks).tickFormat(d3.format("d")) : d3.axisBottom(x).ticks(5));
     root.append("g").attr("transform", `translate(${m.l},0)`).call(d3.axisLeft(y).ticks(4, "~g"));
     root.append("text").attr("x", (m.l + width - m.r) / 2).attr("y", height - 4).attr("text-anchor", "middle").text(xLabel);
     root.append("text").attr("transform", `translate(11,${(m.t + height - m.b) / 2}) rotate(-90)`)
@@ -183,8 +185,8 @@
       radios("Links show", "links", [{ value: "weights", label: "weights W" },
                                       { value: "gradients", label: "gradients dW" }], state.show,
              (v) => { state.show = v; redraw(false); }));
-    const play = player(F, "Epoch", (f) => { state.frame = f; redraw(false); });
     const readout = el("p", { class: "xw-readout", "aria-live": "polite", "aria-atomic": "true" });
+    const play = player(F, "Epoch", (f) => { state.frame = f; redraw(false); }, readout);
 
     // decision map: a k x k canvas scaled by CSS, the points on top in an SVG
     const canvas = el("canvas", { width: String(k), height: String(k), "aria-hidden": "true" });
@@ -199,7 +201,7 @@
     const mapBox = el("div", { class: "xw-map" }, canvas, pts.node());
     const mapCaption = el("p", { class: "xw-legend" },
       "ŷ from 0 (blue, class 0: circles) through 0.5 (white) to 1 (orange, class 1: squares), on [−5, 5]².");
-    const neg = d3.interpolateRgb("#2a7fbf", "#f7f7f7"), pos = d3.interpolateRgb("#f7f7f7", "#e69f00");
+    const neg = d3.interpolateRgb("#7fb6dc", "#f7f7f7"), pos = d3.interpolateRgb("#f7f7f7", "#f6c87a");
     const mapColor = (p) => d3.rgb(p < 0.5 ? neg(p * 2) : pos(p * 2 - 1));
 
     // network diagram
@@ -237,7 +239,7 @@
     const views = el("div", { class: "xw-views" },
       el("div", { class: "xw-view" }, el("p", { class: "xw-caption", text: "Decision map ŷ and the 100 points" }), mapBox, mapCaption),
       el("div", { class: "xw-view" }, el("p", { class: "xw-caption xw-net-caption" }), net.node(), netLegend),
-      el("div", { class: "xw-view" }, el("p", { class: "xw-caption", text: "Cost (mean binary cross-entropy)" }), chartBox,
+      el("div", { class: "xw-view xw-wide" }, el("p", { class: "xw-caption", text: "Cost (mean binary cross-entropy)" }), chartBox,
          el("p", { class: "xw-legend" }, `Solid: the shown seed; dashed: median; band: 10–90 % of the ${meta.seeds} seeds.`)));
     container.replaceChildren(controls, play.box, readout, views);
 
@@ -257,6 +259,7 @@
       chart = curveChart({
         xLabel: "epoch", yLabel: "cost (log scale)", title: "Cost against epoch",
         xScale: d3.scaleSymlog().domain([0, meta.epochs[F - 1]]).constant(1),
+        xTicks: [0, 1, 10, 100, 1000].filter((t) => t <= meta.epochs[F - 1]),
         yScale: d3.scaleLog().domain(logDomain(lo, hi)).clamp(true),
       });
       chartBox.replaceChildren(chart.node);
@@ -308,6 +311,7 @@
       chart.draw(meta.epochs, { name: "cost", value: r.cost, median: r.median, lo: r.q10, hi: r.q90 }, f);
       readout.textContent = `Epoch ${meta.epochs[f]} of ${meta.epochs[F - 1]} (frame ${f + 1} of ${F}) · ` +
         `cost ${fmt(r.cost[f])} (seed ${r.seed + 1}) · median of ${meta.seeds} seeds ${fmt(r.median[f])}`;
+      play.slider.setAttribute("aria-valuetext", `epoch ${meta.epochs[f]}`);
       readout.dataset.frame = String(f);
       readout.dataset.epoch = String(meta.epochs[f]);
       readout.dataset.cost = r.cost[f] === null ? "" : String(r.cost[f]);
@@ -333,8 +337,8 @@
       radios("Initialization", "init", names.map((n) => ({ value: n, label: meta.labels[n] })), state.init,
              (v) => { state.init = v; redraw(true); }),
       el("fieldset", { class: "xw-choice" }, el("legend", { text: "Seed" }), seedSelect));
-    const play = player(F, "SGD step", (f) => { state.frame = f; redraw(false); });
     const readout = el("p", { class: "xw-readout", "aria-live": "polite", "aria-atomic": "true" });
+    const play = player(F, "SGD step", (f) => { state.frame = f; redraw(false); }, readout);
 
     // histograms: one panel per hidden layer, y on a square-root scale shared by every choice
     const bins = meta.bins, [lo, hi] = meta.range, layers = meta.layers;
@@ -365,7 +369,7 @@
       el("div", { class: "xw-view", style: "flex-basis: 100%" },
          el("p", { class: "xw-caption", text: "Activations A[1]..A[4] over the batch: fraction of the values per bin (square-root scale, shared by every choice; a bin above the top is cut, such as Zero's single spike at 0)" }),
          el("div", { class: "xw-hists", style: "display:flex;flex-wrap:wrap;gap:4px" },
-            ...panels.map((p) => el("div", { style: "flex: 1 1 150px; min-width: 0" }, p.node)))),
+            ...panels.map((p) => el("div", { style: "flex: 1 1 120px; min-width: 0" }, p.node)))),
       el("div", { class: "xw-view" }, el("p", { class: "xw-caption", text: "The batch: right (green frame) or wrong (orange frame, predicted digit)" }),
          digitCanvas, counter),
       el("div", { class: "xw-view" }, el("p", { class: "xw-caption", text: "Held-out cost (cross-entropy)" }), costBox,
@@ -442,6 +446,7 @@
       const step = meta.steps[f], epoch = Math.floor(step / meta.steps_per_epoch);
       readout.textContent = `Step ${step} of ${meta.steps[F - 1]} (epoch ${epoch}, frame ${f + 1} of ${F}) · ` +
         `held-out cost ${fmt(r.cost[s][f])} · held-out error ${fmt(r.error[s][f])} · misclassified ${miss}/${meta.batch}`;
+      play.slider.setAttribute("aria-valuetext", `step ${step}`);
       readout.dataset.frame = String(f);
       readout.dataset.step = String(step);
       readout.dataset.cost = r.cost[s][f] === null ? "" : String(r.cost[s][f]);
