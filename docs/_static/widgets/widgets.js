@@ -443,8 +443,8 @@
       counter.dataset.value = String(miss);
       costChart.draw(meta.steps, { name: "cost", value: r.cost[s], median: r.cost_median, lo: r.cost_q10, hi: r.cost_q90 }, f);
       errChart.draw(meta.steps, { name: "error", value: r.error[s], median: r.error_median, lo: r.error_q10, hi: r.error_q90 }, f);
-      const step = meta.steps[f], epoch = Math.floor(step / meta.steps_per_epoch);
-      readout.textContent = `Step ${step} of ${meta.steps[F - 1]} (epoch ${epoch}, frame ${f + 1} of ${F}) · ` +
+      const step = meta.steps[f], epochs = (step / meta.steps_per_epoch).toFixed(2);
+      readout.textContent = `Step ${step} of ${meta.steps[F - 1]} (${epochs} epochs, frame ${f + 1} of ${F}) · ` +
         `held-out cost ${fmt(r.cost[s][f])} · held-out error ${fmt(r.error[s][f])} · misclassified ${miss}/${meta.batch}`;
       play.slider.setAttribute("aria-valuetext", `step ${step}`);
       readout.dataset.frame = String(f);
