@@ -278,7 +278,8 @@ def gradient_histograms(net: Network, X: np.ndarray, labels: np.ndarray, *, bins
 
 def run_widget(rng: np.random.Generator, *, inits: Mapping[str, tuple[str, dict[str, Any]]] = WIDGET_INITS,
                epochs: int = 4, n_train: int = 9000, n_test: int = 1000, batch_size: int = 100,
-               lr: float = 0.1, every: int = 10, probe: int = 100, seeds: int = 1) -> dict[str, Any]:
+               lr: float = 0.1, every: int = 10, probe: int = 100, seeds: int = 1,
+               seeds_epochs: int | None = None) -> dict[str, Any]:
     r"""Train the widget's network with every initialization of ``inits`` at once.
 
     The 10,000 digits of :func:`~xavier.datasets.load_digits` are split once: the first
@@ -299,6 +300,11 @@ def run_widget(rng: np.random.Generator, *, inits: Mapping[str, tuple[str, dict[
     seeds : int, default 1
         Draws per initialization, trained together (:func:`widget_network`): the keys below hold
         the first draw of each, the same as with ``seeds=1``; ``"all"`` holds every draw.
+    seeds_epochs : int, optional
+        Train all ``seeds`` draws for this many epochs only (default: ``epochs``); the first draw
+        of each initialization then goes on alone to ``epochs``, on the batches the generator
+        goes on to shuffle, so the keys below are still exactly those of ``seeds=1`` (this needs
+        ``seeds_epochs`` times the steps per epoch to be a multiple of ``every``).
 
     Returns
     -------
@@ -312,8 +318,9 @@ def run_widget(rng: np.random.Generator, *, inits: Mapping[str, tuple[str, dict[
         ``steps_per_epoch``; ``net``: the trained network; ``X_test`` (784, n_test) and
         ``labels_test`` (n_test,); ``predicted`` (R, S, probe). ``"all"``: ``seeds`` and, for all
         ``seeds * len(inits)`` slices (slice ``j * len(inits) + k`` is seed ``j`` of
-        initialization ``k``), ``hist``, ``mean``, ``std``, ``saturated``, ``error``, ``cost``,
-        ``predicted`` at the recorded steps and ``batch_cost`` (T, S), each step's batch cost.
+        initialization ``k``), ``steps`` (the recorded steps up to ``seeds_epochs``), ``hist``,
+        ``mean``, ``std``, ``saturated``, ``error``, ``cost``, ``predicted`` at those steps and
+        ``batch_cost`` (T, S), each step's batch cost.
 
     Examples
     --------
@@ -342,24 +349,47 @@ def run_widget(rng: np.random.Generator, *, inits: Mapping[str, tuple[str, dict[
     def record(step: int, net: Network) -> dict[str, np.ndarray]:
         return layer_statistics(net, X_test, y_test, probe=probe)
 
-    history = train(net, X_train, datasets.one_hot(y_train, net.sizes[-1]), "cross_entropy", lr=lr,
-                    epochs=epochs, batch_size=batch_size, rng=rng, callback=record, every=every)
-    steps = np.array([t for t, _ in history.records])
+    together = epochs if seeds_epochs is None else seeds_epochs
+    if not isinstance(together, (int, np.integer)) or not 0 <= together <= epochs:
+        raise ValueError(f"seeds_epochs must be an integer in 0..epochs = {epochs}, got {seeds_epochs!r}")
+    per_epoch = -(-n_train // batch_size)
+    if together < epochs and (together * per_epoch) % every:
+        raise ValueError(f"seeds_epochs * steps per epoch ({together} * {per_epoch}) must be a multiple of "
+                         f"every = {every}, so that the steps recorded are those of one run")
+    Y_train = datasets.one_hot(y_train, net.sizes[-1])
+    history = train(net, X_train, Y_train, "cross_entropy", lr=lr, epochs=together,
+                    batch_size=batch_size, rng=rng, callback=record, every=every)
+    all_steps = np.array([t for t, _ in history.records])
     stats = {k: np.stack([r[k] for _, r in history.records]) for k in history.records[0][1]}
+    firsts = {k: v[:, :K] for k, v in stats.items()}
     first = History(cost=history.cost[:, :K], diverged=history.diverged[:K],
                     diverged_at=history.diverged_at[:K], epochs=history.epochs)
+    alone = _first_draws(net, K)
+    steps = all_steps
+    if together < epochs:  # the first draws go on alone, on the generator's next batches
+        T = history.cost.shape[0]
+        more = train(alone, X_train, Y_train, "cross_entropy", lr=lr, epochs=epochs - together,
+                     batch_size=batch_size, rng=rng, callback=record, every=every)
+        later = [(t + T, r) for t, r in more.records if t > 0]  # step 0 again is step T
+        if later:
+            steps = np.concatenate([all_steps, [t for t, _ in later]])
+            firsts = {k: np.concatenate([v, np.stack([r[k] for _, r in later])]) for k, v in firsts.items()}
+        first = History(cost=np.concatenate([first.cost, more.cost]), diverged=first.diverged | more.diverged,
+                        diverged_at=np.where(first.diverged_at >= 0, first.diverged_at,
+                                             np.where(more.diverged_at >= 0, more.diverged_at + T, -1)),
+                        epochs=first.epochs + more.epochs)
     return {
         "names": tuple(inits),
         "steps": steps,
-        **{k: v[:, :K] for k, v in stats.items()},
+        **firsts,
         "edges": np.linspace(*HIST_RANGE, HIST_BINS + 1),
         "gradients": gradients,
         "history": first,
         "steps_per_epoch": -(-n_train // batch_size),
-        "net": _first_draws(net, K),
+        "net": alone,
         "X_test": X_test,
         "labels_test": y_test,
-        "all": {"seeds": seeds, **stats, "batch_cost": history.cost},
+        "all": {"seeds": seeds, "steps": all_steps, **stats, "batch_cost": history.cost},
     }
 
 
@@ -647,7 +677,7 @@ def widget_html(run: Mapping[str, Any], *, default: str = "Xavier") -> str:
     names = list(run["names"])
     K, allr = len(names), run["all"]
     S = int(allr["seeds"])
-    R = len(run["steps"])
+    R = len(allr["steps"])
     probe = allr["predicted"].shape[-1]
     values = int(WIDGET_SIZES[1]) * probe  # values per histogram: n[l] * probe (300 in every hidden layer)
 
@@ -672,7 +702,7 @@ def widget_html(run: Mapping[str, Any], *, default: str = "Xavier") -> str:
     meta = {
         "inits": names, "labels": {n: _LABELS.get(n, n) for n in names},
         "default_init": default if default in names else names[0], "seeds": S,
-        "steps": [int(t) for t in run["steps"]], "steps_per_epoch": int(run["steps_per_epoch"]),
+        "steps": [int(t) for t in allr["steps"]], "steps_per_epoch": int(run["steps_per_epoch"]),
         "batch": int(probe), "labels_batch": [int(v) for v in run["labels_test"][:probe]],
         "bins": int(hist.shape[-1]), "range": list(HIST_RANGE), "layers": int(hist.shape[-2]),
         "values": values, "hist_max": framedata.sig(_hist_top(counts) / values),

@@ -145,9 +145,29 @@ def digits_run():
 def test_more_seeds_keep_the_first_draws(digits_run):
     one = xavier_init.run_widget(np.random.default_rng(5), epochs=1, n_train=400, n_test=200, every=2,
                                  probe=50)
-    for key in ("hist", "error", "cost", "predicted"):
+    for key in ("steps", "hist", "error", "cost", "predicted"):
         np.testing.assert_array_equal(one[key], digits_run[key])
     np.testing.assert_array_equal(one["history"].cost, digits_run["history"].cost)
+
+
+def test_first_draws_go_on_alone():
+    """seeds_epochs: all draws for one epoch, then the first ones alone, as if trained alone."""
+    kw = dict(epochs=3, n_train=400, n_test=100, every=2, probe=50)
+    one = xavier_init.run_widget(np.random.default_rng(8), **kw)
+    mixed = xavier_init.run_widget(np.random.default_rng(8), seeds=3, seeds_epochs=1, **kw)
+    assert mixed["steps"].tolist() == one["steps"].tolist() == [0, 2, 4, 6, 8, 10, 12]
+    assert mixed["all"]["steps"].tolist() == [0, 2, 4]
+    assert mixed["all"]["hist"].shape[:2] == (3, 12)
+    for key in ("hist", "error", "cost", "predicted", "std"):
+        np.testing.assert_array_equal(one[key], mixed[key])
+    np.testing.assert_array_equal(one["history"].cost, mixed["history"].cost)
+    assert one["history"].epochs == mixed["history"].epochs == 3
+    for l in range(1, 6):
+        np.testing.assert_array_equal(one["net"].W[l], mixed["net"].W[l])
+    with pytest.raises(ValueError, match="seeds_epochs must be an integer in 0..epochs = 3"):
+        xavier_init.run_widget(np.random.default_rng(8), seeds=2, seeds_epochs=4, **kw)
+    with pytest.raises(ValueError, match=r"\(1 \* 3\) must be a multiple of every = 2"):
+        xavier_init.run_widget(np.random.default_rng(8), seeds=2, seeds_epochs=1, **{**kw, "n_train": 300})
 
 
 @pytest.mark.parametrize("init, seed", [("Xavier", 1), ("Uniform", 0), ("Standard normal", 1)])

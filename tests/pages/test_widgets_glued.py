@@ -42,10 +42,8 @@ def test_xavier_init_widget_numbers(glued):
     g = glued("xavier_init")
     meta = widget_meta("xavier_init")
     steps = meta["steps"]
-    assert meta["seeds"] == int(g["xi_seeds"]) >= 5
-    assert steps[-1] == int(g["xi_last_step"])
-    assert int(g["xi_steps_per_epoch"]) == 9000 // 100  # the page trains on 9,000 digits, 100 per batch
-    assert steps[-1] == int(g["xi_epochs"]) * int(g["xi_steps_per_epoch"])
+    assert meta["seeds"] == int(g["xi_seeds"]) == int(g["xi_extra"]) + 1 >= 5
+    assert steps[-1] == int(g["xi_widget_last"]) == 9000 // 100  # the first epoch: 9,000 digits, 100 a batch
     every = int(g["xi_every"])
     assert steps == list(range(0, steps[-1] + 1, every))
     assert meta["batch"] == 100 and len(meta["labels_batch"]) == 100
