@@ -229,6 +229,38 @@ def _copy_mathjax(app, exception) -> None:
     copy_asset(MATHJAX_SRC.parent / "LICENSE", dest, force=True)
 
 
+# -- Widgets ---------------------------------------------------------------------------------------
+# The two widgets (docs/_static/widgets/) draw with d3 7.9.2 from npm: the UMD builds of the d3
+# modules they use, concatenated in dependency order into one file when an HTML build finishes,
+# and loaded (with widgets.js/.css) only by the pages that hold a widget.
+
+D3_MODULES = ["array", "color", "interpolate", "format", "time", "time-format", "scale", "selection",
+              "path", "shape", "axis"]
+
+
+def _copy_d3(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    parts = []
+    for name in D3_MODULES:
+        src = ROOT / "node_modules" / f"d3-{name}" / "dist" / f"d3-{name}.min.js"
+        if not src.is_file():
+            raise FileNotFoundError(f"{src} is missing: run `npm ci` (make html does)")
+        parts.append(src.read_text(encoding="utf-8").rstrip() + "\n")
+    dest = Path(app.outdir) / "_static" / "widgets"
+    dest.mkdir(parents=True, exist_ok=True)
+    (dest / "d3-widgets.min.js").write_text("".join(parts), encoding="utf-8")
+    (dest / "d3-LICENSE").write_bytes((ROOT / "node_modules" / "d3" / "LICENSE").read_bytes())
+
+
+def _widget_assets(app, pagename, templatename, context, doctree) -> None:
+    # The builder's lists, not the app's registry: the builder restores them after each page.
+    if doctree is not None and "xw-widget" in context.get("body", ""):
+        app.builder.add_js_file("widgets/d3-widgets.min.js", defer="defer")
+        app.builder.add_js_file("widgets/widgets.js", defer="defer")
+        app.builder.add_css_file("widgets/widgets.css")
+
+
 # -- Setup -----------------------------------------------------------------------------------------
 
 
@@ -280,4 +312,6 @@ def setup(app):
     app.connect("missing-reference", _unlinked_external)
     # Before the first page is written, so every page links it alike (docs/_ext/samebytes.py).
     app.connect("write-started", lambda app, builder: _copy_mathjax(app, None))
+    app.connect("write-started", lambda app, builder: _copy_d3(app, None))
+    app.connect("html-page-context", _widget_assets)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -38,7 +38,8 @@ __all__ = [
     "SCALES", "SIZES", "ACTIVATIONS", "LR", "LABELS", "stacked_init", "decision_grid", "epochs_to",
     "representative_seed", "dead_units", "naive_bce_infinite", "run", "zero_init_run", "symmetry_run", "plot_datasets", "plot_training",
     "plot_network_grid", "plot_zero_init", "plot_symmetry", "boundary_offsets", "ray_agreement",
-    "rank_correlation", "wedge_summary", "plot_wedges",
+    "rank_correlation", "wedge_summary", "plot_wedges", "frame_epochs", "network_at", "widget_frames",
+    "widget_html",
 ]
 
 SCALES: dict[str, float] = {"zero": 0.0, "small": 0.01, "appropriate": 1.0, "large": 100.0}
@@ -264,6 +265,7 @@ def run(
     epochs: int = 2000,
     threshold: float = 0.1,
     step: float = 0.1,
+    record: Sequence[int] | None = None,
 ) -> dict[str, Any]:
     r"""Train the widget's network from every scale of :data:`SCALES`, ``seeds`` times each.
 
@@ -283,6 +285,9 @@ def run(
         The cost for :func:`epochs_to` in the summary.
     step : float, default 0.1
         Grid spacing of the decision maps on :math:`[-5, 5]^2`.
+    record : sequence of int, optional
+        Epochs (0 to ``epochs``) at which to keep a copy of every seed's weights and biases during
+        the training, for the widget's frames (:func:`widget_frames`).
 
     Returns
     -------
@@ -299,6 +304,8 @@ def run(
         ``rising`` (seeds whose cost rose by a relative 1e-9 or more in some step),
         ``dead_initial`` and ``dead_final`` (mean :func:`dead_units` over the seeds).
         ``"grad_initial"``, ``"grad_trained"``: :class:`~xavier.network.Gradients` of every copy.
+        With ``record``: ``"snapshots"``, epoch -> ``(W, b)``, the lists ``W[1..L]`` and
+        ``b[1..L]`` of every copy after that many epochs.
 
     Examples
     --------
@@ -312,7 +319,9 @@ def run(
     X, Y = datasets.playground(dataset, rng)
     net = Network(SIZES, ACTIVATIONS, stacked_init(names, seeds), rng=rng, seeds=len(names) * seeds)
     start = net.copy()
-    history = train(net, X, Y, "bce", lr=LR, epochs=epochs)
+    keep = _check_record(record, epochs)
+    history = train(net, X, Y, "bce", lr=LR, epochs=epochs,
+                    callback=None if record is None else lambda t, n: _snapshot(t, n, keep))
     grad_initial = start.backward(*start.forward(X), Y, "bce")
     with np.errstate(over="ignore", invalid="ignore"):  # only diverged copies can hold inf/nan
         grad_trained = net.backward(*net.forward(X), Y, "bce")
@@ -325,6 +334,8 @@ def run(
         "index": {}, "cost": {}, "diverged": {}, "diverged_at": {}, "epochs_to": {}, "representative": {}, "grid": {},
         "summary": {},
     }
+    if record is not None:
+        out["snapshots"] = {t: r for t, r in history.records if r is not None}
     for k, name in enumerate(names):
         idx = np.arange(k * seeds, (k + 1) * seeds)
         J = history.cost[:, idx]
@@ -900,3 +911,234 @@ def plot_wedges(result: Mapping[str, Any], summary: Mapping[str, Any]):
                title=f"$c = 100$, seed {rep}: map and first-layer lines (dashed)")
     ax_map.grid(False)
     return fig
+
+
+# ------------------------------------------------------------------------------------------------
+# The widget: frames of the training, recorded by `run(..., record=...)`, drawn in the browser
+# ------------------------------------------------------------------------------------------------
+
+def frame_epochs(epochs: int, first: int = 10, count: int = 40) -> np.ndarray:
+    r"""The epochs the widget shows: ``0, 1, ..., first`` one by one, then log-spaced to ``epochs``.
+
+    The violent first steps of :math:`c = 100` happen within 10 epochs, the slow start of
+    :math:`c = 0.01` over hundreds: log-spaced frames show both.
+
+    Parameters
+    ----------
+    epochs : int
+        The last epoch (the training's length).
+    first : int, default 10
+    count : int, default 40
+        About how many frames (fewer when rounding makes two epochs equal).
+
+    Returns
+    -------
+    ndarray of int, increasing, from 0 to ``epochs``
+
+    Examples
+    --------
+    >>> frame_epochs(2000, first=3, count=8).tolist()
+    [0, 1, 2, 3, 4, 32, 252, 2000]
+    >>> frame_epochs(5).tolist()
+    [0, 1, 2, 3, 4, 5]
+    """
+    if not isinstance(epochs, (int, np.integer)) or epochs < 1:
+        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    if not isinstance(first, (int, np.integer)) or first < 0 or not isinstance(count, (int, np.integer)) \
+            or count < first + 2:
+        raise ValueError(f"need integers 0 <= first and count >= first + 2, got first={first!r}, count={count!r}")
+    head = np.arange(min(first, epochs) + 1)
+    if epochs <= first + 1:
+        return np.arange(epochs + 1)
+    tail = np.rint(np.geomspace(first + 1, epochs, count - head.size)).astype(int)
+    return np.unique(np.concatenate([head, tail, [epochs]]))
+
+
+def _check_record(record, epochs: int) -> frozenset:
+    if record is None:
+        return frozenset()
+    keep = frozenset(int(e) for e in record)
+    bad = sorted(e for e in keep if not 0 <= e <= epochs)
+    if bad:
+        raise ValueError(f"record holds epochs {bad} outside 0..{epochs} (the run's epochs)")
+    return keep
+
+
+def _snapshot(t: int, net: Network, keep: frozenset):
+    """``train``'s callback: every copy's weights and biases at the epochs in ``keep``."""
+    if t not in keep:
+        return None
+    return [W.copy() for W in net.W[1:]], [b.copy() for b in net.b[1:]]
+
+
+def network_at(result: Mapping[str, Any], epoch: int, seeds: Sequence[int] | None = None) -> Network:
+    """The stacked network of :func:`run` as it was after ``epoch`` epochs (a recorded snapshot).
+
+    ``seeds`` (indices into the stacked copies) keeps only those copies, in that order.
+
+    Raises
+    ------
+    ValueError
+        When ``epoch`` was not recorded (``run(..., record=...)``).
+    """
+    snaps = result.get("snapshots", {})
+    if epoch not in snaps:
+        raise ValueError(f"epoch {epoch!r} was not recorded; valid choices: {sorted(snaps)}")
+    net = result["net_initial"].copy()
+    W, b = snaps[epoch]
+    keep = slice(None) if seeds is None else np.asarray(seeds, dtype=int)
+    net.W = [None] + [np.ascontiguousarray(w[keep]) for w in W]
+    net.b = [None] + [np.ascontiguousarray(v[keep]) for v in b]
+    net.S = int(net.W[1].shape[0])
+    return net
+
+
+def widget_frames(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.2) -> dict[str, Any]:
+    r"""The playground widget's frames, from the runs of :func:`run` made with ``record``.
+
+    For every dataset, scale :math:`c` and recorded epoch: the cost of every seed (the median and
+    the 10th and 90th percentiles, and the shown seed's), and for the shown seed (the
+    :func:`representative_seed` of the scale) its weights and biases, their gradients
+    (:meth:`~xavier.network.Network.backward` of the mean BCE on the 100 points) and its decision
+    map :math:`\hat y` on :math:`[-5, 5]^2` (:func:`decision_grid` with spacing ``step``).
+
+    Parameters
+    ----------
+    results : mapping of str to dict
+        Dataset name -> :func:`run` result, all with the same recorded epochs.
+    step : float, default 0.2
+        Decision-map grid spacing (51 x 51 points for 0.2).
+
+    Returns
+    -------
+    dict
+        ``"epochs"`` (F,); ``"xs"`` (k,); per dataset, per scale name: ``"seed"`` (the shown seed,
+        0-based within the scale), ``"cost_all"`` (F, S), ``"cost"`` (F,), ``"W"``, ``"b"``,
+        ``"dW"``, ``"db"``: lists over layers 1..3 of arrays (F, n[l], n[l-1]) and (F, n[l]);
+        ``"map"`` (F, k, k) with rows going up in :math:`x_2`.
+
+    Examples
+    --------
+    >>> r = run("gaussian", np.random.default_rng(0), seeds=2, epochs=3, record=[0, 3])
+    >>> f = widget_frames({"gaussian": r}, step=1.0)
+    >>> f["epochs"].tolist(), f["gaussian"]["large"]["map"].shape, f["gaussian"]["zero"]["cost"].round(4).tolist()
+    ([0, 3], (2, 11, 11), [0.6931, 0.6931])
+    """
+    epochs = None
+    out: dict[str, Any] = {}
+    for dataset, r in results.items():
+        recorded = np.array(sorted(r.get("snapshots", {})))
+        if recorded.size == 0:
+            raise ValueError(f"the run of {dataset!r} recorded no epochs: call run(..., record=frame_epochs(...))")
+        if epochs is not None and not np.array_equal(recorded, epochs):
+            raise ValueError(f"the runs recorded different epochs: {dataset!r} has {recorded.tolist()}")
+        epochs = recorded
+        per: dict[str, Any] = {name: {"W": [[] for _ in SIZES[1:]], "b": [[] for _ in SIZES[1:]],
+                                      "dW": [[] for _ in SIZES[1:]], "db": [[] for _ in SIZES[1:]],
+                                      "map": [], "cost_all": []} for name in SCALES}
+        X, Y = r["X"], r["Y"]
+        shown = [int(r["index"][name][r["representative"][name]]) for name in SCALES]
+        for e in epochs:
+            net = network_at(r, int(e))
+            few = network_at(r, int(e), shown)  # the shown seeds only: maps and gradients
+            with np.errstate(over="ignore", invalid="ignore"):  # only diverged copies can hold inf/nan
+                cost = net.cost(X, Y, "bce")
+                grad = few.backward(*few.forward(X), Y, "bce")
+                xs, P = decision_grid(few, step=step)
+            for j, name in enumerate(SCALES):
+                d = per[name]
+                d["cost_all"].append(cost[r["index"][name]])
+                d["map"].append(P[j])
+                for l in range(1, len(SIZES)):
+                    d["W"][l - 1].append(few.W[l][j])
+                    d["b"][l - 1].append(few.b[l][j, :, 0])
+                    d["dW"][l - 1].append(grad.dW[l][j])
+                    d["db"][l - 1].append(grad.db[l][j, :, 0])
+        for name in SCALES:
+            d = per[name]
+            rep = int(r["representative"][name])
+            d["cost_all"] = np.array(d["cost_all"])
+            d["cost"] = d["cost_all"][:, rep]
+            d["seed"] = rep
+            d["map"] = np.array(d["map"])
+            for key in ("W", "b", "dW", "db"):
+                d[key] = [np.array(v) for v in d[key]]
+        out[dataset] = per
+        out["xs"] = xs
+    out["epochs"] = epochs
+    return out
+
+
+def _flat(arrays: Sequence[np.ndarray]) -> np.ndarray:
+    """Per frame, layers 1..L concatenated: (F, total) from a list of (F, ...) arrays."""
+    return np.concatenate([a.reshape(a.shape[0], -1) for a in arrays], axis=1)
+
+
+def widget_html(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.25) -> str:
+    r"""The HTML of the playground widget: its controls are built by ``_static/widgets/widgets.js``
+    from the frames of :func:`widget_frames`, packed by :func:`framedata.widget_html`.
+
+    Per frame and run the page carries the shown seed's cost, the median, 10th and 90th percentile
+    of all seeds' costs (4 significant digits), its weights and gradients (links and nodes of the
+    diagram, flattened layer after layer: ``W[1]`` row by row, then ``W[2]``, ``W[3]``), and the
+    decision map quantized to 8 bits (:func:`framedata.quantize`), each row stored as differences
+    (:func:`framedata.row_delta`, which compresses better). Weights and biases are quantized to
+    signed 8 bits on one scale per run (``wmax``), gradients on one scale per frame (``gmax``).
+
+    Parameters
+    ----------
+    results : mapping of str to dict
+        Dataset name -> :func:`run` result made with ``record``.
+    step : float, default 0.25
+        Decision-map grid spacing: 41 x 41 points on :math:`[-5, 5]^2`.
+
+    Returns
+    -------
+    str
+    """
+    import framedata
+
+    f = widget_frames(results, step=step)
+    names = list(results)
+    runs: dict[str, dict[str, Any]] = {}
+    maps, weights, grads = [], [], []
+    for d in names:
+        runs[d] = {}
+        rows = ([], [], [])
+        for name in SCALES:
+            v = f[d][name]
+            J = v["cost_all"]
+            with np.errstate(all="ignore"):
+                bands = [np.nanpercentile(J, q, axis=1) if np.isfinite(J).any() else np.full(len(J), np.nan)
+                         for q in (10, 50, 90)]
+            W = np.concatenate([_flat(v["W"]), _flat(v["b"])], axis=1)
+            G = np.concatenate([_flat(v["dW"]), _flat(v["db"])], axis=1)
+            wmax = float(np.nanmax(np.abs(W)))
+            gmax = np.nanmax(np.abs(G), axis=1)
+            runs[d][name] = {
+                "seed": v["seed"], "cost": framedata.sig_list(v["cost"]),
+                "q10": framedata.sig_list(bands[0]), "median": framedata.sig_list(bands[1]),
+                "q90": framedata.sig_list(bands[2]),
+                "wmax": framedata.sig(wmax), "gmax": framedata.sig_list(gmax),
+            }
+            rows[0].append(framedata.row_delta(framedata.quantize(v["map"])))
+            rows[1].append(framedata.quantize_signed(W, framedata.sig(wmax) or 0.0))
+            rows[2].append(np.stack([framedata.quantize_signed(g, framedata.sig(m) or 0.0)
+                                     for g, m in zip(G, gmax)]))
+        maps.append(rows[0])
+        weights.append(rows[1])
+        grads.append(rows[2])
+    meta = {
+        "datasets": names,
+        "scales": [{"key": n, "c": SCALES[n], "label": LABELS[n]} for n in SCALES],
+        "epochs": [int(e) for e in f["epochs"]], "seeds": int(results[names[0]]["seeds"]),
+        "sizes": list(SIZES), "activations": list(ACTIVATIONS), "lr": LR,
+        "lim": float(f["xs"][-1]), "k": int(f["xs"].size),
+        "points": {d: {"x": framedata.sig_list(results[d]["X"]),
+                       "y": [int(v) for v in results[d]["Y"][0]]} for d in names},
+        "runs": runs,
+    }
+    return framedata.widget_html(
+        "playground", meta, {"maps": np.array(maps), "weights": np.array(weights), "grads": np.array(grads)},
+        fallback="The interactive version of these figures needs JavaScript: it plays the training "
+                 "epoch by epoch for every dataset and scale.")

@@ -40,13 +40,13 @@ from matplotlib.colors import to_rgb
 import plotting
 from xavier import _checks, costs, datasets
 from xavier import init as xinit
-from xavier.network import Network, train
+from xavier.network import History, Network, train
 
 __all__ = [
     "WIDGET_SIZES", "WIDGET_ACTIVATIONS", "WIDGET_INITS", "INIT_COLORS", "HIST_RANGE", "HIST_BINS",
     "SATURATION", "widget_network", "activation_histograms", "layer_statistics",
     "gradient_histograms", "run_widget", "plot_histograms", "plot_gradients", "plot_training",
-    "plot_digit_grid",
+    "plot_digit_grid", "widget_html",
 ]
 
 WIDGET_SIZES: tuple[int, ...] = (784, 300, 300, 300, 300, 10)
@@ -85,22 +85,29 @@ SATURATION: float = 0.99
 
 def widget_network(rng: np.random.Generator,
                    inits: Mapping[str, tuple[str, dict[str, Any]]] = WIDGET_INITS,
-                   sizes: Sequence[int] = WIDGET_SIZES) -> Network:
+                   sizes: Sequence[int] = WIDGET_SIZES, seeds: int = 1) -> Network:
     r"""The widget's network, one seed per initialization of ``inits``.
 
     Slice ``k`` draws from the ``k``-th child of ``rng.spawn(len(inits))`` (see
     :func:`xavier.init.stacked`). Hidden layers are tanh, the output layer softmax, biases 0.
+    With ``seeds > 1`` the network holds ``seeds`` draws of every initialization, seed after seed:
+    slice ``j * len(inits) + k`` is seed ``j`` of initialization ``k``; the first ``len(inits)``
+    slices are the same draw as with ``seeds=1``, the others draw from the children of a second
+    ``rng.spawn``. Spawning does not move ``rng`` itself, so the batches it shuffles afterwards
+    are the same whatever ``seeds`` is.
 
     Parameters
     ----------
     rng : numpy.random.Generator
     inits : mapping, default :data:`WIDGET_INITS`
     sizes : sequence of int, default :data:`WIDGET_SIZES`
+    seeds : int, default 1
+        Draws per initialization.
 
     Returns
     -------
     Network
-        ``S = len(inits)``; ``W[l]`` of shape ``(S, n[l], n[l-1])``.
+        ``S = seeds * len(inits)``; ``W[l]`` of shape ``(S, n[l], n[l-1])``.
 
     Examples
     --------
@@ -112,8 +119,11 @@ def widget_network(rng: np.random.Generator,
     acts = ("tanh",) * (len(sizes) - 2) + ("softmax",)
     if not isinstance(inits, Mapping) or not inits:
         raise ValueError(f"inits must be a non-empty mapping name -> (initializer, kwargs), got {inits!r}")
-    draw = xinit.stacked(list(inits.values()), rngs=rng.spawn(len(inits)))
-    return Network(sizes, acts, draw, rng=rng, seeds=len(inits))
+    if not isinstance(seeds, (int, np.integer)) or seeds < 1:
+        raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
+    rngs = rng.spawn(len(inits)) + (rng.spawn(len(inits) * (seeds - 1)) if seeds > 1 else [])
+    draw = xinit.stacked(list(inits.values()) * seeds, rngs=rngs)
+    return Network(sizes, acts, draw, rng=rng, seeds=len(inits) * seeds)
 
 
 def activation_histograms(A: Sequence[np.ndarray], bins: int = HIST_BINS,
@@ -182,7 +192,8 @@ def layer_statistics(net: Network, X: np.ndarray, labels: np.ndarray, *, probe: 
         ``std`` and ``saturated`` (S, L-1): mean, standard deviation and fraction with
         :math:`|a| > \text{saturation}` of :math:`A^{[l]}`, ``l = 1..L-1``; ``error`` (S,) the
         fraction of ``X`` misclassified (arg-max of the output) and ``cost`` (S,) the
-        cross-entropy on ``X``. A diverged seed (non-finite weights) gets ``nan`` statistics.
+        cross-entropy on ``X``; ``predicted`` (S, probe) the arg-max class of the probe digits.
+        A diverged seed (non-finite weights) gets ``nan`` statistics.
 
     Examples
     --------
@@ -211,6 +222,7 @@ def layer_statistics(net: Network, X: np.ndarray, labels: np.ndarray, *, probe: 
             "saturated": np.where(ok[:, None], np.stack(
                 [(np.abs(a) > saturation).mean(axis=(1, 2)) for a in hidden], axis=1), np.nan),
             "error": np.where(ok, (A[-1].argmax(axis=-2) != labels).mean(axis=-1), np.nan),
+            "predicted": A[-1][:, :, :probe].argmax(axis=-2),
             "cost": costs.cost("cross_entropy", Z[-1], A[-1], Y),
         }
 
@@ -267,7 +279,8 @@ def gradient_histograms(net: Network, X: np.ndarray, labels: np.ndarray, *, bins
 
 def run_widget(rng: np.random.Generator, *, inits: Mapping[str, tuple[str, dict[str, Any]]] = WIDGET_INITS,
                epochs: int = 4, n_train: int = 9000, n_test: int = 1000, batch_size: int = 100,
-               lr: float = 0.1, every: int = 10, probe: int = 100) -> dict[str, Any]:
+               lr: float = 0.1, every: int = 10, probe: int = 100, seeds: int = 1,
+               seeds_epochs: int | None = None) -> dict[str, Any]:
     r"""Train the widget's network with every initialization of ``inits`` at once.
 
     The 10,000 digits of :func:`~xavier.datasets.load_digits` are split once: the first
@@ -285,6 +298,14 @@ def run_widget(rng: np.random.Generator, *, inits: Mapping[str, tuple[str, dict[
     inits : mapping, default :data:`WIDGET_INITS`
     epochs, n_train, n_test, batch_size, lr, every, probe :
         As above; ``n_train + n_test <= 10000``.
+    seeds : int, default 1
+        Draws per initialization, trained together (:func:`widget_network`): the keys below hold
+        the first draw of each, the same as with ``seeds=1``; ``"all"`` holds every draw.
+    seeds_epochs : int, optional
+        Train all ``seeds`` draws for this many epochs only (default: ``epochs``); the first draw
+        of each initialization then goes on alone to ``epochs``, on the batches the generator
+        goes on to shuffle, so the keys below are still exactly those of ``seeds=1`` (this needs
+        ``seeds_epochs`` times the steps per epoch to be a multiple of ``every``).
 
     Returns
     -------
@@ -296,7 +317,11 @@ def run_widget(rng: np.random.Generator, *, inits: Mapping[str, tuple[str, dict[
         initialization on the probe batch; ``history``: the :class:`~xavier.network.History` of
         :func:`~xavier.network.train` (``history.cost`` (T, S) is each step's batch cost);
         ``steps_per_epoch``; ``net``: the trained network; ``X_test`` (784, n_test) and
-        ``labels_test`` (n_test,).
+        ``labels_test`` (n_test,); ``predicted`` (R, S, probe). ``"all"``: ``seeds`` and, for all
+        ``seeds * len(inits)`` slices (slice ``j * len(inits) + k`` is seed ``j`` of
+        initialization ``k``), ``steps`` (the recorded steps up to ``seeds_epochs``), ``hist``,
+        ``mean``, ``std``, ``saturated``, ``error``, ``cost``, ``predicted`` at those steps and
+        ``batch_cost`` (T, S), each step's batch cost.
 
     Examples
     --------
@@ -316,28 +341,66 @@ def run_widget(rng: np.random.Generator, *, inits: Mapping[str, tuple[str, dict[
     X_train, y_train = X[:, :n_train], labels[:n_train]
     X_test, y_test = X[:, m - n_test:], labels[m - n_test:]
 
-    net = widget_network(rng, inits)
-    gradients = gradient_histograms(net, X_test[:, :probe], y_test[:probe])
+    net = widget_network(rng, inits, seeds=seeds)
+    K = len(inits)
+    gradients = gradient_histograms(_first_draws(net, K), X_test[:, :probe], y_test[:probe])
 
     def record(step: int, net: Network) -> dict[str, np.ndarray]:
         return layer_statistics(net, X_test, y_test, probe=probe)
 
-    history = train(net, X_train, datasets.one_hot(y_train, net.sizes[-1]), "cross_entropy", lr=lr,
-                    epochs=epochs, batch_size=batch_size, rng=rng, callback=record, every=every)
-    steps = np.array([t for t, _ in history.records])
+    together = epochs if seeds_epochs is None else seeds_epochs
+    if not isinstance(together, (int, np.integer)) or not 0 <= together <= epochs:
+        raise ValueError(f"seeds_epochs must be an integer in 0..epochs = {epochs}, got {seeds_epochs!r}")
+    per_epoch = -(-n_train // batch_size)
+    if together < epochs and (together * per_epoch) % every:
+        raise ValueError(f"seeds_epochs * steps per epoch ({together} * {per_epoch}) must be a multiple of "
+                         f"every = {every}, so that the steps recorded are those of one run")
+    Y_train = datasets.one_hot(y_train, net.sizes[-1])
+    history = train(net, X_train, Y_train, "cross_entropy", lr=lr, epochs=together,
+                    batch_size=batch_size, rng=rng, callback=record, every=every)
+    all_steps = np.array([t for t, _ in history.records])
     stats = {k: np.stack([r[k] for _, r in history.records]) for k in history.records[0][1]}
+    firsts = {k: v[:, :K] for k, v in stats.items()}
+    first = History(cost=history.cost[:, :K], diverged=history.diverged[:K],
+                    diverged_at=history.diverged_at[:K], epochs=history.epochs)
+    alone = _first_draws(net, K)
+    steps = all_steps
+    if together < epochs:  # the first draws go on alone, on the generator's next batches
+        T = history.cost.shape[0]
+        more = train(alone, X_train, Y_train, "cross_entropy", lr=lr, epochs=epochs - together,
+                     batch_size=batch_size, rng=rng, callback=record, every=every)
+        later = [(t + T, r) for t, r in more.records if t > 0]  # step 0 again is step T
+        if later:
+            steps = np.concatenate([all_steps, [t for t, _ in later]])
+            firsts = {k: np.concatenate([v, np.stack([r[k] for _, r in later])]) for k, v in firsts.items()}
+        first = History(cost=np.concatenate([first.cost, more.cost]), diverged=first.diverged | more.diverged,
+                        diverged_at=np.where(first.diverged_at >= 0, first.diverged_at,
+                                             np.where(more.diverged_at >= 0, more.diverged_at + T, -1)),
+                        epochs=first.epochs + more.epochs)
     return {
         "names": tuple(inits),
         "steps": steps,
-        **stats,
+        **firsts,
         "edges": np.linspace(*HIST_RANGE, HIST_BINS + 1),
         "gradients": gradients,
-        "history": history,
+        "history": first,
         "steps_per_epoch": -(-n_train // batch_size),
-        "net": net,
+        "net": alone,
         "X_test": X_test,
         "labels_test": y_test,
+        "all": {"seeds": seeds, "steps": all_steps, **stats, "batch_cost": history.cost},
     }
+
+
+def _first_draws(net: Network, K: int) -> Network:
+    """The first ``K`` slices of a stacked network (the first draw of every initialization)."""
+    if net.S == K:
+        return net
+    out = net.copy()
+    out.W = [None] + [np.ascontiguousarray(W[:K]) for W in net.W[1:]]
+    out.b = [None] + [np.ascontiguousarray(b[:K]) for b in net.b[1:]]
+    out.S = K
+    return out
 
 
 # ------------------------------------------------------------------------------------------------
@@ -565,3 +628,91 @@ def plot_digit_grid(X: np.ndarray, labels: np.ndarray, predicted: np.ndarray, *,
     ax.imshow(canvas, interpolation="nearest")
     ax.set_axis_off()
     return fig
+
+
+# ------------------------------------------------------------------------------------------------
+# The widget: frames of run_widget's training, drawn in the browser
+# ------------------------------------------------------------------------------------------------
+
+_LABELS = {"Zero": "Zero", "Uniform": "Uniform U(±1/√n)", "Xavier": "Xavier N(0, 1/n)",
+           "Standard normal": "Standard normal N(0, 1)"}
+
+
+def _hist_top(counts: np.ndarray) -> float:
+    """The y-limit of the widget's histograms: the largest bin of any histogram that is not a
+    single spike (one bin with more than half of the values, as Zero's), which goes off the top.
+
+    >>> _hist_top(np.array([[10, 90, 0], [20, 30, 50], [0, 40, 60]]))   # the first is a spike
+    50.0
+    """
+    counts = np.asarray(counts, dtype=float)
+    flat = counts.reshape(-1, counts.shape[-1])
+    total = flat.sum(axis=1)
+    peak = flat.max(axis=1)
+    spread = peak <= 0.5 * np.maximum(total, 1)
+    return float(peak[spread].max()) if spread.any() else float(peak.max())
+
+
+def widget_html(run: Mapping[str, Any], *, default: str = "Xavier") -> str:
+    r"""The HTML of the digits widget, from a :func:`run_widget` result (any ``seeds``).
+
+    Per initialization, seed and recorded step the page carries the histogram counts of
+    :math:`A^{[1]}, \dots, A^{[4]}` over the probe batch (:data:`HIST_BINS` bins on
+    :data:`HIST_RANGE`, as 16-bit counts of the ``n[l] * probe`` values), the predicted class of
+    each probe digit (for the right/wrong grid), the held-out cost and error (4 significant
+    digits), and per initialization their median and 10th and 90th percentiles over the seeds.
+    The probe digits themselves are stored once, as 8-bit pixels. Packed by
+    :func:`framedata.widget_html`; drawn by ``_static/widgets/widgets.js``.
+
+    Parameters
+    ----------
+    run : dict
+        As returned by :func:`run_widget`.
+    default : str, default "Xavier"
+        The initialization shown first (the first one if ``run`` has no such name).
+
+    Returns
+    -------
+    str
+    """
+    import framedata
+
+    names = list(run["names"])
+    K, allr = len(names), run["all"]
+    S = int(allr["seeds"])
+    R = len(allr["steps"])
+    probe = allr["predicted"].shape[-1]
+    values = int(WIDGET_SIZES[1]) * probe  # values per histogram: n[l] * probe (300 in every hidden layer)
+
+    def by_init(a):  # (R, S*K, ...) -> (K, S, R, ...); slice j*K + k is seed j of init k
+        a = np.asarray(a)
+        a = a.reshape((R, S, K) + a.shape[2:])
+        return np.moveaxis(a, (0, 1, 2), (2, 1, 0))
+
+    hist = by_init(allr["hist"])                       # (K, S, R, layers, bins) fractions
+    counts = np.rint(np.nan_to_num(hist) * values).astype(np.uint16)
+    pred = by_init(allr["predicted"]).astype(np.uint8)  # (K, S, R, probe)
+    cost, error = by_init(allr["cost"]), by_init(allr["error"])  # (K, S, R)
+    runs = {}
+    for k, name in enumerate(names):
+        entry = {"cost": framedata.sig_list(cost[k]), "error": framedata.sig_list(error[k])}
+        for key, a in (("cost", cost[k]), ("error", error[k])):
+            with np.errstate(all="ignore"):
+                q = [np.nanpercentile(a, p, axis=0) if np.isfinite(a).any() else np.full(R, np.nan)
+                     for p in (10, 50, 90)]
+            entry[f"{key}_q10"], entry[f"{key}_median"], entry[f"{key}_q90"] = (framedata.sig_list(v) for v in q)
+        runs[name] = entry
+    meta = {
+        "inits": names, "labels": {n: _LABELS.get(n, n) for n in names},
+        "default_init": default if default in names else names[0], "seeds": S,
+        "steps": [int(t) for t in allr["steps"]], "steps_per_epoch": int(run["steps_per_epoch"]),
+        "batch": int(probe), "labels_batch": [int(v) for v in run["labels_test"][:probe]],
+        "bins": int(hist.shape[-1]), "range": list(HIST_RANGE), "layers": int(hist.shape[-2]),
+        "values": values, "hist_max": framedata.sig(_hist_top(counts) / values),
+        "runs": runs,
+    }
+    digits = framedata.quantize(run["X_test"][:, :probe].T)  # (probe, 784): pixels in [0, 1]
+    return framedata.widget_html(
+        "digits", meta, {"hist": counts, "pred": pred, "digits": digits},
+        fallback="The interactive version of these figures needs JavaScript: it plays the training "
+                 "step by step for every initialization and seed.")

@@ -1,0 +1,482 @@
+/* The pages' interactive widgets: draw frames computed at build time (docs/why.py,
+ * docs/xavier_init.py, packed by docs/framedata.py). Nothing is computed here but drawing, and
+ * nothing is fetched: the frames are in the page, inflated with DecompressionStream, so the page
+ * also works opened from the file system. Needs d3 (selection, scale, shape, axis), served from
+ * _static/widgets/d3-widgets.min.js.
+ *
+ * Every widget is a classic player: native radio groups / select for the choices, a range input
+ * for the frame, buttons for play/pause and one step back/forward, and an aria-live readout.
+ * window.xavierWidgets lists the widgets ({kind, meta, arrays, state, show(i)}) for tests.
+ */
+(function () {
+  "use strict";
+
+  window.xavierWidgets = window.xavierWidgets || [];
+  const PLAY_MS = 150;
+
+  // -- Frame data --------------------------------------------------------------------------------
+
+  async function decode(script) {
+    const outer = JSON.parse(script.textContent);
+    const packed = Uint8Array.from(atob(outer.zlib), (c) => c.charCodeAt(0));
+    const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream("deflate"));
+    const buf = new Uint8Array(await new Response(stream).arrayBuffer());
+    if (buf.length !== outer.size) throw new Error(`frames inflate to ${buf.length} bytes, not ${outer.size}`);
+    const head = JSON.parse(new TextDecoder().decode(buf.subarray(0, outer.head)));
+    const types = { int8: Int8Array, uint8: Uint8Array, uint16: Uint16Array };
+    const arrays = {};
+    for (const [name, spec] of Object.entries(head.arrays)) {
+      const n = spec.shape.reduce((a, b) => a * b, 1);
+      arrays[name] = { shape: spec.shape, data: new types[spec.dtype](buf.buffer, outer.head + spec.offset, n) };
+    }
+    return { kind: head.kind, meta: head.meta, arrays };
+  }
+
+  /** Offset of index (i0, i1, ...) in an array of `shape` (row-major). */
+  function at(shape, ...idx) {
+    let k = 0;
+    for (let d = 0; d < shape.length; d++) k = k * shape[d] + (idx[d] || 0);
+    return k;
+  }
+
+  // -- DOM helpers -------------------------------------------------------------------------------
+
+  let uid = 0;
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "text") node.textContent = v;
+      else node.setAttribute(k, v);
+    }
+    for (const c of children) node.append(c);
+    return node;
+  }
+
+  /** A fieldset of radio buttons; onChange(value) when the choice changes. */
+  function radios(legend, name, options, checked, onChange) {
+    const fs = el("fieldset", { class: `xw-choice xw-${name}` }, el("legend", { text: legend }));
+    const group = `xw-${name}-${++uid}`;
+    for (const o of options) {
+      const id = `${group}-${o.value}`;
+      const input = el("input", { type: "radio", name: group, id, value: o.value });
+      input.checked = o.value === checked;
+      input.addEventListener("change", () => input.checked && onChange(o.value));
+      fs.append(el("label", { for: id }, input, o.label));
+    }
+    return fs;
+  }
+
+  /** Play/pause, step back, slider, step forward; onFrame(i) whenever the frame changes. */
+  function player(count, label, onFrame, readout) {
+    const state = { frame: 0, timer: null };
+    const play = el("button", { type: "button", class: "xw-play", "aria-label": "Play" }, "▶ Play");
+    const back = el("button", { type: "button", class: "xw-back", "aria-label": "One frame back" }, "−1");
+    const fwd = el("button", { type: "button", class: "xw-fwd", "aria-label": "One frame forward" }, "+1");
+    const slider = el("input", { type: "range", class: "xw-slider", min: "0", max: String(count - 1),
+                                 step: "1", value: "0", "aria-label": label });
+    const box = el("div", { class: "xw-player" }, play, back, slider, fwd);
+
+    function show(i) {
+      state.frame = Math.max(0, Math.min(count - 1, i));
+      slider.value = String(state.frame);
+      onFrame(state.frame);
+    }
+    function stop() {
+      if (state.timer !== null) clearInterval(state.timer);
+      state.timer = null;
+      play.textContent = "▶ Play";
+      play.setAttribute("aria-label", "Play");
+      box.dataset.playing = "false";
+      readout.setAttribute("aria-live", "polite");  // announce where playing stopped
+    }
+    function start() {
+      readout.setAttribute("aria-live", "off");  // no announcement every frame while playing
+      if (state.frame >= count - 1) show(0);
+      play.textContent = "❚❚ Pause";
+      play.setAttribute("aria-label", "Pause");
+      box.dataset.playing = "true";
+      state.timer = setInterval(() => {
+        show(state.frame + 1);
+        if (state.frame >= count - 1) stop();
+      }, PLAY_MS);
+    }
+    play.addEventListener("click", () => (state.timer === null ? start() : stop()));
+    back.addEventListener("click", () => { stop(); show(state.frame - 1); });
+    fwd.addEventListener("click", () => { stop(); show(state.frame + 1); });
+    slider.addEventListener("input", () => { stop(); show(Number(slider.value)); });
+    box.dataset.playing = "false";
+    return { box, show, stop, state, slider };
+  }
+
+  function svg(width, height, cls) {
+    return d3.create("svg").attr("viewBox", `0 0 ${width} ${height}`).attr("class", cls || null)
+      .attr("role", "img");
+  }
+
+  const fmt = (v) => (v === null || v === undefined ? "not finite" : String(v));
+
+  /** A line chart over frames: band [lo, hi], median, the shown line, a dot at the current frame. */
+  function curveChart({ width = 320, height = 190, xLabel, yLabel, xScale, yScale, title, xTicks }) {
+    const m = { l: 46, r: 10, t: 8, b: 34 };
+    const root = svg(width, height, "xw-curve");
+    root.append("title").text(title);
+    const x = xScale.range([m.l, width - m.r]);
+    const y = yScale.range([height - m.b, m.t]);
+    root.append("g").attr("transform", `translate(0,${height - m.b})`).call(xTicks ? d3.axisBottom(x).tickValues(xTicks).tickFormat(d3.format("d")) : d3.axisBottom(x).ticks(5));
+    root.append("g").attr("transform", `translate(${m.l},0)`).call(d3.axisLeft(y).ticks(4, "~g"));
+    root.append("text").attr("x", (m.l + width - m.r) / 2).attr("y", height - 4).attr("text-anchor", "middle").text(xLabel);
+    root.append("text").attr("transform", `translate(11,${(m.t + height - m.b) / 2}) rotate(-90)`)
+      .attr("text-anchor", "middle").text(yLabel);
+    const band = root.append("path").attr("class", "xw-band");
+    const median = root.append("path").attr("class", "xw-median");
+    const line = root.append("path").attr("class", "xw-line");
+    const dot = root.append("circle").attr("class", "xw-now").attr("r", 4);
+    const label = root.append("text").attr("class", "xw-value").attr("text-anchor", "end");
+    const ok = (v) => v !== null && v !== undefined && Number.isFinite(v) && Number.isFinite(y(v));
+    function draw(xs, series, f) {
+      const upto = (arr) => xs.slice(0, f + 1).map((xv, i) => [xv, arr[i]]).filter((p) => ok(p[1]));
+      const lo = series.lo, hi = series.hi;
+      const pts = xs.slice(0, f + 1).map((xv, i) => [xv, lo[i], hi[i]]).filter((p) => ok(p[1]) && ok(p[2]));
+      band.attr("d", d3.area().x((p) => x(p[0])).y0((p) => y(p[1])).y1((p) => y(p[2]))(pts) || "");
+      median.attr("d", d3.line().x((p) => x(p[0])).y((p) => y(p[1]))(upto(series.median)) || "");
+      line.attr("d", d3.line().x((p) => x(p[0])).y((p) => y(p[1]))(upto(series.value)) || "");
+      const v = series.value[f];
+      if (ok(v)) {
+        dot.attr("cx", x(xs[f])).attr("cy", y(v)).attr("visibility", "visible");
+        label.attr("x", width - m.r).attr("y", m.t + 10).text(`${series.name} ${fmt(v)}`);
+      } else {
+        dot.attr("visibility", "hidden");
+        label.attr("x", width - m.r).attr("y", m.t + 10).text(`${series.name} ${fmt(v)}`);
+      }
+      label.attr("data-value", v === null ? "" : String(v));
+    }
+    return { node: root.node(), draw };
+  }
+
+  function finiteExtent(...arrays) {
+    let lo = Infinity, hi = -Infinity;
+    for (const a of arrays) for (const v of a) if (v !== null && Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    return [lo, hi];
+  }
+
+  function logDomain(lo, hi) {
+    lo = Math.max(lo, 1e-6);
+    if (!(hi > lo)) hi = lo * 10;
+    return [lo / 1.3, hi * 1.3];
+  }
+
+  // -- Widget 1: the playground ------------------------------------------------------------------
+
+  function playground(container, data) {
+    const { meta, arrays } = data;
+    const F = meta.epochs.length, k = meta.k, sizes = meta.sizes;
+    const state = { dataset: meta.datasets[0], scale: "appropriate", show: "weights", frame: 0 };
+    if (!meta.runs[state.dataset][state.scale]) state.scale = meta.scales[0].key;
+    const di = () => meta.datasets.indexOf(state.dataset);
+    const ci = () => meta.scales.findIndex((s) => s.key === state.scale);
+    const run = () => meta.runs[state.dataset][state.scale];
+
+    const controls = el("div", { class: "xw-controls" },
+      radios("Dataset", "dataset", meta.datasets.map((d) => ({ value: d, label: d })), state.dataset,
+             (v) => { state.dataset = v; redraw(true); }),
+      radios("Initialization scale c", "scale",
+             meta.scales.map((s) => ({ value: s.key, label: `${s.c} (${s.label})` })), state.scale,
+             (v) => { state.scale = v; redraw(true); }),
+      radios("Links show", "links", [{ value: "weights", label: "weights W" },
+                                      { value: "gradients", label: "gradients dW" }], state.show,
+             (v) => { state.show = v; redraw(false); }));
+    const readout = el("p", { class: "xw-readout", "aria-live": "polite", "aria-atomic": "true" });
+    const play = player(F, "Epoch", (f) => { state.frame = f; redraw(false); }, readout);
+
+    // decision map: a k x k canvas scaled by CSS, the points on top in an SVG
+    const canvas = el("canvas", { width: String(k), height: String(k), "aria-hidden": "true" });
+    const ctx = canvas.getContext("2d");
+    const image = ctx.createImageData(k, k);
+    const half = meta.lim + (2 * meta.lim) / (k - 1) / 2;
+    const px = d3.scaleLinear([-half, half], [0, 300]);
+    const py = d3.scaleLinear([-half, half], [300, 0]);
+    const pts = svg(300, 300);
+    pts.append("title").text("Decision map");
+    const ptsG = pts.append("g");
+    const mapBox = el("div", { class: "xw-map" }, canvas, pts.node());
+    const mapCaption = el("p", { class: "xw-legend" },
+      "ŷ from 0 (blue, class 0: circles) through 0.5 (white) to 1 (orange, class 1: squares), on [−5, 5]².");
+    const neg = d3.interpolateRgb("#7fb6dc", "#f7f7f7"), pos = d3.interpolateRgb("#f7f7f7", "#f6c87a");
+    const mapColor = (p) => d3.rgb(p < 0.5 ? neg(p * 2) : pos(p * 2 - 1));
+
+    // network diagram
+    const NW = 320, NH = 190;
+    const net = svg(NW, NH);
+    const netTitle = net.append("title");
+    const cols = sizes.map((n, l) => (l + 0.5) * NW / sizes.length);
+    const pos_ = sizes.map((n, l) => d3.range(n).map((j) => [cols[l], NH / 2 + (j - (n - 1) / 2) * 26]));
+    const links = [];
+    for (let l = 1; l < sizes.length; l++)
+      for (let j = 0; j < sizes[l]; j++)
+        for (let i = 0; i < sizes[l - 1]; i++) links.push({ l, j, i });
+    const linkSel = net.append("g").selectAll("line").data(links).join("line").attr("class", "xw-link")
+      .attr("x1", (d) => pos_[d.l - 1][d.i][0]).attr("y1", (d) => pos_[d.l - 1][d.i][1])
+      .attr("x2", (d) => pos_[d.l][d.j][0]).attr("y2", (d) => pos_[d.l][d.j][1]);
+    const nodes = [];
+    sizes.forEach((n, l) => d3.range(n).forEach((j) => nodes.push({ l, j })));
+    const nodeSel = net.append("g").selectAll("circle").data(nodes).join("circle").attr("class", "xw-node")
+      .attr("cx", (d) => pos_[d.l][d.j][0]).attr("cy", (d) => pos_[d.l][d.j][1]).attr("r", 8);
+    const netNote = net.append("text").attr("x", 2).attr("y", NH - 4).attr("class", "xw-netnote");
+    const netLegend = el("p", { class: "xw-legend" }, "Link width: |value| (scale in the corner); ",
+      el("span", { class: "xw-swatch", style: "border-top: 3px solid var(--xw-pos)" }), "positive, ",
+      el("span", { class: "xw-swatch", style: "border-top: 3px dashed var(--xw-neg)" }), "negative. Node fill: bias.");
+    // offsets of W[l] and b[l] in a frame's flattened parameters
+    const wOff = [], bOff = [];
+    let off = 0;
+    for (let l = 1; l < sizes.length; l++) { wOff[l] = off; off += sizes[l] * sizes[l - 1]; }
+    for (let l = 1; l < sizes.length; l++) { bOff[l] = off; off += sizes[l]; }
+    const P = off;
+
+    // cost chart (epoch on a symlog axis: the first epochs one by one, then spaced out)
+    let chart = null;
+    const chartBox = el("div");
+
+    const views = el("div", { class: "xw-views" },
+      el("div", { class: "xw-view" }, el("p", { class: "xw-caption", text: "Decision map ŷ and the 100 points" }), mapBox, mapCaption),
+      el("div", { class: "xw-view" }, el("p", { class: "xw-caption xw-net-caption" }), net.node(), netLegend),
+      el("div", { class: "xw-view xw-wide" }, el("p", { class: "xw-caption", text: "Cost (mean binary cross-entropy)" }), chartBox,
+         el("p", { class: "xw-legend" }, `Solid: the shown seed; dashed: median; band: 10–90 % of the ${meta.seeds} seeds.`)));
+    container.replaceChildren(controls, play.box, readout, views);
+
+    function drawPoints() {
+      const p = meta.points[state.dataset];
+      const data_ = p.y.map((y, i) => ({ x1: p.x[0][i], x2: p.x[1][i], y }));
+      ptsG.selectAll("*").remove();
+      ptsG.selectAll("circle").data(data_.filter((d) => d.y === 0)).join("circle").attr("class", "xw-pt0")
+        .attr("cx", (d) => px(d.x1)).attr("cy", (d) => py(d.x2)).attr("r", 4);
+      ptsG.selectAll("rect").data(data_.filter((d) => d.y === 1)).join("rect").attr("class", "xw-pt1")
+        .attr("x", (d) => px(d.x1) - 3.5).attr("y", (d) => py(d.x2) - 3.5).attr("width", 7).attr("height", 7);
+    }
+
+    function newChart() {
+      const r = run();
+      const [lo, hi] = finiteExtent(r.cost, r.q10, r.q90, r.median);
+      chart = curveChart({
+        xLabel: "epoch", yLabel: "cost (log scale)", title: "Cost against epoch",
+        xScale: d3.scaleSymlog().domain([0, meta.epochs[F - 1]]).constant(1),
+        xTicks: [0, 1, 10, 100, 1000].filter((t) => t <= meta.epochs[F - 1]),
+        yScale: d3.scaleLog().domain(logDomain(lo, hi)).clamp(true),
+      });
+      chartBox.replaceChildren(chart.node);
+    }
+
+    function drawMap(f) {
+      const maps = arrays.maps, base = at(maps.shape, di(), ci(), f, 0, 0);
+      const px_ = image.data;
+      for (let i = 0; i < k; i++) {           // row i goes up in x2: canvas row k - 1 - i
+        let q = 0;
+        for (let j = 0; j < k; j++) {
+          q = (q + maps.data[base + i * k + j]) & 255;   // undo the row differences
+          const c = mapColor(q / 255), o = 4 * ((k - 1 - i) * k + j);
+          px_[o] = c.r; px_[o + 1] = c.g; px_[o + 2] = c.b; px_[o + 3] = 255;
+        }
+      }
+      ctx.putImageData(image, 0, 0);
+    }
+
+    function drawNet(f) {
+      const r = run(), grads = state.show === "gradients";
+      const arr = grads ? arrays.grads : arrays.weights;
+      const base = at(arr.shape, di(), ci(), f, 0);
+      const scale = grads ? r.gmax[f] : r.wmax;
+      const v = (k_) => arr.data[base + k_] / 127;  // -1..1 of the scale
+      linkSel.each(function (d) {
+        const q = v(wOff[d.l] + d.j * sizes[d.l - 1] + d.i);
+        this.setAttribute("stroke-width", String(0.4 + 5.5 * Math.abs(q)));
+        this.setAttribute("class", `xw-link ${q >= 0 ? "pos" : "neg"}`);
+        this.setAttribute("opacity", q === 0 ? "0.25" : "1");
+      });
+      nodeSel.each(function (d) {
+        if (d.l === 0) { this.style.fill = ""; return; }
+        const q = v(bOff[d.l] + d.j);
+        const c = q >= 0 ? "var(--xw-pos)" : "var(--xw-neg)";
+        this.style.fill = Math.abs(q) < 1 / 127 ? "" : `color-mix(in srgb, ${c} ${Math.round(100 * Math.abs(q))}%, transparent)`;
+      });
+      const what = grads ? "gradients dW, db" : "weights W, biases b";
+      netNote.text(`largest |${grads ? "dW" : "W"}| = ${fmt(scale)}`);
+      container.querySelector(".xw-net-caption").textContent = `Network [${sizes.join(", ")}]: ${what}`;
+      netTitle.text(`Network diagram showing the ${what} at epoch ${meta.epochs[f]}`);
+    }
+
+    function redraw(choiceChanged) {
+      const f = state.frame, r = run();
+      if (choiceChanged || !chart) { drawPoints(); newChart(); }
+      drawMap(f);
+      drawNet(f);
+      chart.draw(meta.epochs, { name: "cost", value: r.cost, median: r.median, lo: r.q10, hi: r.q90 }, f);
+      readout.textContent = `Epoch ${meta.epochs[f]} of ${meta.epochs[F - 1]} (frame ${f + 1} of ${F}) · ` +
+        `cost ${fmt(r.cost[f])} (seed ${r.seed + 1}) · median of ${meta.seeds} seeds ${fmt(r.median[f])}`;
+      play.slider.setAttribute("aria-valuetext", `epoch ${meta.epochs[f]}`);
+      readout.dataset.frame = String(f);
+      readout.dataset.epoch = String(meta.epochs[f]);
+      readout.dataset.cost = r.cost[f] === null ? "" : String(r.cost[f]);
+    }
+
+    redraw(true);
+    return { state, show: play.show, player: play };
+  }
+
+  // -- Widget 2: the digits ----------------------------------------------------------------------
+
+  function digits(container, data) {
+    const { meta, arrays } = data;
+    const F = meta.steps.length, names = meta.inits, S = meta.seeds;
+    const xavier = meta.default_init;
+    const state = { init: xavier, seed: 0, frame: 0 };
+    const ii = () => names.indexOf(state.init);
+
+    const seedSelect = el("select", { class: "xw-seed", "aria-label": "Seed" });
+    for (let s = 0; s < S; s++) seedSelect.append(el("option", { value: String(s), text: `seed ${s + 1}` }));
+    seedSelect.addEventListener("change", () => { state.seed = Number(seedSelect.value); redraw(true); });
+    const controls = el("div", { class: "xw-controls" },
+      radios("Initialization", "init", names.map((n) => ({ value: n, label: meta.labels[n] })), state.init,
+             (v) => { state.init = v; redraw(true); }),
+      el("fieldset", { class: "xw-choice" }, el("legend", { text: "Seed" }), seedSelect));
+    const readout = el("p", { class: "xw-readout", "aria-live": "polite", "aria-atomic": "true" });
+    const play = player(F, "SGD step", (f) => { state.frame = f; redraw(false); }, readout);
+
+    // histograms: one panel per hidden layer, y on a square-root scale shared by every choice
+    const bins = meta.bins, [lo, hi] = meta.range, layers = meta.layers;
+    const HW = 170, HH = 130, m = { l: 30, r: 6, t: 16, b: 26 };
+    const hx = d3.scaleLinear([lo, hi], [m.l, HW - m.r]);
+    const hy = d3.scaleSqrt([0, meta.hist_max], [HH - m.b, m.t]).clamp(true);
+    const panels = d3.range(layers).map((l) => {
+      const root = svg(HW, HH);
+      root.append("title").text(`Histogram of A[${l + 1}] over the batch`);
+      root.append("g").attr("transform", `translate(0,${HH - m.b})`).call(d3.axisBottom(hx).ticks(3));
+      root.append("g").attr("transform", `translate(${m.l},0)`).call(d3.axisLeft(hy).ticks(3, "~g"));
+      root.append("text").attr("x", (m.l + HW) / 2).attr("y", 11).attr("text-anchor", "middle").text(`A[${l + 1}]`);
+      const bars = root.append("path").attr("class", "xw-hist");
+      return { node: root.node(), bars };
+    });
+    const width = (hi - lo) / bins;
+
+    // the batch of digits: 10 x 10 cells of 28 px and a 2 px frame, right or wrong
+    const cell = 32, ncol = 10, nrow = Math.ceil(meta.batch / ncol);
+    const digitCanvas = el("canvas", { class: "xw-digits", width: String(ncol * cell), height: String(nrow * cell),
+                                       role: "img", "aria-label": "The batch of digits, framed by right or wrong" });
+    const dctx = digitCanvas.getContext("2d");
+    const counter = el("p", { class: "xw-misclassified", "aria-live": "off" });
+
+    let costChart = null, errChart = null;
+    const costBox = el("div"), errBox = el("div");
+    const views = el("div", { class: "xw-views" },
+      el("div", { class: "xw-view", style: "flex-basis: 100%" },
+         el("p", { class: "xw-caption", text: "Activations A[1]..A[4] over the batch: fraction of the values per bin (square-root scale, shared by every choice; a bin above the top is cut, such as Zero's single spike at 0)" }),
+         el("div", { class: "xw-hists", style: "display:flex;flex-wrap:wrap;gap:4px" },
+            ...panels.map((p) => el("div", { style: "flex: 1 1 120px; min-width: 0" }, p.node)))),
+      el("div", { class: "xw-view" }, el("p", { class: "xw-caption", text: "The batch: right (green frame) or wrong (orange frame, predicted digit)" }),
+         digitCanvas, counter),
+      el("div", { class: "xw-view" }, el("p", { class: "xw-caption", text: "Held-out cost (cross-entropy)" }), costBox,
+         el("p", { class: "xw-caption", text: "Held-out error" }), errBox,
+         el("p", { class: "xw-legend" }, `Solid: the shown seed; dashed: median; band: 10–90 % of the ${S} seeds.`)));
+    container.replaceChildren(controls, play.box, readout, views);
+
+    const pixels = arrays.digits;   // (batch, 784)
+    const base = dctx.createImageData(ncol * cell, nrow * cell);
+    function drawDigits(f) {
+      const pred = arrays.pred, off = at(pred.shape, ii(), state.seed, f, 0);
+      const right = getComputedStyle(container).getPropertyValue("--xw-right").trim() || "#009E73";
+      const wrong = getComputedStyle(container).getPropertyValue("--xw-wrong").trim() || "#D55E00";
+      const rc = d3.rgb(right), wc = d3.rgb(wrong);
+      const img = base.data, W = ncol * cell;
+      let miss = 0;
+      for (let n = 0; n < meta.batch; n++) {
+        const ok = pred.data[off + n] === meta.labels_batch[n];
+        if (!ok) miss++;
+        const c = ok ? rc : wc, r0 = Math.floor(n / ncol) * cell, c0 = (n % ncol) * cell;
+        for (let y = 0; y < cell; y++) for (let x = 0; x < cell; x++) {
+          const o = 4 * ((r0 + y) * W + c0 + x);
+          let v;
+          if (y < 2 || y >= cell - 2 || x < 2 || x >= cell - 2) { img[o] = c.r; img[o + 1] = c.g; img[o + 2] = c.b; img[o + 3] = 255; continue; }
+          v = 255 - pixels.data[n * 784 + (y - 2 < 28 ? y - 2 : 27) * 28 + (x - 2 < 28 ? x - 2 : 27)];
+          if (y - 2 >= 28 || x - 2 >= 28) v = 255;
+          img[o] = v; img[o + 1] = v; img[o + 2] = v; img[o + 3] = 255;
+        }
+      }
+      dctx.putImageData(base, 0, 0);
+      dctx.font = "bold 11px sans-serif";
+      dctx.textAlign = "right";
+      dctx.textBaseline = "top";
+      for (let n = 0; n < meta.batch; n++) {
+        const p = pred.data[off + n];
+        if (p !== meta.labels_batch[n]) {
+          dctx.fillStyle = wrong;
+          dctx.fillText(String(p), (n % ncol) * cell + cell - 2, Math.floor(n / ncol) * cell + 2);
+        }
+      }
+      return miss;
+    }
+
+    function newCharts() {
+      const r = meta.runs[state.init];
+      const steps = meta.steps;
+      const [clo, chi] = finiteExtent(...r.cost, r.cost_q10, r.cost_q90);
+      costChart = curveChart({ xLabel: "SGD step", yLabel: "cost (log)", title: "Held-out cost against step",
+        xScale: d3.scaleLinear().domain([0, steps[F - 1]]), yScale: d3.scaleLog().domain(logDomain(clo, chi)).clamp(true) });
+      errChart = curveChart({ xLabel: "SGD step", yLabel: "error", title: "Held-out error against step",
+        xScale: d3.scaleLinear().domain([0, steps[F - 1]]), yScale: d3.scaleLinear().domain([0, 1]) });
+      costBox.replaceChildren(costChart.node);
+      errBox.replaceChildren(errChart.node);
+    }
+
+    function redraw(choiceChanged) {
+      const f = state.frame, r = meta.runs[state.init], s = state.seed;
+      if (choiceChanged || !costChart) newCharts();
+      const h = arrays.hist;
+      for (let l = 0; l < layers; l++) {
+        const o = at(h.shape, ii(), s, f, l, 0);
+        let d = `M${hx(lo)},${hy(0)}`;
+        for (let b = 0; b < bins; b++) {
+          const yv = hy(h.data[o + b] / meta.values);
+          d += `L${hx(lo + b * width)},${yv}L${hx(lo + (b + 1) * width)},${yv}`;
+        }
+        panels[l].bars.attr("d", d + `L${hx(hi)},${hy(0)}Z`);
+      }
+      const miss = drawDigits(f);
+      counter.textContent = `misclassified ${miss}/${meta.batch}`;
+      counter.dataset.value = String(miss);
+      costChart.draw(meta.steps, { name: "cost", value: r.cost[s], median: r.cost_median, lo: r.cost_q10, hi: r.cost_q90 }, f);
+      errChart.draw(meta.steps, { name: "error", value: r.error[s], median: r.error_median, lo: r.error_q10, hi: r.error_q90 }, f);
+      const step = meta.steps[f], epochs = (step / meta.steps_per_epoch).toFixed(2);
+      readout.textContent = `Step ${step} of ${meta.steps[F - 1]} (${epochs} epochs, frame ${f + 1} of ${F}) · ` +
+        `held-out cost ${fmt(r.cost[s][f])} · held-out error ${fmt(r.error[s][f])} · misclassified ${miss}/${meta.batch}`;
+      play.slider.setAttribute("aria-valuetext", `step ${step}`);
+      readout.dataset.frame = String(f);
+      readout.dataset.step = String(step);
+      readout.dataset.cost = r.cost[s][f] === null ? "" : String(r.cost[s][f]);
+      readout.dataset.error = r.error[s][f] === null ? "" : String(r.error[s][f]);
+    }
+
+    redraw(true);
+    return { state, show: play.show, player: play };
+  }
+
+  // -- Start -------------------------------------------------------------------------------------
+
+  const KINDS = { playground, digits };
+
+  async function start() {
+    for (const script of document.querySelectorAll('script.xw-data[type="application/json"]')) {
+      const container = script.previousElementSibling;
+      if (!container || !container.classList.contains("xw-widget")) continue;
+      try {
+        const data = await decode(script);
+        const widget = KINDS[data.kind](container, data);
+        window.xavierWidgets.push({ kind: data.kind, meta: data.meta, arrays: data.arrays, container, ...widget });
+        container.dataset.ready = "true";
+      } catch (err) {
+        container.append(el("p", { class: "xw-error", text: `The widget could not start: ${err.message}` }));
+        throw err;
+      }
+    }
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

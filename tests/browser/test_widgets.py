@@ -1,0 +1,233 @@
+"""The two widgets in headless Chromium, driven by the keyboard only.
+
+For each widget page, in light and dark mode, at 1280 and 375 px wide: every choice is selected
+with the arrow keys of its radio group (or select), the slider is moved with Home, the arrow keys
+and End to the first, a middle and the last frame, and the numbers the page draws (the aria-live
+readout, the value at the slider in the cost chart, "misclassified k/100") are compared with the
+frame data decoded *in Python* from the built HTML (docs/framedata.py), not with the page's own
+JavaScript. Play must run and stop at the last frame. No console error, no request to another host.
+The same page opened from the file system (file://) must start its widget too.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import checks
+import framedata
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = Path(os.environ.get("XAVIER_SITE", ROOT / "_build" / "html")).resolve()
+PAGES = {"why.html": "playground", "xavier_init.html": "digits"}
+WIDTHS = (1280, 375)
+
+
+def frames(page: str) -> dict:
+    return framedata.read_widget_html((SITE / page).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (SITE / "why.html").is_file():
+        pytest.fail(f"{SITE} holds no site: build it first (make html)", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright, checks.serve(SITE) as base_url:
+        b = checks.launch(playwright)
+        try:
+            yield b, base_url
+        finally:
+            b.close()
+
+
+def open_widget(b, url: str, mode: str, width: int):
+    context = checks.new_context(b, mode)
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    audit = checks.Audit(url=url, mode=mode)
+    checks._record(page, audit)
+    page.goto(url, wait_until="load")
+    page.wait_for_selector(".xw-widget[data-ready='true']", timeout=15000)
+    return context, page, audit
+
+
+def keyboard_to(page, selector: str) -> None:
+    """Move the keyboard focus into the widget, then Tab until ``selector`` has it."""
+    page.evaluate("""() => { const w = document.querySelector('.xw-widget');
+                               w.setAttribute('tabindex', '-1'); w.focus(); }""")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def drawn(page) -> dict:
+    return page.evaluate("""() => {
+      const r = document.querySelector('.xw-readout');
+      const v = [...document.querySelectorAll('.xw-value')].map(t => t.textContent);
+      const m = document.querySelector('.xw-misclassified');
+      return {text: r.textContent, frame: Number(r.dataset.frame), values: v,
+              slider: Number(document.querySelector('.xw-slider').value),
+              missed: m ? m.textContent : null};
+    }""")
+
+
+def checked(page, group: str) -> str:
+    return page.evaluate(f"() => document.querySelector('.xw-{group} input:checked').value")
+
+
+def slide(page, F: int) -> list[dict]:
+    """Home, ArrowRight to the middle, End; what is drawn after each (see :func:`drawn`)."""
+    keyboard_to(page, ".xw-slider")
+    seen = []
+    page.keyboard.press("Home")
+    seen.append(drawn(page))
+    for _ in range(F // 2):
+        page.keyboard.press("ArrowRight")
+    seen.append(drawn(page))
+    page.keyboard.press("End")
+    seen.append(drawn(page))
+    return seen
+
+
+def check_playground(page, data) -> int:
+    meta = data["meta"]
+    F = len(meta["epochs"])
+    checks_done = 0
+    for group, values in (("dataset", meta["datasets"]), ("scale", [s["key"] for s in meta["scales"]]),
+                          ("links", ["weights", "gradients"])):
+        keyboard_to(page, f".xw-{group} input:checked")
+        chosen = set()
+        for n in range(len(values)):
+            if n:
+                page.keyboard.press("ArrowRight")  # the next radio of the group, selected
+            chosen.add(checked(page, group))
+            dataset, scale = checked(page, "dataset"), checked(page, "scale")
+            run = meta["runs"][dataset][scale]
+            for expect, d in zip((0, F // 2, F - 1), slide(page, F)):
+                f = d["frame"]
+                assert f == expect == d["slider"]
+                e, cost = meta["epochs"][f], run["cost"][f]
+                assert d["text"].startswith(f"Epoch {e} of {meta['epochs'][-1]} ")
+                assert f"cost {cost} (seed {run['seed'] + 1})" in d["text"]
+                assert f"median of {meta['seeds']} seeds {run['median'][f]}" in d["text"]
+                assert d["values"] == [f"cost {cost}"]
+                checks_done += 1
+            keyboard_to(page, f".xw-{group} input:checked")
+        assert chosen == set(values), f"the {group} choices reached by keyboard: {chosen}"
+    return checks_done
+
+
+def check_digits(page, data) -> int:
+    meta, arrays = data["meta"], data["arrays"]
+    F = len(meta["steps"])
+    checks_done = 0
+
+    def verify(init, seed):
+        k = meta["inits"].index(init)
+        run = meta["runs"][init]
+        nonlocal checks_done
+        for expect, d in zip((0, F // 2, F - 1), slide(page, F)):
+            f = d["frame"]
+            assert f == expect == d["slider"]
+            missed = int(np.sum(arrays["pred"][k, seed, f] != np.array(meta["labels_batch"])))
+            assert d["missed"] == f"misclassified {missed}/{meta['batch']}"
+            assert d["text"].startswith(f"Step {meta['steps'][f]} of {meta['steps'][-1]} ")
+            assert f"held-out cost {run['cost'][seed][f]} · held-out error {run['error'][seed][f]}" in d["text"]
+            assert d["values"] == [f"cost {run['cost'][seed][f]}", f"error {run['error'][seed][f]}"]
+            checks_done += 1
+
+    keyboard_to(page, ".xw-init input:checked")
+    chosen = set()
+    for n in range(len(meta["inits"])):
+        if n:
+            page.keyboard.press("ArrowRight")
+        chosen.add(checked(page, "init"))
+        verify(checked(page, "init"), 0)
+        keyboard_to(page, ".xw-init input:checked")
+    assert chosen == set(meta["inits"]), f"the initializations reached by keyboard: {chosen}"
+    keyboard_to(page, ".xw-seed")
+    for s in range(meta["seeds"]):
+        if s:
+            keyboard_to(page, ".xw-seed")
+            page.keyboard.press("ArrowDown")
+        assert page.evaluate("() => document.querySelector('.xw-seed').value") == str(s)
+        verify(checked(page, "init"), s)
+    return checks_done
+
+
+def check_play(page, F: int) -> None:
+    keyboard_to(page, ".xw-slider")
+    page.keyboard.press("Home")
+    keyboard_to(page, ".xw-play")
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.querySelector('.xw-player').dataset.playing") == "true"
+    page.wait_for_function("() => document.querySelector('.xw-player').dataset.playing === 'false'",
+                           timeout=F * 400 + 5000)
+    assert drawn(page)["frame"] == F - 1
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("mode", ["light", "dark"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_widget_by_keyboard(browser, name, mode, width):
+    b, base_url = browser
+    data = frames(name)
+    assert data["kind"] == PAGES[name]
+    context, page, audit = open_widget(b, base_url + name, mode, width)
+    try:
+        if data["kind"] == "playground":
+            done = check_playground(page, data)
+            F = len(data["meta"]["epochs"])
+        else:
+            done = check_digits(page, data)
+            F = len(data["meta"]["steps"])
+        assert done >= 9
+        check_play(page, F)
+        # nothing in the widget is wider than the page (375 px phones)
+        overflow = page.evaluate("""() => { const w = document.querySelector('.xw-widget');
+            return [...w.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > w.getBoundingClientRect().right + 1)
+                   .map(e => e.tagName + '.' + e.className.baseVal ?? e.className).slice(0, 5); }""")
+        assert overflow == [], f"wider than the widget: {overflow}"
+        page.wait_for_timeout(50)
+    finally:
+        context.close()
+    assert audit.problems["console"] == []
+    assert audit.problems["requests"] == []
+    assert audit.problems["resources"] == []
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_widget_works_from_the_file_system(browser, name):
+    b, _ = browser
+    context = checks.new_context(b, "light")
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto((SITE / name).as_uri(), wait_until="load")
+        page.wait_for_selector(".xw-widget[data-ready='true']", timeout=15000)
+        keyboard_to(page, ".xw-slider")
+        page.keyboard.press("End")
+        assert drawn(page)["frame"] == drawn(page)["slider"] > 0
+    finally:
+        context.close()
+    assert errors == []
+
+
+def test_no_widget_without_its_data(browser):
+    """The fallback sentence is there for readers without JavaScript, and hidden once it runs."""
+    html = (SITE / "why.html").read_text(encoding="utf-8")
+    assert 'class="xw-nojs"' in html
+    b, base_url = browser
+    context, page, audit = open_widget(b, base_url + "why.html", "light", 1280)
+    try:
+        assert page.locator(".xw-nojs").count() == 0
+    finally:
+        context.close()

@@ -1,0 +1,216 @@
+"""The widgets' frames against the library's training recomputed independently.
+
+The frames of both widgets are recorded from stacked networks while they train (docs/why.py,
+docs/xavier_init.py) and packed into the page (docs/framedata.py). Here one seed at a time is
+trained again on its own, as an unstacked network, and its weights, costs, gradients, decision
+map, histogram counts and predictions at a few frames are compared with the decoded frames.
+"""
+
+import numpy as np
+import pytest
+
+import framedata
+import why
+import xavier_init
+from xavier import datasets
+from xavier.network import Network, train
+
+# -- framedata --------------------------------------------------------------------------------------
+
+
+def test_pack_roundtrip_and_determinism():
+    rng = np.random.default_rng(0)
+    arrays = {"a": rng.integers(0, 256, (3, 5)).astype(np.uint8),
+              "b": rng.integers(0, 60000, (7,)).astype(np.uint16),
+              "c": rng.integers(-127, 128, (2, 3)).astype(np.int8)}
+    html = framedata.widget_html("demo", {"x": [0.5, None], "s": "</script>"}, arrays)
+    assert html == framedata.widget_html("demo", {"x": [0.5, None], "s": "</script>"}, arrays)
+    assert html.count("</script>") == 1  # the string in meta cannot close the element
+    back = framedata.read_widget_html(html)
+    assert back["meta"] == {"x": [0.5, None], "s": "</script>"}
+    for name, a in arrays.items():
+        np.testing.assert_array_equal(back["arrays"][name], a)
+
+
+def test_pack_rejects_bad_input():
+    with pytest.raises(ValueError, match="float64.*valid choices: int8, uint8, uint16"):
+        framedata.widget_html("demo", {}, {"a": np.zeros(3)})
+    with pytest.raises(ValueError, match="non-finite"):
+        framedata.widget_html("demo", {"x": float("nan")}, {})
+    with pytest.raises(ValueError, match="lo < hi"):
+        framedata.quantize(np.zeros(2), 1.0, 1.0)
+    with pytest.raises(ValueError, match="vmax"):
+        framedata.quantize_signed(np.zeros(2), -1.0)
+
+
+def test_row_delta_roundtrip():
+    q = np.random.default_rng(1).integers(0, 256, (4, 9, 9)).astype(np.uint8)
+    np.testing.assert_array_equal(framedata.undo_row_delta(framedata.row_delta(q)), q)
+
+
+# -- widget 1: the playground -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def playground():
+    epochs = 40
+    record = why.frame_epochs(epochs, first=4, count=10)
+    result = why.run("circle", np.random.default_rng(11), seeds=3, epochs=epochs, record=record)
+    return record, result
+
+
+def _alone(result, index):
+    """An unstacked network with copy ``index``'s initial weights."""
+    net = Network(why.SIZES, why.ACTIVATIONS, "zeros", rng=np.random.default_rng(0))
+    for l in range(1, net.L + 1):
+        net.W[l][0] = result["net_initial"].W[l][index]
+    return net
+
+
+def _bce(net, X, Y):
+    """Mean binary cross-entropy from the network's own forward pass, the textbook way."""
+    _, A = net.forward(X)
+    p = A[-1][0, 0]
+    y = Y[0]
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+@pytest.mark.parametrize("scale", ["small", "appropriate", "large"])
+def test_playground_frames_equal_a_separate_run(playground, scale):
+    record, result = playground
+    frames = why.widget_frames({"circle": result}, step=0.5)
+    f = frames["circle"][scale]
+    assert frames["epochs"].tolist() == record.tolist()
+    index = int(result["index"][scale][result["representative"][scale]])
+    X, Y = result["X"], result["Y"]
+    for k in (1, len(record) // 2, len(record) - 1):
+        e = int(record[k])
+        net = _alone(result, index)
+        train(net, X, Y, "bce", lr=why.LR, epochs=e)
+        for l in range(1, net.L + 1):
+            np.testing.assert_allclose(f["W"][l - 1][k], net.W[l][0], rtol=1e-9, atol=1e-12)
+            np.testing.assert_allclose(f["b"][l - 1][k], net.b[l][0, :, 0], rtol=1e-9, atol=1e-12)
+        if scale != "large":  # at c = 100 the rounded sigmoid gives log(0) (see naive_bce_infinite)
+            assert f["cost"][k] == pytest.approx(_bce(net, X, Y), rel=1e-7)
+        # gradient of the cost by central differences on two weights of W[2]
+        for (j, i) in ((0, 0), (2, 5)):
+            h = 1e-6
+            plus, minus = net.copy(), net.copy()
+            plus.W[2][0, j, i] += h
+            minus.W[2][0, j, i] -= h
+            numeric = (plus.cost(X, Y, "bce")[0] - minus.cost(X, Y, "bce")[0]) / (2 * h)
+            assert f["dW"][1][k][j, i] == pytest.approx(numeric, rel=1e-4, abs=1e-8)
+        # decision map: the network's output at three grid points (rows go up in x2)
+        xs = frames["xs"]
+        for (r, c) in ((0, 0), (5, 12), (20, 3)):
+            p = net.predict(np.array([[xs[c]], [xs[r]]]))[0, 0, 0]
+            assert f["map"][k][r, c] == pytest.approx(p, rel=1e-9, abs=1e-12)
+
+
+def test_playground_html_holds_the_frames(playground):
+    record, result = playground
+    frames = why.widget_frames({"circle": result}, step=0.5)
+    data = framedata.read_widget_html(why.widget_html({"circle": result}, step=0.5))
+    meta, arrays = data["meta"], data["arrays"]
+    assert meta["epochs"] == record.tolist() and meta["k"] == frames["xs"].size
+    for c, name in enumerate(why.SCALES):
+        f, r = frames["circle"][name], meta["runs"]["circle"][name]
+        np.testing.assert_allclose(r["cost"], f["cost"], rtol=5e-4)
+        np.testing.assert_allclose(r["median"], np.median(f["cost_all"], axis=1), rtol=5e-4)
+        maps = framedata.undo_row_delta(arrays["maps"][0, c]) / 255
+        assert np.abs(maps - f["map"]).max() <= 0.5 / 255 + 1e-12
+        W = np.concatenate([a.reshape(len(record), -1) for a in f["W"] + f["b"]], axis=1)
+        scale = r["wmax"]
+        assert np.abs(arrays["weights"][0, c] / 127 * scale - W).max() <= 0.5 / 127 * scale * 1.001 + 1e-12
+
+
+def test_frame_epochs_rejects_bad_input():
+    with pytest.raises(ValueError, match="epochs must be a positive integer"):
+        why.frame_epochs(0)
+    with pytest.raises(ValueError, match="count"):
+        why.frame_epochs(100, first=10, count=5)
+    with pytest.raises(ValueError, match=r"outside 0..3"):
+        why.run("circle", np.random.default_rng(0), seeds=1, epochs=3, record=[0, 5])
+
+
+# -- widget 2: the digits -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def digits_run():
+    return xavier_init.run_widget(np.random.default_rng(5), epochs=1, n_train=400, n_test=200, every=2,
+                                  seeds=2, probe=50)
+
+
+def test_more_seeds_keep_the_first_draws(digits_run):
+    one = xavier_init.run_widget(np.random.default_rng(5), epochs=1, n_train=400, n_test=200, every=2,
+                                 probe=50)
+    for key in ("steps", "hist", "error", "cost", "predicted"):
+        np.testing.assert_array_equal(one[key], digits_run[key])
+    np.testing.assert_array_equal(one["history"].cost, digits_run["history"].cost)
+
+
+def test_first_draws_go_on_alone():
+    """seeds_epochs: all draws for one epoch, then the first ones alone, as if trained alone."""
+    kw = dict(epochs=3, n_train=400, n_test=100, every=2, probe=50)
+    one = xavier_init.run_widget(np.random.default_rng(8), **kw)
+    mixed = xavier_init.run_widget(np.random.default_rng(8), seeds=3, seeds_epochs=1, **kw)
+    assert mixed["steps"].tolist() == one["steps"].tolist() == [0, 2, 4, 6, 8, 10, 12]
+    assert mixed["all"]["steps"].tolist() == [0, 2, 4]
+    assert mixed["all"]["hist"].shape[:2] == (3, 12)
+    for key in ("hist", "error", "cost", "predicted", "std"):
+        np.testing.assert_array_equal(one[key], mixed[key])
+    np.testing.assert_array_equal(one["history"].cost, mixed["history"].cost)
+    assert one["history"].epochs == mixed["history"].epochs == 3
+    for l in range(1, 6):
+        np.testing.assert_array_equal(one["net"].W[l], mixed["net"].W[l])
+    with pytest.raises(ValueError, match="seeds_epochs must be an integer in 0..epochs = 3"):
+        xavier_init.run_widget(np.random.default_rng(8), seeds=2, seeds_epochs=4, **kw)
+    with pytest.raises(ValueError, match=r"\(1 \* 3\) must be a multiple of every = 2"):
+        xavier_init.run_widget(np.random.default_rng(8), seeds=2, seeds_epochs=1, **{**kw, "n_train": 300})
+
+
+@pytest.mark.parametrize("init, seed", [("Xavier", 1), ("Uniform", 0), ("Standard normal", 1)])
+def test_digits_frames_equal_a_separate_run(digits_run, digits, init, seed):
+    run = digits_run
+    names = list(run["names"])
+    K, k = len(names), names.index(init)
+    data = framedata.read_widget_html(xavier_init.widget_html(run))
+    meta, arrays = data["meta"], data["arrays"]
+    X, labels = digits
+    X_train, y_train = X[:, :400], labels[:400]
+    X_test, y_test = X[:, -200:], labels[-200:]
+    # the same start, alone: seed `seed` of `init` is slice seed * K + k of the stacked network
+    stacked = xavier_init.widget_network(np.random.default_rng(5), seeds=2)
+    net = Network(xavier_init.WIDGET_SIZES, xavier_init.WIDGET_ACTIVATIONS, "zeros", rng=np.random.default_rng(0))
+    for l in range(1, net.L + 1):
+        net.W[l][0] = stacked.W[l][seed * K + k]
+    steps = meta["steps"]
+    wanted = {steps[1], steps[len(steps) // 2], steps[-1]}
+    seen = {}
+
+    def snap(t, n):
+        if t in wanted:
+            seen[t] = n.copy()
+
+    # spawning does not move the generator: the batches are its first permutation
+    train(net, X_train, datasets.one_hot(y_train, 10), "cross_entropy", lr=0.1, epochs=1, batch_size=100,
+          rng=np.random.default_rng(5), callback=snap)
+    edges = np.linspace(*xavier_init.HIST_RANGE, xavier_init.HIST_BINS + 1)
+    for t in sorted(wanted):
+        f = steps.index(t)
+        _, A = seen[t].forward(X_test)
+        for l in range(1, 5):
+            a = A[l][0][:, :50].ravel()
+            counts = np.bincount(np.searchsorted(edges, a[(a >= edges[0]) & (a <= edges[-1])], side="right") - 1,
+                                 minlength=xavier_init.HIST_BINS + 1)
+            counts[-2] += counts[-1]  # the last bin is closed on the right, as numpy.histogram's
+            got = arrays["hist"][k, seed, f, l - 1].astype(int)
+            assert np.abs(got - counts[:-1]).sum() <= 2, f"layer {l} at step {t}"
+        predicted = A[-1][0].argmax(axis=0)
+        np.testing.assert_array_equal(arrays["pred"][k, seed, f], predicted[:50])
+        assert meta["runs"][init]["error"][seed][f] == pytest.approx(np.mean(predicted != y_test), abs=1e-9)
+        p = A[-1][0][y_test, np.arange(200)]
+        assert meta["runs"][init]["cost"][seed][f] == pytest.approx(-np.mean(np.log(p)), rel=5e-4)
+    assert meta["labels_batch"] == y_test[:50].tolist()
+    np.testing.assert_array_equal(arrays["digits"], np.rint(X_test[:, :50].T * 255).astype(np.uint8))

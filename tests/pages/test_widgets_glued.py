@@ -1,0 +1,49 @@
+"""The numbers the two widget sections glue into their prose, against the widgets' own frame data.
+
+The frame data are decoded from the built pages (docs/framedata.py reads the HTML), so these tests
+check that the prose describes what the widget actually plays.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import framedata
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = Path(os.environ.get("XAVIER_SITE", ROOT / "_build" / "html"))
+
+
+def widget_meta(page: str) -> dict:
+    path = SITE / f"{page}.html"
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: build the site first (make html)")
+    return framedata.read_widget_html(path.read_text(encoding="utf-8"))["meta"]
+
+
+def test_why_widget_numbers(glued):
+    g = glued("why")
+    meta = widget_meta("why")
+    epochs = meta["epochs"]
+    assert int(g["why_frames"]) == len(epochs)
+    # up to why_frames_first every epoch is a frame; right after it the frames spread out
+    first = int(g["why_frames_first"])
+    assert epochs[: first + 1] == list(range(first + 1))
+    assert epochs[first + 1] > first + 1
+    assert epochs[-1] == int(g["why_epochs"])
+    assert meta["seeds"] == int(g["why_S"])
+    assert sorted(meta["datasets"]) == ["circle", "gaussian", "moon", "square"]
+
+
+def test_xavier_init_widget_numbers(glued):
+    g = glued("xavier_init")
+    meta = widget_meta("xavier_init")
+    steps = meta["steps"]
+    assert meta["seeds"] == int(g["xi_seeds"]) == int(g["xi_extra"]) + 1 >= 5
+    assert steps[-1] == int(g["xi_widget_last"]) == 9000 // 100  # the first epoch: 9,000 digits, 100 a batch
+    every = int(g["xi_every"])
+    assert steps == list(range(0, steps[-1] + 1, every))
+    assert meta["batch"] == 100 and len(meta["labels_batch"]) == 100
