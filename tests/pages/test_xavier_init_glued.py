@@ -14,6 +14,7 @@ from xavier.network import Network, train
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "xavier_init.md"
 SEED, EPOCHS, N_TRAIN, N_TEST = 3, 4, 9000, 1000  # the page's settings (checked below)
+WIDGET_SEEDS, WIDGET_EPOCHS = 5, 1  # the draws per initialization trained for the widget, and for how long
 SLUG = {"Zero": "zero", "Uniform": "uniform", "Xavier": "xavier", "Standard normal": "normal"}
 def forward_reference(Ws, X, bs=None):
     """tanh hidden layers and a softmax output, written out with plain numpy for one seed."""
@@ -45,14 +46,17 @@ def backward_reference(Ws, X, Y):
 def test_page_settings_match_this_file():
     src = PAGE.read_text()
     assert f"default_rng({SEED})" in src
-    assert f"epochs={EPOCHS}, n_train={N_TRAIN}, n_test={N_TEST}" in src
+    assert f"epochs={EPOCHS}, n_train={N_TRAIN}, n_test={N_TEST}," in src
+    assert f"seeds={WIDGET_SEEDS}, seeds_epochs={WIDGET_EPOCHS})" in src
 
 
 @pytest.fixture(scope="module")
 def page_run_rng():
     """The page's experiment, recomputed (about 20 s), and the page's generator after it."""
     rng = np.random.default_rng(SEED)
-    return xavier_init.run_widget(rng, epochs=EPOCHS, n_train=N_TRAIN, n_test=N_TEST), rng
+    run = xavier_init.run_widget(rng, epochs=EPOCHS, n_train=N_TRAIN, n_test=N_TEST, seeds=WIDGET_SEEDS,
+                                 seeds_epochs=WIDGET_EPOCHS)
+    return run, rng
 
 
 @pytest.fixture(scope="module")
