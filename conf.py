@@ -177,6 +177,13 @@ html_theme_options = {
     "use_download_button": True,
     "launch_buttons": {},
     "icon_links": [],
+    # pydata-sphinx-theme >= 0.18 fills an unset `navbar_persistent` with the search field, which
+    # draws its own header, with a second `.primary-toggle` button, above sphinx-book-theme's
+    # article header (whose theme.conf leaves navbar_persistent empty). Both themes' scripts bind
+    # the first `.primary-toggle` in the page, the hidden one: the visible button was dead at every
+    # width (pydata-sphinx-theme#2451, sphinx-book-theme#917). Set explicitly, as the book theme
+    # means it, the header is not drawn and the article header's button is the only one.
+    "navbar_persistent": [],
     "show_toc_level": 2,
     "footer_content_items": ["copyright.html"],
 }
@@ -202,14 +209,31 @@ doctest_global_setup = "import numpy as np"
 doctest_default_flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 # -- Math ------------------------------------------------------------------------------------------
-# MathJax 3 comes from npm (package.json, installed by the Makefile) and is copied into
-# _static/mathjax when an HTML build finishes; `mathjax_path` is relative to _static.
+# MathJax 4 and its default font (New Computer Modern) come from npm (package.json, installed by the
+# Makefile) and are copied into _static/mathjax when an HTML build finishes; `mathjax_path` is
+# relative to _static. MathJax 4 rather than 3: it breaks display maths that is too wide for its
+# column into lines (MathJax 3 cannot), so no formula is cut off on a phone.
 
-MATHJAX_SRC = ROOT / "node_modules" / "mathjax" / "es5"
-# The entry script plus what it loads lazily (TeX extensions, fonts, the menu's renderers and
-# accessibility tools); the other prebuilt bundles and the node adaptors are left out.
-MATHJAX_PARTS = ["tex-chtml.js", "input", "output", "ui", "a11y", "sre"]
+MATHJAX_SRC = ROOT / "node_modules" / "mathjax"
+MATHJAX_FONT = ROOT / "node_modules" / "@mathjax" / "mathjax-newcm-font"
+# The entry script plus what it loads lazily (TeX extensions, the menu, the accessibility tools and
+# the speech rules); the other bundles and the node adaptors are left out. Of the font, the CHTML
+# woff2 files and the character data loaded on demand (its SVG and module copies are not used).
+MATHJAX_PARTS = ["tex-chtml.js", "input", "output", "ui", "a11y", "sre", "LICENSE"]
 mathjax_path = "mathjax/tex-chtml.js"
+mathjax4_config = {
+    # The font is served from _static/mathjax/fonts, not from a CDN (MathJax's default).
+    "loader": {"paths": {"fonts": "[mathjax]/fonts"}},
+    "output": {
+        # A display formula wider than its column is broken into lines, never clipped.
+        "displayOverflow": "linebreak",
+        "linebreaks": {"inline": True, "width": "100%"},
+        # One size for all maths: matching the surrounding font's x-height is measured wrongly
+        # in a tab hidden when the page loads (display: none), which typeset its maths 11 %
+        # smaller (MathJax issue 2314).
+        "matchFontHeight": False,
+    },
+}
 
 
 def _copy_mathjax(app, exception) -> None:
@@ -217,13 +241,16 @@ def _copy_mathjax(app, exception) -> None:
         return
     from sphinx.util.fileutil import copy_asset
 
-    if not (MATHJAX_SRC / "tex-chtml.js").is_file():
-        raise FileNotFoundError(f"{MATHJAX_SRC} is missing: run `npm ci` (make html does)")
+    for needed in (MATHJAX_SRC / "tex-chtml.js", MATHJAX_FONT / "chtml"):
+        if not needed.exists():
+            raise FileNotFoundError(f"{needed} is missing: run `npm ci` (make html does)")
     dest = Path(app.outdir) / "_static" / "mathjax"
     for part in MATHJAX_PARTS:
         src = MATHJAX_SRC / part
         copy_asset(src, dest / part if src.is_dir() else dest, force=True)
-    copy_asset(MATHJAX_SRC.parent / "LICENSE", dest, force=True)
+    font = dest / "fonts" / "mathjax-newcm-font"
+    copy_asset(MATHJAX_FONT / "chtml", font / "chtml", force=True)
+    copy_asset(MATHJAX_FONT / "chtml.js", font, force=True)
 
 
 # -- Setup -----------------------------------------------------------------------------------------

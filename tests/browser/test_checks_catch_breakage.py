@@ -41,7 +41,9 @@ PAGE = """<!doctype html>
 # The real theme reads the mode from localStorage (checks.new_context sets it) into data-theme.
 THEME = ("<script>document.documentElement.dataset.theme = "
          "localStorage.getItem('theme') || 'light';</script>")
-MATHJAX = '<script defer src="mathjax/tex-chtml.js"></script>'
+# The site's MathJax 4 set-up (conf.mathjax4_config: its font served locally), as the site loads it.
+MATHJAX = ("<script>window.MathJax = {loader: {paths: {fonts: '[mathjax]/fonts'}}};</script>"
+           '<script defer src="mathjax/tex-chtml.js"></script>')
 
 
 def tab_set(name: str, tabs: list[tuple[str, str]], cls: str = "") -> str:
@@ -147,11 +149,9 @@ def contexts():
 def broken_site(tmp_path_factory):
     """Serve the pages above from a temporary directory; yield ``(directory, base_url)``."""
     where = tmp_path_factory.mktemp("broken_site")
-    mathjax = ROOT / "node_modules" / "mathjax" / "es5"
-    if not (mathjax / "tex-chtml.js").is_file():
-        mathjax = SITE / "_static" / "mathjax"
-    if not (mathjax / "tex-chtml.js").is_file():
-        pytest.fail("MathJax is missing: run `npm ci` (make html does)", pytrace=False)
+    mathjax = SITE / "_static" / "mathjax"  # MathJax 4 with its font, as the build copies it
+    if not (mathjax / "tex-chtml.js").is_file() or not (mathjax / "fonts").is_dir():
+        pytest.fail(f"{mathjax} is missing: build the site first (make html)", pytrace=False)
     (where / "mathjax").symlink_to(mathjax, target_is_directory=True)
     write_images(where)
     (where / "sphinx-design.min.css").symlink_to(  # the tab sets' real style sheet
