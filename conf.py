@@ -35,6 +35,7 @@ extensions = [
     "sphinx.ext.doctest",
     "sphinx.ext.viewcode",
     "sphinx_design",
+    "sphinx_copybutton",
 ]
 
 exclude_patterns = ["_build", ".venv", "node_modules", "**.ipynb_checkpoints", "_static"]
@@ -165,6 +166,7 @@ os.environ["MATPLOTLIBRC"] = str(_mplrc)
 html_theme = "sphinx_book_theme"
 html_title = "xavier: initializing neural networks"
 html_static_path = ["docs/_static"]
+templates_path = ["docs/_templates"]  # search-button-field.html: see its comment
 html_css_files = ["custom.css"]
 html_last_updated_fmt = None
 html_show_sphinx = False
@@ -187,6 +189,15 @@ html_theme_options = {
     "show_toc_level": 2,
     "footer_content_items": ["copyright.html"],
 }
+
+# -- Copy buttons ----------------------------------------------------------------------------------
+# On code a reader runs (cell inputs, code blocks), not on cell outputs; prompts (>>>, ...) and the
+# lines they print are left out of what is copied.
+copybutton_selector = "div.highlight pre:not(.cell_output pre)"
+copybutton_exclude = ".linenos, .gp, .go"
+copybutton_prompt_text = r">>> |\.\.\. "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = False
 
 # -- autodoc / napoleon ----------------------------------------------------------------------------
 
@@ -253,6 +264,117 @@ def _copy_mathjax(app, exception) -> None:
     copy_asset(MATHJAX_FONT / "chtml.js", font, force=True)
 
 
+# -- Accessible names (axe-core: zero serious violations) ------------------------------------------
+
+
+def _visit_hidden_cell(self, node) -> None:
+    """MyST-NB's "Show code cell source" expander, without its aria-label.
+
+    MyST-NB names the ``<summary>`` "Toggle hidden content", which does not contain the visible
+    text "Show code cell source" (axe-core's label-content-name-mismatch); without the attribute
+    the name is the visible text. Otherwise as ``myst_nb.sphinx_.visit_HideCellInput``.
+    """
+    from html import escape
+
+    self.body.append(f'<details class="admonition hide {" ".join(node["classes"])}">\n')
+    self.body.append("<summary>\n")
+    self.body.append(f'<p class="collapsed admonition-title">{escape(node["prompt_show"])}</p>\n')
+    self.body.append(f'<p class="expanded admonition-title">{escape(node["prompt_hide"])}</p>\n')
+    self.body.append("</summary>\n")
+
+
+_FIRST_PAINT = (
+    "if (!document.documentElement.dataset.theme) document.documentElement.dataset.theme ="
+    " matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';")
+"""Runs in <head> before the first paint: a first visit (nothing in localStorage) follows the
+system's colour scheme at once. The theme itself decides the same only when its deferred script
+runs, after the page's scripts and fonts have loaded (1-4 s of a light page in dark mode)."""
+
+_IMG = re.compile(r"<img (?![^>]*\bloading=)")
+_FIGURE_IMG = re.compile(r'(<figure class="[^"]*)("[^>]*>\s*)(<img [^>]*?src="([^"]+\.png)"[^>]*?)\s*/?>')
+
+
+def _figure_images(app, pagename, templatename, context, doctree) -> None:
+    """Figures: lazy, shown at the size of 100 dpi, full width on a desktop, a tap opens them.
+
+    Every image loads when scrolled to (``loading="lazy"``). The figures' PNGs are drawn at
+    ``plotting.PNG_DPI`` (200 dpi), twice the pixels of the size they are shown at: each gets a
+    ``width`` of half its pixel width, and a link to the file itself, so that a tap or a click
+    opens the full, sharp image, where a phone can zoom. A figure gets the book theme's
+    ``full-width`` class: on a desktop it takes the margin too (custom.css), the sidebar's table
+    of contents giving way while it is in view.
+    """
+    if "body" not in context:
+        return
+    from PIL import Image
+
+    sources = {Path(dest).name: Path(app.srcdir, src) for src, dest in app.builder.images.items()}
+
+    def figure(match: re.Match) -> str:
+        classes, rest, img, src = match.groups()
+        path = sources.get(Path(src).name)
+        if path is None or not path.is_file() or " width=" in img:
+            return match.group(0)
+        with Image.open(path) as im:
+            width = (im.size[0] + 1) // 2
+        return (f'{classes} full-width{rest}<a class="reference internal image-reference" '
+                f'href="{src}">{img} width="{width}" /></a>')
+
+    body = _FIGURE_IMG.sub(figure, context["body"])
+    context["body"] = _IMG.sub('<img loading="lazy" ', body)
+
+
+def _notebook_download(app, pagename, templatename, context, doctree) -> None:
+    """Offer the executed notebook of an executed page in the download menu.
+
+    MyST-NB writes each executed page as ``jupyter_execute/<page>.ipynb`` beside the HTML
+    output; sphinx-book-theme lists an ``.ipynb`` download when ``ipynb_source`` is set (as for
+    a page written as a notebook). The files are copied into ``_sources`` by :func:`_copy_notebooks`.
+    """
+    if (Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb").is_file():
+        context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def _copy_notebooks(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    import shutil
+
+    executed = Path(app.outdir).parent / "jupyter_execute"
+    for docname in app.env.found_docs:
+        notebook = executed / f"{docname}.ipynb"
+        if notebook.is_file():
+            target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(notebook, target)
+
+
+def _named_toctree_toggles(app, pagename, templatename, context, doctree) -> None:
+    """Name the sidebar's expand/collapse toggles (axe-core's summary-name).
+
+    pydata-sphinx-theme draws each collapsible entry of the navigation as a ``<summary>`` holding
+    only a chevron icon, so a screen reader announces a nameless control. Each one is named after
+    the link it belongs to ("Pages under API reference").
+    """
+    make = context.get("generate_toctree_html")
+    if make is None or getattr(make, "_xavier_named", False):
+        return
+    from bs4 import BeautifulSoup
+
+    def named(*args, **kwargs):
+        soup = BeautifulSoup(str(make(*args, **kwargs)), "html.parser")
+        for summary in soup.select("details > summary"):
+            if summary.get_text(strip=True):
+                continue
+            link = summary.parent.find_previous_sibling("a")
+            title = link.get_text(" ", strip=True) if link is not None else "this section"
+            summary["aria-label"] = f"Pages under {title}"
+        return str(soup)
+
+    named._xavier_named = True
+    context["generate_toctree_html"] = named
+
+
 # -- Setup -----------------------------------------------------------------------------------------
 
 
@@ -303,4 +425,13 @@ def setup(app):
     app.connect("autodoc-process-docstring", _plain_attribute_types, priority=600)
     app.connect("missing-reference", _unlinked_external)
     app.connect("build-finished", _copy_mathjax)
+    app.connect("html-page-context", _named_toctree_toggles, priority=900)  # after the theme's
+    app.connect("html-page-context", _figure_images)
+    app.connect("html-page-context", _notebook_download, priority=400)  # before the book theme's
+    app.connect("build-finished", _copy_notebooks)
+    app.add_js_file(None, body=_FIRST_PAINT, priority=1)
+    from myst_nb.sphinx_ import HideCodeCellNode
+
+    app.add_node(HideCodeCellNode, override=True, html=(_visit_hidden_cell,
+                                                        lambda self, node: self.body.append("</details>\n")))
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -19,7 +19,9 @@ Smallest figure text
     pixels of the smallest font in the figure, written by ``plotting.PageFigure`` into the PNG's
     ``xavier:min-text-px`` text chunk (the font's size in points times dpi / 72; for images
     without the chunk, ``None``), ``displayed_width`` the image's CSS width in the layout and
-    ``natural_width`` its width in pixels.
+    ``natural_width`` its width in pixels. The caption's smallest text is the smallest computed
+    font size of a ``figcaption`` element holding text, formulas left out (their sub- and
+    superscripts are smaller by design).
 """
 
 from __future__ import annotations
@@ -122,6 +124,7 @@ _CAPTION = """() => {
   let min = null;
   for (const cap of document.querySelectorAll('main figcaption')) {
     for (const e of [cap, ...cap.querySelectorAll('*')]) {
+      if (e.closest('mjx-container')) continue;  // a formula's sub- and superscripts are smaller
       if (![...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
       const size = parseFloat(getComputedStyle(e).fontSize);
       if (min === null || size < min) min = size;
@@ -155,6 +158,74 @@ def figure_text(page, site_dir: Path) -> tuple[list[dict], float | None]:
                          else text_px * fig["shown"] / fig["natural"])
         out.append(fig)
     return out, page.evaluate(_CAPTION)
+
+
+_PRINT_TABS = """() => [...document.querySelectorAll('.sd-tab-set')].map(set => {
+  const kids = [...set.children].filter(e => e.checkVisibility());
+  return [...set.querySelectorAll(':scope > .sd-tab-content')].map(c => {
+    const label = c.previousElementSibling;
+    const cr = c.getBoundingClientRect(), lr = label.getBoundingClientRect();
+    return {label: label.textContent.trim(), shown: c.checkVisibility() && cr.height > 0,
+            labelShown: label.checkVisibility(), below: lr.bottom <= cr.top + 1,
+            order: kids.indexOf(label) + 1 === kids.indexOf(c)};
+  });
+})"""
+
+PRINT_CHROME = ".bd-sidebar-primary, .bd-sidebar-secondary, .bd-header-article, button"
+"""What must not print: the sidebars, the article header and every button."""
+
+
+def print_problems(page) -> list[str]:
+    """Problems of the page in print media: a tab's content not printed, or not right under its
+    label; sidebars or buttons printed. Leaves the page in print media."""
+    page.emulate_media(media="print")
+    problems = [f"tab set {s + 1}, tab {t['label']!r}: {what}"
+                for s, tabs in enumerate(page.evaluate(_PRINT_TABS)) for t in tabs
+                for what, ok in (("not printed", t["shown"]),
+                                 ("label not printed", t["labelShown"]),
+                                 ("not under its label", t["below"]),
+                                 ("not next to its label", t["order"])) if not ok]
+    chrome = page.evaluate("(sel) => [...document.querySelectorAll(sel)]"
+                           ".filter(e => e.checkVisibility()).map(e => e.className)", PRINT_CHROME)
+    return problems + [f"printed: <{c}>" for c in chrome]
+
+
+def navigation_problems(page, wide: bool) -> list[str]:
+    """Press the one visible navigation button (``.primary-toggle``) and see it work.
+
+    On a narrow screen (``wide`` False) it must open a ``<dialog>`` holding visible links; on a
+    wide one it must hide the primary sidebar, and show it again when pressed a second time.
+    The first press is made with the keyboard (focus, Enter), the others with the mouse.
+    """
+    toggles = page.locator(".primary-toggle")
+    visible = [k for k in range(toggles.count()) if toggles.nth(k).is_visible()]
+    if len(visible) != 1:
+        return [f"{len(visible)} visible navigation buttons, not 1"]
+    button = toggles.nth(visible[0])
+    sidebar = page.locator(".bd-sidebar-primary").first
+    shown = lambda: sidebar.count() > 0 and sidebar.is_visible() and page.evaluate(  # noqa: E731
+        "e => getComputedStyle(e).visibility !== 'hidden' && e.getBoundingClientRect().right > 0",
+        sidebar.element_handle())
+    problems = []
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(500)
+    if wide:
+        if shown():
+            problems.append("pressing the navigation button did not hide the sidebar")
+        button.click()
+        page.wait_for_timeout(500)
+        if not shown():
+            problems.append("pressing the navigation button again did not show the sidebar")
+    else:
+        links = page.evaluate("""() => { const d = document.querySelector('dialog[open]');
+            return d ? [...d.querySelectorAll('a[href]')].filter(a => a.checkVisibility()).length
+                     : null; }""")
+        if links is None:
+            problems.append("pressing the navigation button opened no navigation")
+        elif links == 0:
+            problems.append("the navigation opened without a visible link")
+    return problems
 
 
 def initial_bytes(requests: dict[str, int]) -> int:
