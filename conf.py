@@ -244,6 +244,11 @@ mathjax4_config = {
         # smaller (MathJax issue 2314).
         "matchFontHeight": False,
     },
+    # Speech and Braille strings are not computed when a page loads: that needs the speech rule
+    # engine (its worker and three rule files, 1.2 MB, half of a page's first load). Screen readers
+    # read the MathML that MathJax puts beside each formula; a reader can switch speech on in
+    # MathJax's menu (right-click on a formula).
+    "options": {"menuOptions": {"settings": {"speech": False, "braille": False}}},
 }
 
 

@@ -83,17 +83,17 @@ A figure opened full size, or zoomed on a phone, stays sharp. The page shows eac
 pixel width (conf.py), the size it would have at 100 dpi.
 """
 
-COLUMN_PX = 881
+COLUMN_PX = 860
 """Widest a figure is shown on the desktop layout, in CSS px.
 
 The article column at a 1280 px window (648 px) widened by the book theme's full-width figures
-(136 %).
+(136 %, 881 px), less the padding of a tab's content, where some figures are.
 """
 
-MIN_TEXT_PX = 14.4
+MIN_TEXT_PX = 16.0
 """Smallest text a figure shows on the desktop layout, in CSS px.
 
-The size of the captions' text (0.9 rem); a :class:`PageFigure` raises smaller text to it when saved.
+The size of the captions' text (1 rem); a :class:`PageFigure` raises smaller text to it when saved.
 """
 
 def marker_for(color: str | None, default: str = "o") -> str:

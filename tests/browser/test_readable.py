@@ -112,6 +112,7 @@ def measure(browser, url: str, name: str, width: int) -> dict:
                 page.keyboard.press("ArrowRight")
                 out["state"]["keyboard_tabs"] = page.evaluate(_KEY_TABS)
                 page.keyboard.press("ArrowLeft")
+            checks.wait_for_images(page)  # the lazy figures load now, to be measured
             figures, out["caption"] = readability.figure_text(page, SITE)
             labels = page.locator(".sd-tab-set > label.sd-tab-label")
             for k in range(labels.count()):
