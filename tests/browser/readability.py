@@ -134,11 +134,20 @@ _CAPTION = """() => {
 }"""
 
 
+ASSUME_PT: float | None = None
+"""For a PNG without the chunk (a site built before it existed): its smallest text in points,
+converted with the PNG's dpi. None: such images are not measured."""
+
+
 def png_text_px(data: bytes) -> float | None:
-    """The ``xavier:min-text-px`` text chunk of a PNG (see ``plotting.PageFigure``), or None."""
+    """The ``xavier:min-text-px`` text chunk of a PNG (see ``plotting.PageFigure``), or None
+    (or, when :data:`ASSUME_PT` is set, that size in points at the PNG's dpi)."""
     from PIL import Image
 
-    value = Image.open(BytesIO(data)).info.get("xavier:min-text-px")
+    info = Image.open(BytesIO(data)).info
+    value = info.get("xavier:min-text-px")
+    if value is None and ASSUME_PT is not None:
+        return ASSUME_PT * info.get("dpi", (72, 72))[0] / 72
     return float(value) if value is not None else None
 
 
@@ -260,14 +269,20 @@ def measure_site(site_dir: Path, pages: list[str]) -> dict[str, dict]:
                     page.goto(base + name, wait_until="load")
                     checks.wait_for_mathjax(page)
                     page.wait_for_timeout(300)
+                    if width == 1280 and mode == "light":
+                        row["bytes"] = initial_bytes(sizes)  # before any tab is clicked
                     if mode == "light":
                         maths = display_math(page)
                         row[f"clipped_{width}"] = sum(1 for m in maths if m["clipped"])
                         row[f"eqno_{width}"] = sum(1 for m in maths if m["eqno"])
                     if width == 1280:
                         if mode == "light":
-                            row["bytes"] = initial_bytes(sizes)
+                            checks.wait_for_images(page)
                             figs, caption = figure_text(page, site_dir)
+                            labels = page.locator(".sd-tab-set > label.sd-tab-label")
+                            for k in range(labels.count()):
+                                labels.nth(k).click()
+                                figs += figure_text(page, site_dir)[0]
                             sizes_px = [f["css_px"] for f in figs if f["css_px"] is not None]
                             row["fig_text"] = min(sizes_px) if sizes_px else None
                             row["caption"] = caption
@@ -283,6 +298,10 @@ def main(argv: list[str]) -> None:
     sys.path.insert(0, str(Path(__file__).parent))
     import checks
 
+    global ASSUME_PT
+    if len(argv) > 2 and argv[1] == "--assume-pt":
+        ASSUME_PT = float(argv[2])
+        argv = argv[:1] + argv[3:]
     site = Path(argv[1]).resolve()
     pages = argv[2:] or [f"{d}.html" for d in checks.docnames(site)]
     rows = measure_site(site, pages)
