@@ -71,6 +71,9 @@ _STATE = """() => ({
       .map(e => e.textContent).slice(0, 5),
   eager: [...document.querySelectorAll('main img')].filter(i => i.loading !== 'lazy')
       .map(i => i.getAttribute('src')).slice(0, 5),
+  downloads: [...document.querySelectorAll('.dropdown-download-buttons a[href]')]
+      .map(a => [a.getAttribute('href'), a.hasAttribute('download')]),
+  executed: document.querySelectorAll('.cell').length > 0,
   // Controls a pointer can use that the keyboard cannot reach (tabindex -1, or not focusable).
   unfocusable: [...document.querySelectorAll('a[href], button, summary, input, select, textarea, '
                                              + '[role=button], [onclick], label.sd-tab-label')]
@@ -192,6 +195,19 @@ def test_copy_buttons_glued_numbers_lazy_figures(measured, name):
     assert state["onOutputs"] == 0, state
     assert not state["heavy"], f"glued numbers in bold: {state['heavy']}"
     assert not state["eager"], f"figures not lazy: {state['eager']}"
+
+
+@pytest.mark.parametrize("name", ARTICLE)
+def test_download_menu_saves_the_sources(measured, name):
+    """The download menu saves (``download`` attribute) the page's .md, and the executed .ipynb
+    of a page with code cells; both files exist."""
+    state = measured(name, 1280)["state"]
+    links = dict(state["downloads"])
+    stem = name[:-5]
+    wanted = [f"_sources/{stem}.md"] + ([f"_sources/{stem}.ipynb"] if state["executed"] else [])
+    for href in wanted:
+        assert links.get(href) is True, f"{href} not offered to save: {state['downloads']}"
+        assert (SITE / href).is_file(), f"{href} is missing"
 
 
 @pytest.mark.parametrize("name", ARTICLE)
