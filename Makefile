@@ -39,9 +39,9 @@ $(VENV_STAMP): requirements.lock pyproject.toml
 	@touch $@
 	@echo ">>> $(VENV) is ready"
 
-# -- MathJax from npm (served from _static/mathjax, never from another host) ------------------
+# -- npm: MathJax 4 and its font (copied to _static/mathjax by conf.py), axe-core (browser tests) -
 $(NPM_STAMP): package-lock.json package.json
-	@echo ">>> Installing MathJax with npm ci"
+	@echo ">>> Installing MathJax 4, its font and axe-core with npm ci"
 	@command -v npm >/dev/null || { echo "!!! npm not found. On Debian/Ubuntu: apt-get install npm"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@

@@ -37,6 +37,7 @@ extensions = [
     "sphinx_design",
     "samebytes",  # docs/_ext: a rebuild writes the same bytes as a clean build
     "parallel_pages",  # docs/_ext: with -j N, N notebook pages execute at a time
+    "sphinx_copybutton",
 ]
 
 exclude_patterns = ["_build", ".venv", "node_modules", "**.ipynb_checkpoints", "_static"]
@@ -168,6 +169,7 @@ os.environ["MATPLOTLIBRC"] = str(_mplrc)
 html_theme = "sphinx_book_theme"
 html_title = "xavier: initializing neural networks"
 html_static_path = ["docs/_static"]
+templates_path = ["docs/_templates"]  # search-button-field.html: see its comment
 html_css_files = ["custom.css"]
 html_last_updated_fmt = None
 html_show_sphinx = False
@@ -180,9 +182,25 @@ html_theme_options = {
     "use_download_button": True,
     "launch_buttons": {},
     "icon_links": [],
+    # pydata-sphinx-theme >= 0.18 fills an unset `navbar_persistent` with the search field, which
+    # draws its own header, with a second `.primary-toggle` button, above sphinx-book-theme's
+    # article header (whose theme.conf leaves navbar_persistent empty). Both themes' scripts bind
+    # the first `.primary-toggle` in the page, the hidden one: the visible button was dead at every
+    # width (pydata-sphinx-theme#2451, sphinx-book-theme#917). Set explicitly, as the book theme
+    # means it, the header is not drawn and the article header's button is the only one.
+    "navbar_persistent": [],
     "show_toc_level": 2,
     "footer_content_items": ["copyright.html"],
 }
+
+# -- Copy buttons ----------------------------------------------------------------------------------
+# On code a reader runs (cell inputs, code blocks), not on cell outputs; prompts (>>>, ...) and the
+# lines they print are left out of what is copied.
+copybutton_selector = "div.highlight pre:not(.cell_output pre)"
+copybutton_exclude = ".linenos, .gp, .go"
+copybutton_prompt_text = r">>> |\.\.\. "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = False
 
 # -- autodoc / napoleon ----------------------------------------------------------------------------
 
@@ -205,14 +223,36 @@ doctest_global_setup = "import numpy as np"
 doctest_default_flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 # -- Math ------------------------------------------------------------------------------------------
-# MathJax 3 comes from npm (package.json, installed by the Makefile) and is copied into
-# _static/mathjax when an HTML build finishes; `mathjax_path` is relative to _static.
+# MathJax 4 and its default font (New Computer Modern) come from npm (package.json, installed by the
+# Makefile) and are copied into _static/mathjax when an HTML build finishes; `mathjax_path` is
+# relative to _static. MathJax 4 rather than 3: it breaks display maths that is too wide for its
+# column into lines (MathJax 3 cannot), so no formula is cut off on a phone.
 
-MATHJAX_SRC = ROOT / "node_modules" / "mathjax" / "es5"
-# The entry script plus what it loads lazily (TeX extensions, fonts, the menu's renderers and
-# accessibility tools); the other prebuilt bundles and the node adaptors are left out.
-MATHJAX_PARTS = ["tex-chtml.js", "input", "output", "ui", "a11y", "sre"]
+MATHJAX_SRC = ROOT / "node_modules" / "mathjax"
+MATHJAX_FONT = ROOT / "node_modules" / "@mathjax" / "mathjax-newcm-font"
+# The entry script plus what it loads lazily (TeX extensions, the menu, the accessibility tools and
+# the speech rules); the other bundles and the node adaptors are left out. Of the font, the CHTML
+# woff2 files and the character data loaded on demand (its SVG and module copies are not used).
+MATHJAX_PARTS = ["tex-chtml.js", "input", "output", "ui", "a11y", "sre", "LICENSE"]
 mathjax_path = "mathjax/tex-chtml.js"
+mathjax4_config = {
+    # The font is served from _static/mathjax/fonts, not from a CDN (MathJax's default).
+    "loader": {"paths": {"fonts": "[mathjax]/fonts"}},
+    "output": {
+        # A display formula wider than its column is broken into lines, never clipped.
+        "displayOverflow": "linebreak",
+        "linebreaks": {"inline": True, "width": "100%"},
+        # One size for all maths: matching the surrounding font's x-height is measured wrongly
+        # in a tab hidden when the page loads (display: none), which typeset its maths 11 %
+        # smaller (MathJax issue 2314).
+        "matchFontHeight": False,
+    },
+    # Speech and Braille strings are not computed when a page loads: that needs the speech rule
+    # engine (its worker and three rule files, 1.2 MB, half of a page's first load). Screen readers
+    # read the MathML that MathJax puts beside each formula; a reader can switch speech on in
+    # MathJax's menu (right-click on a formula).
+    "options": {"menuOptions": {"settings": {"speech": False, "braille": False}}},
+}
 
 
 def _copy_mathjax(app, exception) -> None:
@@ -220,13 +260,127 @@ def _copy_mathjax(app, exception) -> None:
         return
     from sphinx.util.fileutil import copy_asset
 
-    if not (MATHJAX_SRC / "tex-chtml.js").is_file():
-        raise FileNotFoundError(f"{MATHJAX_SRC} is missing: run `npm ci` (make html does)")
+    for needed in (MATHJAX_SRC / "tex-chtml.js", MATHJAX_FONT / "chtml"):
+        if not needed.exists():
+            raise FileNotFoundError(f"{needed} is missing: run `npm ci` (make html does)")
     dest = Path(app.outdir) / "_static" / "mathjax"
     for part in MATHJAX_PARTS:
         src = MATHJAX_SRC / part
         copy_asset(src, dest / part if src.is_dir() else dest, force=True)
-    copy_asset(MATHJAX_SRC.parent / "LICENSE", dest, force=True)
+    font = dest / "fonts" / "mathjax-newcm-font"
+    copy_asset(MATHJAX_FONT / "chtml", font / "chtml", force=True)
+    copy_asset(MATHJAX_FONT / "chtml.js", font, force=True)
+
+
+# -- Accessible names (axe-core: zero serious violations) ------------------------------------------
+
+
+def _visit_hidden_cell(self, node) -> None:
+    """MyST-NB's "Show code cell source" expander, without its aria-label.
+
+    MyST-NB names the ``<summary>`` "Toggle hidden content", which does not contain the visible
+    text "Show code cell source" (axe-core's label-content-name-mismatch); without the attribute
+    the name is the visible text. Otherwise as ``myst_nb.sphinx_.visit_HideCellInput``.
+    """
+    from html import escape
+
+    self.body.append(f'<details class="admonition hide {" ".join(node["classes"])}">\n')
+    self.body.append("<summary>\n")
+    self.body.append(f'<p class="collapsed admonition-title">{escape(node["prompt_show"])}</p>\n')
+    self.body.append(f'<p class="expanded admonition-title">{escape(node["prompt_hide"])}</p>\n')
+    self.body.append("</summary>\n")
+
+
+_FIRST_PAINT = (
+    "if (!document.documentElement.dataset.theme) document.documentElement.dataset.theme ="
+    " matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';")
+"""Runs in <head> before the first paint: a first visit (nothing in localStorage) follows the
+system's colour scheme at once. The theme itself decides the same only when its deferred script
+runs, after the page's scripts and fonts have loaded (1-4 s of a light page in dark mode)."""
+
+_IMG = re.compile(r"<img (?![^>]*\bloading=)")
+_FIGURE_IMG = re.compile(r'(<figure class="[^"]*)("[^>]*>\s*)(<img [^>]*?src="([^"]+\.png)"[^>]*?)\s*/?>')
+
+
+def _figure_images(app, pagename, templatename, context, doctree) -> None:
+    """Figures: lazy, shown at the size of 100 dpi, full width on a desktop, a tap opens them.
+
+    Every image loads when scrolled to (``loading="lazy"``). The figures' PNGs are drawn at
+    ``plotting.PNG_DPI`` (200 dpi), twice the pixels of the size they are shown at: each gets a
+    ``width`` of half its pixel width, and a link to the file itself, so that a tap or a click
+    opens the full, sharp image, where a phone can zoom. A figure gets the book theme's
+    ``full-width`` class: on a desktop it takes the margin too (custom.css), the sidebar's table
+    of contents giving way while it is in view.
+    """
+    if "body" not in context:
+        return
+    from PIL import Image
+
+    sources = {Path(dest).name: Path(app.srcdir, src) for src, dest in app.builder.images.items()}
+
+    def figure(match: re.Match) -> str:
+        classes, rest, img, src = match.groups()
+        path = sources.get(Path(src).name)
+        if path is None or not path.is_file() or " width=" in img:
+            return match.group(0)
+        with Image.open(path) as im:
+            width = (im.size[0] + 1) // 2
+        return (f'{classes} full-width{rest}<a class="reference internal image-reference" '
+                f'href="{src}">{img} width="{width}" /></a>')
+
+    body = _FIGURE_IMG.sub(figure, context["body"])
+    context["body"] = _IMG.sub('<img loading="lazy" ', body)
+
+
+def _notebook_download(app, pagename, templatename, context, doctree) -> None:
+    """Offer the executed notebook of an executed page in the download menu.
+
+    MyST-NB writes each executed page as ``jupyter_execute/<page>.ipynb`` beside the HTML
+    output; sphinx-book-theme lists an ``.ipynb`` download when ``ipynb_source`` is set (as for
+    a page written as a notebook). The files are copied into ``_sources`` by :func:`_copy_notebooks`.
+    """
+    if (Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb").is_file():
+        context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def _copy_notebooks(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    import shutil
+
+    executed = Path(app.outdir).parent / "jupyter_execute"
+    for docname in app.env.found_docs:
+        notebook = executed / f"{docname}.ipynb"
+        if notebook.is_file():
+            target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(notebook, target)
+
+
+def _named_toctree_toggles(app, pagename, templatename, context, doctree) -> None:
+    """Name the sidebar's expand/collapse toggles (axe-core's summary-name).
+
+    pydata-sphinx-theme draws each collapsible entry of the navigation as a ``<summary>`` holding
+    only a chevron icon, so a screen reader announces a nameless control. Each one is named after
+    the link it belongs to ("Pages under API reference").
+    """
+    make = context.get("generate_toctree_html")
+    if make is None or getattr(make, "_xavier_named", False):
+        return
+    from bs4 import BeautifulSoup
+
+    def named(*args, **kwargs):
+        soup = BeautifulSoup(str(make(*args, **kwargs)), "html.parser")
+        for summary in soup.select("details > summary"):
+            if summary.get_text(strip=True):
+                continue
+            link = summary.parent.find_previous_sibling("a")
+            title = link.get_text(" ", strip=True) if link is not None else "this section"
+            summary["aria-label"] = f"Pages under {title}"
+        return str(soup)
+
+    named._xavier_named = True
+    context["generate_toctree_html"] = named
 
 
 # -- Widgets ---------------------------------------------------------------------------------------
@@ -314,4 +468,14 @@ def setup(app):
     app.connect("write-started", lambda app, builder: _copy_mathjax(app, None))
     app.connect("write-started", lambda app, builder: _copy_d3(app, None))
     app.connect("html-page-context", _widget_assets)
+    app.connect("build-finished", _copy_mathjax)
+    app.connect("html-page-context", _named_toctree_toggles, priority=900)  # after the theme's
+    app.connect("html-page-context", _figure_images)
+    app.connect("html-page-context", _notebook_download, priority=400)  # before the book theme's
+    app.connect("build-finished", _copy_notebooks)
+    app.add_js_file(None, body=_FIRST_PAINT, priority=1)
+    from myst_nb.sphinx_ import HideCodeCellNode
+
+    app.add_node(HideCodeCellNode, override=True, html=(_visit_hidden_cell,
+                                                        lambda self, node: self.body.append("</details>\n")))
     return {"parallel_read_safe": True, "parallel_write_safe": True}

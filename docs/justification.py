@@ -48,7 +48,7 @@ ACTIVATIONS = ("identity", "tanh")
 
 #: One colour per fan mode in the backward-pass figure (fan_in is the article's Xavier).
 MODE_COLORS: dict[str, str] = {"fan_in": COLORS["appropriate"], "fan_out": COLORS["he"],
-                               "fan_avg": "#ff7f0e"}
+                               "fan_avg": "#E69F00"}  # Okabe-Ito orange
 
 #: The initializer name and keyword arguments that draw each fan mode. The article's Xavier
 #: :math:`\mathcal{N}(0, 1/n)` with :math:`n = n_\text{in}` or :math:`n_\text{out}`

@@ -46,17 +46,67 @@ STYLE: dict[str, Any] = {
     "grid.alpha": 0.25,
     "svg.hashsalt": "xavier",  # deterministic ids if a page saves SVG
     "path.simplify": True,
+    # "C0", "C1", ... are the Okabe-Ito colours (orange, blue, bluish green, vermillion, ...).
+    "axes.prop_cycle": matplotlib.cycler(color=["#E69F00", "#0072B2", "#009E73", "#D55E00",
+                                                "#CC79A7", "#56B4E9", "#000000"]),
 }
 """The rcParams every figure is drawn with (applied by :func:`styled`, never globally)."""
 
-#: One colour per initialization scale, used on every page (zero, too small, appropriate, too large, He).
+OKABE_ITO: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00",
+                               "#CC79A7", "#000000")
+"""The Okabe-Ito palette, eight colours that stay apart under the common colour-vision deficiencies.
+
+From Okabe and Ito (2008), "Color Universal Design". In order orange, sky blue, bluish green,
+yellow, blue, vermillion, reddish purple and black.
+"""
+
+#: One colour per initialization scale, used on every page (zero, too small, appropriate, too large,
+#: He), taken from the Okabe-Ito palette. They stay apart under deuteranopia, protanopia and
+#: tritanopia (tests/experiments/test_palette.py); yellow and sky blue are left out, too light on
+#: the white ground.
 COLORS: dict[str, str] = {
-    "zero": "#7f7f7f",
-    "small": "#1f77b4",
-    "appropriate": "#2ca02c",
-    "large": "#d62728",
-    "he": "#9467bd",
+    "zero": "#000000",  # black
+    "small": "#0072B2",  # blue
+    "appropriate": "#009E73",  # bluish green
+    "large": "#D55E00",  # vermillion
+    "he": "#CC79A7",  # reddish purple
 }
+
+#: One marker per initialization scale, so that no curve is told from another by its hue alone.
+#: The function band puts it on every line drawn in one of the colours of COLORS, legends included.
+MARKERS: dict[str, str] = {"zero": "s", "small": "v", "appropriate": "o", "large": "^", "he": "D"}
+
+PNG_DPI = 200
+"""Resolution of the pages' PNG figures, twice the 100 dpi of :data:`STYLE`.
+
+A figure opened full size, or zoomed on a phone, stays sharp. The page shows each at half its
+pixel width (conf.py), the size it would have at 100 dpi.
+"""
+
+COLUMN_PX = 860
+"""Widest a figure is shown on the desktop layout, in CSS px.
+
+The article column at a 1280 px window (648 px) widened by the book theme's full-width figures
+(136 %, 881 px), less the padding of a tab's content, where some figures are.
+"""
+
+MIN_TEXT_PX = 16.0
+"""Smallest text a figure shows on the desktop layout, in CSS px.
+
+The size of the captions' text (1 rem); a :class:`PageFigure` raises smaller text to it when saved.
+"""
+
+def marker_for(color: str | None, default: str = "o") -> str:
+    """The :data:`MARKERS` entry of a colour of :data:`COLORS` (``default`` for other colours).
+
+    >>> marker_for(COLORS["large"]), marker_for("#123456")
+    ('^', 'o')
+    """
+    for scale, c in COLORS.items():
+        if color is not None and c.lower() == str(color).lower():
+            return MARKERS[scale]
+    return default
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -77,15 +127,89 @@ class PageFigure(Figure):
 
     IPython, and so MyST-NB's ``glue``, calls ``_repr_png_``; the image is rendered as IPython's
     inline backend would render it (tight bounding box, the figure's own dpi and face colour),
-    without any backend being selected.
+    without any backend being selected. The PNG's ``xavier:min-text-px`` text chunk holds
+    :meth:`min_text_px`, from which the browser tests compute the size of the figure's smallest
+    text as shown in the page.
     """
 
-    def _repr_png_(self) -> bytes:
+    def min_text_px(self) -> float:
+        """Height in image pixels of the smallest visible text: its size in points * dpi / 72."""
+        from matplotlib.text import Text
+
+        sizes = [t.get_fontsize() for t in self.findobj(Text)
+                 if t.get_visible() and t.get_text().strip() and t.figure is not None]
+        return min(sizes, default=0.0) * self.dpi / 72
+
+    @staticmethod
+    def min_font_points(image_width_px: int) -> float:
+        """The smallest font size, in points, that shows at least :data:`MIN_TEXT_PX` CSS px.
+
+        An image ``image_width_px`` wide at :data:`PNG_DPI` is shown ``min(image_width_px / 2,
+        COLUMN_PX)`` CSS px wide, and a font of ``p`` points is ``p * PNG_DPI / 72`` pixels of it.
+        """
+        shown = min(image_width_px * 100 / PNG_DPI, COLUMN_PX)
+        return MIN_TEXT_PX * 72 / PNG_DPI * image_width_px / shown
+
+    def _save_png(self) -> bytes:
         buf = io.BytesIO()
-        with matplotlib.rc_context(STYLE):
-            self.savefig(buf, format="png", bbox_inches="tight", facecolor=self.get_facecolor(),
-                         edgecolor=self.get_edgecolor(), dpi=self.dpi)
+        self.savefig(buf, format="png", bbox_inches="tight", facecolor=self.get_facecolor(),
+                     edgecolor=self.get_edgecolor(), dpi=PNG_DPI,
+                     metadata={"xavier:min-text-px":
+                               f"{self.min_text_px() * PNG_DPI / self.dpi:.2f}"})
         return buf.getvalue()
+
+    def _raise_small_text(self, floor: float) -> bool:
+        """Set every text smaller than ``floor`` points to ``floor``; whether any was."""
+        from matplotlib.text import Text
+
+        changed = False
+        for ax in self.axes:  # tick labels are made anew at each draw: set them on the axis
+            for axis in (ax.xaxis, ax.yaxis):
+                for which, ticks in (("major", axis.get_major_ticks()),
+                                     ("minor", axis.get_minor_ticks())):
+                    if ticks and ticks[0].label1.get_fontsize() < floor:
+                        axis.set_tick_params(which=which, labelsize=floor)
+                        changed = True
+        for text in self.findobj(Text):
+            if text.get_fontsize() < floor:
+                text.set_fontsize(floor)
+                changed = True
+        return changed | self._wrap_wide_titles()
+
+    def _wrap_wide_titles(self) -> bool:
+        """Break an axes title wider than its axes into two lines, so that neighbouring titles
+        never run into each other: at the ", " nearest its middle, else the ": ", else a space
+        (never inside ``$...$``)."""
+        renderer = self._get_renderer()
+        changed = False
+        for ax in self.axes:
+            room = ax.get_window_extent(renderer).width * 1.05
+            for title in (ax.title, ax._left_title, ax._right_title):
+                text = title.get_text()
+                if not text or "\n" in text or title.get_window_extent(renderer).width <= room:
+                    continue
+                for sep in (", ", ": ", " "):
+                    cuts = [i for i in range(len(text))
+                            if text.startswith(sep, i) and text.count("$", 0, i) % 2 == 0]
+                    if cuts:
+                        cut = min(cuts, key=lambda i: abs(i - len(text) / 2))
+                        title.set_text(text[:cut + len(sep.rstrip())] + "\n"
+                                       + text[cut + len(sep):])
+                        changed = True
+                        break
+        return changed
+
+    def _repr_png_(self) -> bytes:
+        from PIL import Image
+
+        with matplotlib.rc_context(STYLE):
+            png = self._save_png()
+            for _ in range(3):  # larger text widens the image a little: settle the size
+                width = Image.open(io.BytesIO(png)).size[0]
+                if not self._raise_small_text(self.min_font_points(width) * 1.005):
+                    break
+                png = self._save_png()
+        return png
 
 
 @styled
@@ -117,7 +241,8 @@ def band(ax, x: np.ndarray, Y: np.ndarray, *, label: str | None = None, color: s
     Returns
     -------
     matplotlib Line2D
-        The median line.
+        The median line. In one of :data:`COLORS`, it carries that scale's marker from
+        :data:`MARKERS` (about ten along the line), so the legend does not rest on hue alone.
     """
     Y = np.asarray(Y, dtype=float)
     ok = np.isfinite(Y).any(axis=1)
@@ -125,6 +250,9 @@ def band(ax, x: np.ndarray, Y: np.ndarray, *, label: str | None = None, color: s
     if len(x) == 0:
         return None
     lo, med, hi = np.nanquantile(Y, [q[0], 0.5, q[1]], axis=1)
-    (line,) = ax.plot(x, med, color=color, label=label, lw=1.6)
+    in_colors = marker_for(color, "") != ""
+    marker = dict(marker=marker_for(color), markevery=max(1, len(x) // 10),
+                  markersize=5) if in_colors else {}
+    (line,) = ax.plot(x, med, color=color, label=label, lw=1.6, **marker)
     ax.fill_between(x, lo, hi, color=line.get_color(), alpha=0.2, lw=0)
     return line

@@ -35,7 +35,7 @@ import numpy as np
 from xavier import _checks
 from xavier import init as inits
 from xavier.network import Network, train
-from plotting import COLORS, band, styled, subplots
+from plotting import COLORS, band, marker_for, styled, subplots
 
 __all__ = ["rms", "chain_network", "signal_sizes", "train_chain", "lr_sweep", "steps_to_reach",
            "scale_color", "plot_signal_sizes", "plot_chain_training", "plot_lr_sweep", "plot_chain_runs"]
@@ -418,9 +418,10 @@ def plot_signal_sizes(sizes: dict[str, np.ndarray], scales: Sequence[float], x_r
     for k, sk in enumerate(s):
         c = scale_color(sk)
         ax1.plot(hidden, sk**hidden * x_rms, "--", color=c, lw=1, alpha=0.8)
-        ax1.plot(hidden, a[k, :L], "o", color=c, ms=5, label=f"measured, {_label(sk)}")
+        ax1.plot(hidden, a[k, :L], marker_for(c), color=c, ms=5, ls="none",
+                 label=f"measured, {_label(sk)}")
         ax2.plot(hidden, sk ** (L - 1 - hidden) * dA[k, L - 1], "--", color=c, lw=1, alpha=0.8)
-        ax2.plot(hidden, dA[k, :L], "o", color=c, ms=5)
+        ax2.plot(hidden, dA[k, :L], marker_for(c), color=c, ms=5, ls="none")
     ax1.plot([], [], "--", color="0.4", lw=1, label="prediction (dashed)")
     ax1.set(yscale="log", xlabel="layer $l$", ylabel=r"size of $a^{[l]}$ (rms over the batch)",
             title=r"forward: activations, predicted $s^{l}\,\|x\|$")
@@ -511,7 +512,6 @@ def plot_lr_sweep(sweep: dict[str, np.ndarray], *, top: float = 1e3):
         c = scale_color(sk)
         F = np.minimum(np.where(np.isfinite(final[k]), final[k], top), top)
         line = band(ax, lrs, F, color=c, label=f"start {_label(sk)}")
-        line.set_marker("o")
         line.set_markersize(4)
         gone = np.median(F, axis=1) >= top
         if gone.any():

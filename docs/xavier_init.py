@@ -565,8 +565,10 @@ def plot_training(run: Mapping[str, Any], *, smooth: int = 10):
     for s, name in enumerate(run["names"]):
         color = INIT_COLORS.get(name, f"C{s}")
         ax_c.plot(steps, h.cost[:, s], color=color, lw=0.6, alpha=0.3)
-        ax_c.plot(steps, smoothed[:, s], color=color, lw=1.6, label=name)
-        ax_e.plot(run["steps"], run["error"][:, s], color=color, lw=1.6, marker=".", ms=3, label=name)
+        ax_c.plot(steps, smoothed[:, s], color=color, lw=1.6, label=name,
+                  marker=plotting.marker_for(color), markevery=max(1, T // 8), ms=5)
+        ax_e.plot(run["steps"], run["error"][:, s], color=color, lw=1.6,
+                  marker=plotting.marker_for(color), ms=5, label=name)
         if h.diverged[s]:
             ax_c.plot(h.diverged_at[s], np.nanmax(h.cost), "x", color=color, ms=8)
     for ax in (ax_c, ax_e):

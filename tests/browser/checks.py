@@ -38,6 +38,9 @@ problems found, by check:
 ``contrast``
     every visible piece of text has a WCAG contrast ratio of at least 4.5 (3 for large text)
     against the background it is drawn on (background colours of its ancestors, composited).
+``axe`` (both modes)
+    axe-core (npm ``axe-core``, read from ``node_modules`` and injected as a script, so served
+    locally) finds no violation of impact serious or critical (``readability.axe_violations``).
 ``dark_figures`` (dark mode only)
     each figure (an image in a ``<figure>`` or a cell output, in ``<main>``) is readable on the
     dark page: its own pixels have an opaque, light ground in the corners and dark ink (drawn
@@ -68,6 +71,8 @@ from urllib.parse import unquote, urlsplit
 
 import numpy as np
 
+import readability
+
 CHROMIUM = os.environ.get("XAVIER_CHROMIUM", "/usr/bin/chromium")
 """The system browser driven by playwright (Debian's ``chromium``; never a downloaded build)."""
 
@@ -86,7 +91,7 @@ LOCAL_HOST = "127.0.0.1"
 VIEWPORT = {"width": 1280, "height": 900}
 PAGE_TIMEOUT_MS = 60_000  # loading a page (and its math and images), and a screenshot: a minute on a busy machine
 CHECKS = ("load", "console", "requests", "resources", "math", "markup", "images", "links", "tabs",
-          "theme", "contrast", "dark_figures")
+          "theme", "contrast", "dark_figures", "axe")
 
 Mode = Literal["light", "dark"]
 
@@ -243,6 +248,8 @@ def audit_page(context, url: str, site_dir: Path, mode: Mode, *,
                             timeout=PAGE_TIMEOUT_MS)
         audit.add("theme", check_theme(page, mode))
         audit.add("contrast", check_text_contrast(page))
+        audit.add("axe", [f"{v['impact']} {v['id']} ({v['help']}): {len(v['nodes'])} elements, "
+                          f"e.g. {v['nodes'][:3]}" for v in readability.axe_violations(page)])
         if mode == "light":
             audit.add("math", check_math(page, math_state))
             audit.add("markup", check_markup(page))

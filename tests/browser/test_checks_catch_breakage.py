@@ -15,6 +15,7 @@ import sphinx_design
 from PIL import Image
 
 import checks
+import readability
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("XAVIER_SITE", ROOT / "_build" / "html")).resolve()
@@ -41,7 +42,18 @@ PAGE = """<!doctype html>
 # The real theme reads the mode from localStorage (checks.new_context sets it) into data-theme.
 THEME = ("<script>document.documentElement.dataset.theme = "
          "localStorage.getItem('theme') || 'light';</script>")
-MATHJAX = '<script defer src="mathjax/tex-chtml.js"></script>'
+# The site's MathJax 4 set-up (conf.mathjax4_config: its font served locally), as the site loads it.
+MATHJAX = ("<script>window.MathJax = {loader: {paths: {fonts: '[mathjax]/fonts'}}};</script>"
+           '<script defer src="mathjax/tex-chtml.js"></script>')
+
+
+# A navigation button that opens a <dialog> of links (as pydata-sphinx-theme's does on a narrow
+# screen), bound by its script to the first `.primary-toggle` of the page (handler: which one).
+NAV = """{first}<button class="primary-toggle">Site navigation</button>
+<dialog id="nav"><a href="good.html">A page</a></dialog>
+<script>document.querySelectorAll('.primary-toggle')[{handler}]
+  .addEventListener('click', () => document.getElementById('nav').showModal());</script>"""
+DEAD = '<button class="primary-toggle" style="display: none">hidden header button</button>'
 
 
 def tab_set(name: str, tabs: list[tuple[str, str]], cls: str = "") -> str:
@@ -126,6 +138,25 @@ and display:</p>
 <figure><img src="blank.png" alt="A figure without ink"></figure>
 <p style="color: #333">Dim text on the dark page.</p>"""),
     "no_theme.html": dict(theme="", body="<p>This page ignores the colour mode.</p>"),
+    # -- Readable everywhere (readability.py) --
+    "clipped_math.html": dict(head=MATHJAX, body=r"""
+<div style="width: 220px; overflow: hidden">
+<div class="math notranslate nohighlight">\[ \mathrm{Var}(a^{[L]}) = \Big[\prod_{l=1}^{L}
+  n^{[l-1]}\,\mathrm{Var}(W^{[l]})\Big]\,\mathrm{Var}(x) + \sum_{k=1}^{K} \beta_k \]</div>
+</div>
+<div style="width: 420px"><div class="math notranslate nohighlight" style="position: relative">
+<span class="eqno" style="position: absolute; left: 45%; top: 1.2em">(3.4)</span>\[ n\,\mathrm{Var}(W) + m\,\mathrm{Var}(V)
+  + p\,\mathrm{Var}(U) + q\,\mathrm{Var}(T) = \frac{1}{3} \]</div></div>"""),
+    "nav.html": dict(body=NAV.format(first="", handler=0)),
+    "dead_toggle.html": dict(body=NAV.format(first=DEAD, handler=0)),
+    "print_tabs.html": dict(body=tab_set("p", [("First", "<p>one</p>"), ("Second", "<p>two</p>")])
+                            + "<button>Copy</button>"),
+    "print_tabs_fixed.html": dict(head='<link rel="stylesheet" href="custom.css">',
+                                  body=tab_set("p", [("First", "<p>one</p>"),
+                                                     ("Second", "<p>two</p>")])),
+    "axe.html": dict(body="""
+<button aria-label="Close">Open the menu</button>
+<details><summary></summary><p>Hidden</p></details>"""),
 }
 
 
@@ -147,13 +178,12 @@ def contexts():
 def broken_site(tmp_path_factory):
     """Serve the pages above from a temporary directory; yield ``(directory, base_url)``."""
     where = tmp_path_factory.mktemp("broken_site")
-    mathjax = ROOT / "node_modules" / "mathjax" / "es5"
-    if not (mathjax / "tex-chtml.js").is_file():
-        mathjax = SITE / "_static" / "mathjax"
-    if not (mathjax / "tex-chtml.js").is_file():
-        pytest.fail("MathJax is missing: run `npm ci` (make html does)", pytrace=False)
+    mathjax = SITE / "_static" / "mathjax"  # MathJax 4 with its font, as the build copies it
+    if not (mathjax / "tex-chtml.js").is_file() or not (mathjax / "fonts").is_dir():
+        pytest.fail(f"{mathjax} is missing: build the site first (make html)", pytrace=False)
     (where / "mathjax").symlink_to(mathjax, target_is_directory=True)
     write_images(where)
+    (where / "custom.css").symlink_to(ROOT / "docs" / "_static" / "custom.css")  # print rules
     (where / "sphinx-design.min.css").symlink_to(  # the tab sets' real style sheet
         Path(sphinx_design.__file__).parent / "static" / "sphinx-design.min.css")
     for name, parts in PAGES.items():
@@ -274,3 +304,65 @@ def test_a_page_not_in_dark_mode_is_reported(audit):
 
 def test_a_missing_page_is_reported(audit):
     assert "HTTP 404 for " in found(audit("no_such_page.html"), "resources")
+
+
+# -- Readable everywhere -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def opened(broken_site, contexts):
+    """``opened(page, width)`` -> a playwright page of the broken site, typeset (close it after)."""
+    where, base_url = broken_site
+
+    def run(name: str, width: int = 1280):
+        page = contexts["light"].new_page()
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(base_url + name, wait_until="load")
+        checks.wait_for_mathjax(page)
+        return page
+
+    return run
+
+
+def test_clipped_formula_and_overlapping_number_are_found(opened):
+    page = opened("clipped_math.html")
+    maths = readability.display_math(page)
+    page.close()
+    assert len(maths) == 2
+    assert maths[0]["clipped"] and "shows 220 of" in maths[0]["clipped"], maths[0]
+    assert maths[1]["eqno"] == "(3.4) overlaps the maths", maths[1]
+    good = opened("good.html")
+    assert not any(m["clipped"] or m["eqno"] for m in readability.display_math(good))
+    good.close()
+
+
+@pytest.mark.parametrize("width", [375, 900])
+def test_dead_navigation_button_is_found(opened, width):
+    page = opened("nav.html", width)
+    assert readability.navigation_problems(page, wide=False) == []
+    page.close()
+    page = opened("dead_toggle.html", width)
+    assert readability.navigation_problems(page, wide=False) == [
+        "pressing the navigation button opened no navigation"]
+    page.close()
+
+
+def test_tab_hidden_in_print_is_found(opened):
+    page = opened("print_tabs.html")
+    problems = readability.print_problems(page)
+    page.close()
+    assert "tab set 1, tab 'Second': not printed" in problems
+    assert "printed: <>" in problems  # the button
+    page = opened("print_tabs_fixed.html")  # the same tab set with the site's print rules
+    assert readability.print_problems(page) == []
+    page.close()
+
+
+def test_serious_axe_violations_are_found(opened):
+    page = opened("axe.html")
+    found = {v["id"] for v in readability.axe_violations(page)}
+    page.close()
+    assert {"label-content-name-mismatch", "summary-name"} <= found, found
+    page = opened("other.html")
+    assert readability.axe_violations(page) == []
+    page.close()

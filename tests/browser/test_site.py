@@ -153,3 +153,9 @@ def test_text_contrast(audits, page):
 def test_figures_readable_in_dark_mode(audits, page):
     """Figures keep their opaque light ground and dark ink on the dark page, never inverted."""
     _report(audits, page, "dark_figures")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_serious_accessibility_violations(audits, page):
+    """axe-core finds no serious or critical violation, in light and in dark mode."""
+    _report(audits, page, "axe")

@@ -207,9 +207,9 @@ def test_plots_return_figures(digits):
     X, labels = digits
     fig = xavier_init.plot_digit_grid(X[:, :100], labels[:100], np.where(np.arange(100) < 3, (labels[:100] + 1) % 10, labels[:100]))
     img = fig.axes[0].images[0].get_array()
-    # the frame colour of cell 0 (wrong) and cell 99 (right)
-    np.testing.assert_allclose(img[0, 0], [0xD6 / 255, 0x27 / 255, 0x28 / 255])
-    np.testing.assert_allclose(img[-1, -1], [0x2C / 255, 0xA0 / 255, 0x2C / 255])
+    # the frame colour of cell 0 (wrong: Okabe-Ito vermillion) and cell 99 (right: bluish green)
+    np.testing.assert_allclose(img[0, 0], [0xD5 / 255, 0x5E / 255, 0x00 / 255])
+    np.testing.assert_allclose(img[-1, -1], [0x00 / 255, 0x9E / 255, 0x73 / 255])
     assert len(fig.axes[0].texts) == 3
     plt.close(fig)
     fig = xavier_init.plot_histograms(np.zeros((3, 4, 200)), np.linspace(-1.2, 1.2, 201), labels=["a", "b", "c"])
