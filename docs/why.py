@@ -1074,7 +1074,7 @@ def _flat(arrays: Sequence[np.ndarray]) -> np.ndarray:
     return np.concatenate([a.reshape(a.shape[0], -1) for a in arrays], axis=1)
 
 
-def widget_html(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.25) -> str:
+def widget_html(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.4) -> str:
     r"""The HTML of the playground widget: its controls are built by ``_static/widgets/widgets.js``
     from the frames of :func:`widget_frames`, packed by :func:`framedata.widget_html`.
 
@@ -1089,8 +1089,9 @@ def widget_html(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.25)
     ----------
     results : mapping of str to dict
         Dataset name -> :func:`run` result made with ``record``.
-    step : float, default 0.25
-        Decision-map grid spacing: 41 x 41 points on :math:`[-5, 5]^2`.
+    step : float, default 0.4
+        Decision-map grid spacing: 26 x 26 points on :math:`[-5, 5]^2` (coarser than the static
+        figures' 0.1, to keep the page's initial load under 2.5 MB).
 
     Returns
     -------
