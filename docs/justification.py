@@ -50,6 +50,10 @@ ACTIVATIONS = ("identity", "tanh")
 MODE_COLORS: dict[str, str] = {"fan_in": COLORS["appropriate"], "fan_out": COLORS["he"],
                                "fan_avg": "#E69F00"}  # Okabe-Ito orange
 
+#: One marker per fan mode, so that the three curves are not told apart by hue alone
+#: (circle and diamond are the site's markers of these colours, :data:`plotting.MARKERS`).
+MODE_MARKERS: dict[str, str] = {"fan_in": "o", "fan_out": "D", "fan_avg": "^"}
+
 #: The initializer name and keyword arguments that draw each fan mode. The article's Xavier
 #: :math:`\mathcal{N}(0, 1/n)` with :math:`n = n_\text{in}` or :math:`n_\text{out}`
 #: (``variance_scaling`` with ``mode="fan_in"`` or ``"fan_out"``), and Glorot & Bengio's
@@ -415,11 +419,11 @@ class _PlainLogFormatter(mticker.LogFormatter):
         return f"{x:.3g}"
 
 
-def _measured(ax, x, Y, color, label=None):
+def _measured(ax, x, Y, color, label=None, marker="o"):
     """Median over seeds as markers, with the 10-90 % band; ``Y`` is ``(T, S)``."""
     line = band(ax, x, Y, color=color, label=label)
     line.set_linestyle("none")
-    line.set_marker("o")
+    line.set_marker(marker)
     line.set_markersize(4)
     return line
 
@@ -580,9 +584,10 @@ def plot_backward_variances(result: dict) -> object:
     for i, mode in enumerate(result["modes"]):
         c = MODE_COLORS[mode]
         fx.plot(x, result["forward_predicted"][i], color=c, ls="--", lw=1.3)
-        _measured(fx, x, result["forward_measured"][i], c, label=names[mode])
+        m = MODE_MARKERS[mode]
+        _measured(fx, x, result["forward_measured"][i], c, label=names[mode], marker=m)
         bx.plot(x, result["backward_predicted"][i], color=c, ls="--", lw=1.3)
-        _measured(bx, x, result["backward_measured"][i], c)
+        _measured(bx, x, result["backward_measured"][i], c, marker=m)
     sizes = result["sizes"]
     for ax in (fx, bx):
         ax.set(yscale="log", xlabel="layer $l$ (width $n^{[l]}$)")

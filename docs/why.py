@@ -679,13 +679,18 @@ def plot_zero_init(zero: Mapping[str, Any]):
     return fig
 
 
+#: One marker per first-layer unit in :func:`plot_symmetry`, so that no unit is told by hue alone.
+_UNIT_MARKERS = ("o", "s", "^", "v", "D", "P")
+
+
 @styled
 def plot_symmetry(sym: Mapping[str, Any]):
     r"""The incoming weights :math:`W^{[1]}_{k1}` (solid) and :math:`W^{[1]}_{k2}` (dashed) of the
     six first-layer units against epoch, from a constant and from a random initialization.
 
     Curves are drawn from the widest (unit 1) to the thinnest (unit 6), so curves lying on top
-    of each other stay visible as nested stripes.
+    of each other stay visible as nested stripes; each unit's solid curve also carries its own
+    marker (circle, square, up and down triangle, diamond, plus), staggered along the epochs.
 
     Parameters
     ----------
@@ -711,7 +716,11 @@ def plot_symmetry(sym: Mapping[str, Any]):
         steps = np.arange(len(traj))
         for k in range(traj.shape[1]):
             lw = 5.5 - 0.9 * k
-            ax.plot(steps, traj[:, k, 0], color=f"C{k}", lw=lw, label=f"unit {k + 1}", solid_capstyle="butt")
+            # a marker per unit, staggered along the epochs so that nested curves show all six
+            every = (k * len(steps) // (6 * len(_UNIT_MARKERS)), max(1, len(steps) // 6))
+            ax.plot(steps, traj[:, k, 0], color=f"C{k}", lw=lw, label=f"unit {k + 1}", solid_capstyle="butt",
+                    marker=_UNIT_MARKERS[k % len(_UNIT_MARKERS)], markevery=every, markersize=7,
+                    markeredgecolor="white", markeredgewidth=0.8)
             ax.plot(steps, traj[:, k, 1], color=f"C{k}", lw=lw, ls=(0, (2, 1)), dash_capstyle="butt")
         ax.set(xlabel="epoch", title=titles[name], xlim=(0, steps[-1]), ylabel="incoming weight of unit $k$")
     handles, labels = axes[1].get_legend_handles_labels()

@@ -70,8 +70,8 @@
   function player(count, label, onFrame, readout) {
     const state = { frame: 0, timer: null };
     const play = el("button", { type: "button", class: "xw-play", "aria-label": "Play" }, "▶ Play");
-    const back = el("button", { type: "button", class: "xw-back", "aria-label": "One frame back" }, "−1");
-    const fwd = el("button", { type: "button", class: "xw-fwd", "aria-label": "One frame forward" }, "+1");
+    const back = el("button", { type: "button", class: "xw-back", "aria-label": "−1 frame: one frame back" }, "−1");
+    const fwd = el("button", { type: "button", class: "xw-fwd", "aria-label": "+1 frame: one frame forward" }, "+1");
     const slider = el("input", { type: "range", class: "xw-slider", min: "0", max: String(count - 1),
                                  step: "1", value: "0", "aria-label": label });
     const box = el("div", { class: "xw-player" }, play, back, slider, fwd);
