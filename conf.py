@@ -192,6 +192,9 @@ html_theme_options = {
     "show_toc_level": 2,
     "footer_content_items": ["copyright.html"],
 }
+# pydata-sphinx-theme's mode on a first visit: follow the system. Unset, the theme's head script
+# writes an empty mode and its main script logs "Got invalid theme mode" on every first visit.
+html_context = {"default_mode": "auto"}
 
 # -- Copy buttons ----------------------------------------------------------------------------------
 # On code a reader runs (cell inputs, code blocks), not on cell outputs; prompts (>>>, ...) and the
@@ -292,7 +295,8 @@ def _visit_hidden_cell(self, node) -> None:
 
 
 _FIRST_PAINT = (
-    "if (!document.documentElement.dataset.theme) document.documentElement.dataset.theme ="
+    "var t = document.documentElement.dataset.theme; if (t !== 'light' && t !== 'dark')"
+    " document.documentElement.dataset.theme ="
     " matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';")
 """Runs in <head> before the first paint: a first visit (nothing in localStorage) follows the
 system's colour scheme at once. The theme itself decides the same only when its deferred script
