@@ -22,21 +22,7 @@ import why
 from diagram import draw_network, shown_units
 from xavier.network import Network
 from plotting import subplots
-
-
-def _relu(z):
-    return np.maximum(z, 0.0)
-
-
-def _sigmoid(z):
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # an identity, independent of the library's formula
-
-
-def _forward(Ws, bs, X):
-    """[2, 6, 3, 1] ReLU-ReLU-sigmoid for one seed, written out."""
-    a1 = _relu(Ws[0] @ X + bs[0])
-    a2 = _relu(Ws[1] @ a1 + bs[1])
-    return _sigmoid(Ws[2] @ a2 + bs[2])
+from tests.reference import playground_forward, relu
 
 
 @pytest.fixture(autouse=True)
@@ -114,7 +100,7 @@ def test_decision_grid_matches_a_hand_forward_pass():
     # Rows follow x2, columns x1: build the points in that order by repetition.
     pts = np.stack([np.tile(xs, 101), np.repeat(xs, 101)])
     for s in range(2):
-        want = _forward([W[s] for W in net.W[1:]], [b[s] for b in net.b[1:]], pts).reshape(101, 101)
+        want = playground_forward([W[s] for W in net.W[1:]], [b[s] for b in net.b[1:]], pts).reshape(101, 101)
         assert np.allclose(P[s], want, rtol=1e-12, atol=1e-15)
     assert np.array_equal(P[:, 30, 70], net.predict(np.array([[xs[70]], [xs[30]]]))[:, 0, 0])
     with pytest.raises(ValueError, match="whole number"):
@@ -166,7 +152,7 @@ def test_run_zero_copies_never_move_and_summary_is_consistent():
         Ws = [W[r["index"][name][rep]] for W in net.W[1:]]
         bs = [b[r["index"][name][rep]] for b in net.b[1:]]
         X1, X2 = np.meshgrid(r["xs"], r["xs"])
-        want = _forward(Ws, bs, np.stack([X1.ravel(), X2.ravel()])).reshape(X1.shape)
+        want = playground_forward(Ws, bs, np.stack([X1.ravel(), X2.ravel()])).reshape(X1.shape)
         assert np.allclose(r["grid"][name], want, rtol=1e-10, atol=1e-14)
 
 
@@ -203,8 +189,8 @@ def test_dead_units_and_naive_bce_against_hand_counts():
     naive = why.naive_bce_infinite(net, X, Y)
     for s in range(net.S):
         Ws = [W[s] for W in net.W[1:]]
-        a1 = _relu(Ws[0] @ X)
-        a2 = _relu(Ws[1] @ a1)
+        a1 = relu(Ws[0] @ X)
+        a2 = relu(Ws[1] @ a1)
         assert dead[s] == sum(int(np.all(a[k] == 0)) for a in (a1, a2) for k in range(len(a)))
         z = (Ws[2] @ a2)[0]
         # 1/(1 + e^{-z}) is exactly 1 when e^{-z} <= 2^-53 (1 + e^{-z} rounds to 1), exactly 0

@@ -22,22 +22,7 @@ import why
 from diagram import draw_network, shown_units
 from xavier.network import Network
 from plotting import subplots
-
-
-def _relu(z):
-    return np.maximum(z, 0.0)
-
-
-def _sigmoid(z):
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # an identity, independent of the library's formula
-
-
-def _forward(Ws, bs, X):
-    """[2, 6, 3, 1] ReLU-ReLU-sigmoid for one seed, written out."""
-    a1 = _relu(Ws[0] @ X + bs[0])
-    a2 = _relu(Ws[1] @ a1 + bs[1])
-    return _sigmoid(Ws[2] @ a2 + bs[2])
-
+from tests.reference import playground_forward, relu, sigmoid
 
 
 # -- the page's glued numbers ----------------------------------------------------------------------
@@ -77,8 +62,8 @@ def test_glued_training_summary(glued, page):
                 got = _num(g[f"why_{name}_{scale}_{key}"])
                 assert got == pytest.approx(value, rel=1e-9, nan_ok=True), (name, scale, key)
             net, idx = r["net_trained"], r["index"][scale]
-            a1 = _relu(net.W[1][idx] @ r["X"] + net.b[1][idx])
-            a2 = _relu(net.W[2][idx] @ a1 + net.b[2][idx])
+            a1 = relu(net.W[1][idx] @ r["X"] + net.b[1][idx])
+            a2 = relu(net.W[2][idx] @ a1 + net.b[2][idx])
             dead = (a1.max(axis=-1) <= 0).sum(-1) + (a2.max(axis=-1) <= 0).sum(-1)
             assert _num(g[f"why_{name}_{scale}_dead_final"]) == pytest.approx(dead.mean())
     for scale in why.SCALES:
@@ -156,8 +141,8 @@ def test_glued_zero_and_symmetry(glued, page):
     runs = frac = 0.0
     for r in results.values():
         idx = r["index"]["large"]
-        a1 = _relu(r["net_initial"].W[1][idx] @ r["X"])
-        a2 = _relu(r["net_initial"].W[2][idx] @ a1)
+        a1 = relu(r["net_initial"].W[1][idx] @ r["X"])
+        a2 = relu(r["net_initial"].W[2][idx] @ a1)
         z = (r["net_initial"].W[3][idx] @ a2)[:, 0]
         y = r["Y"][0]
         bad = ((y == 0) & (z >= 53 * math.log(2))) | ((y == 1) & (-z > math.log(np.finfo(float).max)))
@@ -185,8 +170,8 @@ def test_glued_wedges(glued, page):
             dist = [abs(b1[k]) / math.hypot(W1[k, 0], W1[k, 1]) for k in range(6)]
             offsets.append(np.median(dist))
             Ws, bs = [net.W[l][i] for l in (1, 2, 3)], [net.b[l][i] for l in (1, 2, 3)]
-            inner = _forward(Ws, bs, 1.0 * ray)[0] > 0.5
-            outer = _forward(Ws, bs, 4.0 * ray)[0] > 0.5
+            inner = playground_forward(Ws, bs, 1.0 * ray)[0] > 0.5
+            outer = playground_forward(Ws, bs, 4.0 * ray)[0] > 0.5
             agree.append(np.mean(inner == outer))
         med[scale] = np.array(offsets)
         assert _num(g[f"why_wedge_{scale}_offset"]) == pytest.approx(np.median(offsets), rel=1e-12)
@@ -203,9 +188,9 @@ def test_glued_wedges(glued, page):
     net0, Y, m = r["net_initial"], r["Y"], X.shape[1]
     db, dw = [], []
     for i in r["index"]["large"]:
-        z1 = net0.W[1][i] @ X; a1 = _relu(z1)
-        z2 = net0.W[2][i] @ a1; a2 = _relu(z2)
-        dz3 = (_sigmoid(net0.W[3][i] @ a2) - Y) / m
+        z1 = net0.W[1][i] @ X; a1 = relu(z1)
+        z2 = net0.W[2][i] @ a1; a2 = relu(z2)
+        dz3 = (sigmoid(net0.W[3][i] @ a2) - Y) / m
         dz2 = (net0.W[3][i].T @ dz3) * (z2 > 0)
         dz1 = (net0.W[2][i].T @ dz2) * (z1 > 0)
         db.append(np.abs(dz1.sum(axis=1))); dw.append(np.abs(dz1 @ X.T).ravel())

@@ -11,33 +11,12 @@ from xavier import datasets, init
 
 import xavier_init
 from xavier.network import Network, train
+from tests.reference import backward_reference, forward_reference
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "xavier_init.md"
 SEED, EPOCHS, N_TRAIN, N_TEST = 3, 4, 9000, 1000  # the page's settings (checked below)
 WIDGET_SEEDS, WIDGET_EPOCHS = 5, 1  # the draws per initialization trained for the widget, and for how long
 SLUG = {"Zero": "zero", "Uniform": "uniform", "Xavier": "xavier", "Standard normal": "normal"}
-def forward_reference(Ws, X, bs=None):
-    """tanh hidden layers and a softmax output, written out with plain numpy for one seed."""
-    bs = bs or [0.0] * len(Ws)
-    A = [X]
-    for W, b in zip(Ws[:-1], bs[:-1]):
-        A.append(np.tanh(W @ A[-1] + b))
-    Z = Ws[-1] @ A[-1] + bs[-1]
-    E = np.exp(Z - Z.max(axis=0))
-    return A, Z, E / E.sum(axis=0)
-
-
-def backward_reference(Ws, X, Y):
-    """dJ/dA[l] for the mean softmax cross-entropy, l = 1..L-1, by the chain rule (one seed)."""
-    A, Z, P = forward_reference(Ws, X)
-    m = X.shape[1]
-    dZ = (P - Y) / m
-    dA = {}
-    for l in range(len(Ws), 1, -1):
-        dA[l - 1] = Ws[l - 1].T @ dZ
-        dZ = dA[l - 1] * (1 - A[l - 1] ** 2)
-    return dA
-
 
 
 # -- the page's glued numbers ----------------------------------------------------------------------
