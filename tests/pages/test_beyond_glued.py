@@ -228,6 +228,8 @@ def test_framework_std_at_init_replayed(page):
         b[l][:seeds] = rng.uniform(-r, r, (seeds, n_out, 1))
     X, _ = datasets.load_digits()
     X = X[:, -100:]
+    assert page["by_fw_probe"] == 100        # "on 100 held-out digits": the last 100
+    assert (page["by_fw_lr"], page["by_fw_batch"]) == (0.1, 100)   # the article's widget: SGD 0.1, batches of 100
     for k, s in enumerate(("pt", "ke", "fl")):
         stds = []
         for i in range(k * seeds, (k + 1) * seeds):

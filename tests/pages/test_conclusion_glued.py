@@ -43,6 +43,8 @@ def test_glued_formulas(page):
     assert page["con_grad_pred"] == pytest.approx(16384 * math.sqrt(2), rel=1e-14)  # 2^(29/2) = 2^14 sqrt(2)
     assert page["con_log2"] == math.log(2)
     assert page["con_var_se"] == pytest.approx(math.sqrt(2 / 235_200), rel=1e-12)
+    assert page["con_draw_size"] == 235_200                                     # one 300 x 784 draw
+    assert page["con_draws"] == len(conclusion.PRESETS)                         # one draw per preset
 
 
 def test_glued_values_support_the_prose(page):
@@ -84,6 +86,9 @@ def test_glued_values_recomputed_with_the_library(page):
     dW = signals.signal_sizes(wide, run["X"], run["Y"], "bce")["dW"][:, 1:]
     ratio = np.median(dW[8:], axis=0) / np.median(dW[:8], axis=0)
     assert page["con_grad_ratio_min"] == pytest.approx(ratio.min(), rel=1e-9)
+    # the caption's settings are the ones the page ran
+    assert (page["con_width"], page["con_width_train"], page["con_seeds"]) == (100, 32, 8)
+    assert (page["con_lr"], page["con_steps"]) == (0.03, 150)
 
 
 def _check_he_modes(page, he):

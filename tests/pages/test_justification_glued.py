@@ -85,6 +85,9 @@ def test_glued_layers(glued, page_runs):
         return float(np.median(run["measured"][gain_index, layer] / run["measured"][gain_index, 0]))
 
     assert number(g, "iv_lin_15_predicted") == pytest.approx(1.5**10, rel=1e-12)
+    # "10 layers ... 8 seeds each": the depth and the seeds the page ran
+    assert number(g, "iv_layers_depth") == 10 == lin["measured"].shape[1] - 1
+    assert number(g, "iv_layers_seeds") == 8 == tanh["measured"].shape[2]
     assert number(g, "iv_lin_15_measured") == pytest.approx(measured(lin, 2, 10), rel=1e-9)
     assert number(g, "iv_lin_05_measured") == pytest.approx(measured(lin, 0, 10), rel=1e-9)
     assert number(g, "iv_lin_1_measured") == pytest.approx(measured(lin, 1, 10), rel=1e-9)
@@ -112,6 +115,7 @@ def test_glued_layers(glued, page_runs):
 
 def test_glued_backward(glued, page_runs):
     g = glued(PAGE)
+    assert number(g, "iv_backward_seeds") == 8 == page_runs["funnel"]["forward_measured"].shape[2]
     for name, sizes in (("funnel", [512, 256, 128, 64, 32, 16]), ("alt", [100, 400] * 3 + [100])):
         run = page_runs[name]
         n = np.array(sizes, dtype=float)

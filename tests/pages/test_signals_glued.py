@@ -86,6 +86,11 @@ def test_glued_values_recomputed_with_the_library(page):
     rises = [max(c[t + 1, j] / c[t, j] for t in range(9)) for j in np.flatnonzero(alive)]
     assert page["sig_slow_up_n"] == sum(r > 1 for r in rises)
     assert page["sig_slow_jump"] == pytest.approx(max(rises), rel=1e-12)
+    # The settings the captions quote are the ones the page ran (13 rates, 1e-4 to 0.1, 300 steps).
+    assert page["sig_lr"] == 0.01 and page["sig_m"] == 100
+    assert (page["sig_sw_n"], page["sig_sw_steps"], page["sig_sw_seeds"]) == (13, 300, 8)
+    assert page["sig_sw_lr_min"] == pytest.approx(1e-4, rel=1e-12)
+    assert page["sig_sw_lr_max"] == pytest.approx(0.1, rel=1e-12)
 
 
 def test_glued_values_support_the_prose(page):
