@@ -460,7 +460,7 @@ def plot_chain_training(result: dict[str, np.ndarray], *, top: float = 1e6):
     cost, div = result["cost"], result["diverged_at"]
     T = cost.shape[0]
     t = np.arange(T)
-    fig, ax = subplots(figsize=(6.4, 4.6))
+    fig, ax = subplots(figsize=(4.8, 5.0))
     for k, sk in enumerate(result["scales"]):
         c = scale_color(sk)
         with np.errstate(invalid="ignore"):
@@ -474,7 +474,7 @@ def plot_chain_training(result: dict[str, np.ndarray], *, top: float = 1e6):
     bottom = max(float(finite[finite > 0].min()) / 3, 1e-300) if np.any(finite > 0) else 1e-12
     ax.set(xscale="symlog", yscale="log", xlabel="gradient-descent step",
            ylabel="cost $J$ (mean squared error / 2)", ylim=(bottom, top), xlim=(0, T))
-    fig.legend(loc="outside lower center", ncol=2)
+    fig.legend(loc="outside lower center", ncol=1)
     return fig
 
 
@@ -505,7 +505,7 @@ def plot_lr_sweep(sweep: dict[str, np.ndarray], *, top: float = 1e3):
     ('log', 1000.0)
     """
     final, lrs = sweep["final"], sweep["lrs"]
-    fig, ax = subplots(figsize=(6.4, 4.6))
+    fig, ax = subplots(figsize=(4.8, 5.0))
     finite = final[np.isfinite(final) & (final > 0)]
     bottom = float(finite.min()) / 3 if finite.size else 1e-12
     for k, sk in enumerate(sweep["scales"]):
@@ -520,7 +520,7 @@ def plot_lr_sweep(sweep: dict[str, np.ndarray], *, top: float = 1e3):
     ax.axhline(sweep["J_zero"], color="0.3", ls=":", lw=1, label="cost of predicting 0")
     ax.set(xscale="log", yscale="log", ylim=(bottom, top), xlabel=r"learning rate $\alpha$",
            ylabel=f"cost after {sweep['steps']} steps")
-    fig.legend(loc="outside lower center", ncol=2)
+    fig.legend(loc="outside lower center", ncol=1)
     return fig
 
 
@@ -562,7 +562,7 @@ def plot_chain_runs(result: dict[str, np.ndarray], scale: float, *, top: float =
     t = np.arange(T)
     c = scale_color(scale)
     styles = ["-", "--", ":", "-."]
-    fig, ax = subplots(figsize=(6.4, 4.6))
+    fig, ax = subplots(figsize=(4.8, 5.0))
     for j in range(n):
         ax.plot(t, cost[:, j], color=c, lw=0.9, alpha=0.75, ls=styles[j % len(styles)])
         if div[j] >= 0:
@@ -579,5 +579,5 @@ def plot_chain_runs(result: dict[str, np.ndarray], scale: float, *, top: float =
     bottom = max(float(finite.min()) / 3, 1e-300) if finite.size else 1e-12
     ax.set(xscale="symlog", yscale="log", xlabel="gradient-descent step",
            ylabel="cost $J$ (mean squared error / 2)", ylim=(bottom, top), xlim=(0, T))
-    fig.legend(loc="outside lower center", ncol=2)
+    fig.legend(loc="outside lower center", ncol=1)
     return fig
