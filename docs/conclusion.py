@@ -374,7 +374,7 @@ def plot_relu_depth(q: np.ndarray, names: Sequence[str], result: dict):
     >>> [ax.get_yscale() for ax in fig.axes]
     ['log', 'linear']
     """
-    fig, (ax1, ax2) = subplots(1, 2, figsize=(10, 4.0))
+    fig, (ax1, ax2) = subplots(2, 1, figsize=(5.2, 7.6))  # one panel per row: readable on a phone
     _draw_second_moments(ax1, q, names)
     _draw_training(ax2, result)
     return fig

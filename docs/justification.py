@@ -488,7 +488,7 @@ def plot_layer_variance_grid(grid: dict) -> object:
     """
     import matplotlib as mpl
 
-    fig, (ax, bx) = subplots(1, 2, figsize=(8.0, 3.5))
+    fig, (ax, bx) = subplots(2, 1, figsize=(5.0, 7.4))  # one panel per row: readable on a phone
     ns = np.unique(grid["n"])
     norm = mpl.colors.LogNorm(ns.min(), max(ns.max(), ns.min() * 2))
     cmap = mpl.colormaps["viridis"]
@@ -530,9 +530,9 @@ def plot_variance_through_layers(*results: dict) -> object:
     """
     if not results:
         raise ValueError("plot_variance_through_layers needs at least one result")
-    fig, axes = subplots(1, len(results), figsize=(4.0 * len(results), 3.9), sharey=True,
-                         squeeze=False)
-    for ax, r in zip(axes[0], results):
+    fig, axes = subplots(len(results), 1, figsize=(5.0, 3.3 * len(results) + 0.9), sharex=True,
+                         squeeze=False)  # one panel per row: readable on a phone
+    for ax, r in zip(axes[:, 0], results):
         for i, g in enumerate(r["gains"]):
             color = (COLORS["small"] if g < 1 else COLORS["appropriate"] if g == 1
                      else COLORS["large"])
@@ -541,9 +541,9 @@ def plot_variance_through_layers(*results: dict) -> object:
                 ax.plot(r["layers"], r["mean_field"][i], color=color, ls=":", lw=1.6)
             _measured(ax, r["layers"], r["measured"][i], color, label=rf"$n\,\mathrm{{Var}}(W) = {g:g}$")
         name = "linear, $a = z$" if r["activation"] == "identity" else r"tanh, $a = \tanh(z)$"
-        ax.set(yscale="log", xlabel="layer $l$", title=name)
+        ax.set(yscale="log", title=name, ylabel=r"$\mathrm{Var}(a^{[l]})$")
         ax.set_xticks(r["layers"])
-    axes[0, 0].set_ylabel(r"$\mathrm{Var}(a^{[l]})$")
+    axes[-1, 0].set_xlabel("layer $l$")
     handles, labels = axes[0, 0].get_legend_handles_labels()
     from matplotlib.lines import Line2D
 
@@ -551,7 +551,7 @@ def plot_variance_through_layers(*results: dict) -> object:
     labels += ["linear-regime prediction", r"recursion $E[\tanh(z)^2]$"]
     if not any(r["activation"] == "tanh" for r in results):
         handles, labels = handles[:-1], labels[:-1]
-    fig.legend(handles, labels, loc="outside lower center", ncol=len(handles),
+    fig.legend(handles, labels, loc="outside lower center", ncol=2,
                columnspacing=1.2, handlelength=1.6)
     return fig
 
@@ -577,7 +577,7 @@ def plot_backward_variances(result: dict) -> object:
     >>> len(fig.axes)
     2
     """
-    fig, (fx, bx) = subplots(1, 2, figsize=(8.0, 4.0), sharey=True)
+    fig, (fx, bx) = subplots(2, 1, figsize=(5.0, 7.8), sharey=True)  # one panel per row: readable on a phone
     x = result["layers"]
     names = {"fan_in": r"fan_in: $1/n^{[l-1]}$", "fan_out": r"fan_out: $1/n^{[l]}$",
              "fan_avg": r"fan_avg: $2/(n^{[l-1]} + n^{[l]})$"}
@@ -599,12 +599,13 @@ def plot_backward_variances(result: dict) -> object:
     fx.set_title(r"forward: $\mathrm{Var}(a^{[l]})\,/\,\mathrm{Var}(x)$")
     bx.set_title(r"backward: $\mathrm{Var}(dA^{[l]})\,/\,\mathrm{Var}(dZ^{[L]})$")
     fx.set_ylabel("variance ratio")
+    bx.set_ylabel("variance ratio")
     handles, labels = fx.get_legend_handles_labels()
     from matplotlib.lines import Line2D
 
     handles.append(Line2D([], [], color="0.3", ls="--"))
     labels.append("prediction")
-    fig.legend(handles, labels, loc="outside lower center", ncol=2)
+    fig.legend(handles, labels, loc="outside lower center", ncol=1)
     return fig
 
 
