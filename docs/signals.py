@@ -414,7 +414,7 @@ def plot_signal_sizes(sizes: dict[str, np.ndarray], scales: Sequence[float], x_r
     a, dA = sizes["a"], sizes["dA"]
     L = a.shape[1] - 1
     hidden = np.arange(L)  # layers 0..L-1: input and hidden layers (the output has its own W[L])
-    fig, (ax1, ax2) = subplots(1, 2, figsize=(9, 4.0), sharex=True)
+    fig, (ax1, ax2) = subplots(2, 1, figsize=(5.2, 7.6), sharex=True)  # one panel per row: readable on a phone
     for k, sk in enumerate(s):
         c = scale_color(sk)
         ax1.plot(hidden, sk**hidden * x_rms, "--", color=c, lw=1, alpha=0.8)
@@ -423,12 +423,12 @@ def plot_signal_sizes(sizes: dict[str, np.ndarray], scales: Sequence[float], x_r
         ax2.plot(hidden, sk ** (L - 1 - hidden) * dA[k, L - 1], "--", color=c, lw=1, alpha=0.8)
         ax2.plot(hidden, dA[k, :L], marker_for(c), color=c, ms=5, ls="none")
     ax1.plot([], [], "--", color="0.4", lw=1, label="prediction (dashed)")
-    ax1.set(yscale="log", xlabel="layer $l$", ylabel=r"size of $a^{[l]}$ (rms over the batch)",
+    ax1.set(yscale="log", ylabel=r"size of $a^{[l]}$ (rms over the batch)",
             title=r"forward: activations, predicted $s^{l}\,\|x\|$")
     ax2.set(yscale="log", xlabel="layer $l$", ylabel=r"size of $dA^{[l]} = \partial J/\partial a^{[l]}$ (rms)",
             title=r"backward: gradients, predicted $s^{L-1-l}\,\|dA^{[L-1]}\|$")
     ax1.set_xticks(hidden)
-    fig.legend(loc="outside lower center", ncol=4)
+    fig.legend(loc="outside lower center", ncol=2)
     return fig
 
 
