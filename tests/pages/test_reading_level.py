@@ -1,0 +1,45 @@
+"""Reading level of the built pages (issue 13, kind 9): main-line sentences under about 35 words.
+
+Counted by ``scripts/long_sentences.py`` on ``_build/html``. The pages listed in ``CLEAN`` have no
+main-line sentence or caption sentence over 35 words; the others are counted but not held to it yet.
+"""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = ROOT / "_build" / "html"
+CLEAN = ["index", "signals", "justification", "conclusion", "beyond", "reproducibility"]
+
+_spec = importlib.util.spec_from_file_location("long_sentences", ROOT / "scripts" / "long_sentences.py")
+long_sentences = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(long_sentences)
+
+
+def long_ones(html: str, limit: int = 35) -> list[tuple[str, int, str]]:
+    return [(kind, n, s) for kind, text in long_sentences.blocks(html)
+            for s in long_sentences.sentences(text) if (n := long_sentences.words(s)) > limit]
+
+
+def test_the_counter_finds_a_long_sentence_and_splits_at_full_stops():
+    words = " ".join(["word"] * 36)
+    html = (f'<main><p>Short one, see Fig. 2.1 and e.g. this. {words.capitalize()}.</p>'
+            f'<figure><figcaption><p>{words}.</p></figcaption></figure>'
+            f'<p>An inline <span class="math">\\(a^{{[l]}} = s^l x\\)</span> formula counts as one word.</p></main>')
+    found = long_ones(html)
+    assert [(k, n) for k, n, _ in found] == [("caption", 36), ("main", 36)]
+    sents = long_sentences.sentences("Short one, see Fig. 2.1 and e.g. this. Next one? Yes.")
+    assert sents == ["Short one, see Fig. 2.1 and e.g. this.", "Next one?", "Yes."]
+    assert long_sentences.words(long_sentences.sentences(
+        "An inline  MATH  formula counts as one word.")[0]) == 8
+
+
+@pytest.mark.parametrize("page", CLEAN)
+def test_no_sentence_over_35_words(page):
+    path = SITE / f"{page}.html"
+    if not path.exists():
+        pytest.fail(f"{path} is missing: build the site first (make html)")
+    found = long_ones(path.read_text())
+    assert not found, "\n".join(f"{kind}, {n} words: {s}" for kind, n, s in found)
