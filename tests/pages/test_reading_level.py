@@ -1,21 +1,17 @@
 """Reading level of the built pages (issue 13, kind 9): main-line sentences under about 35 words.
 
-Counted by ``scripts/long_sentences.py`` on ``_build/html``. The pages listed in ``CLEAN`` have no
+Counted by ``tests/pages/long_sentences.py`` on ``_build/html``. The pages listed in ``CLEAN`` have no
 main-line sentence or caption sentence over 35 words; the others are counted but not held to it yet.
 """
 
-import importlib.util
 from pathlib import Path
 
+import long_sentences  # beside this file
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
 CLEAN = ["index", "signals", "justification", "conclusion", "beyond", "reproducibility"]
-
-_spec = importlib.util.spec_from_file_location("long_sentences", ROOT / "scripts" / "long_sentences.py")
-long_sentences = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(long_sentences)
 
 
 def long_ones(html: str, limit: int = 35) -> list[tuple[str, int, str]]:

@@ -1,6 +1,6 @@
 """Count the long sentences of the built pages (issue 13, reading level).
 
-    python scripts/long_sentences.py [SITE_DIR] [--limit 35] [--list PAGE]
+    python tests/pages/long_sentences.py [SITE_DIR] [--limit 35] [--list PAGE]
 
 Reads ``_build/html/<page>.html``, takes the text of the article's paragraphs and list items
 (main line: figure captions, tables, footnotes, code and admonition titles left out; captions are
