@@ -781,8 +781,8 @@ GRID_COLORS: dict[str, tuple[str, str]] = {
 static grid (:func:`plot_digit_grid`), the widget (its legend and captions) and the page's text."""
 
 WIDGET_BINS: int = 100
-"""Bins of the widget's histograms: pairs of :data:`HIST_BINS` merged. A panel is about 130 px wide
-on a phone, so 200 bins would be narrower than a pixel."""
+"""The number of bins of the widget's histograms, each two bins of :data:`HIST_BINS` merged. A panel
+is about 130 px wide on a phone, so 200 bins would be narrower than a pixel."""
 
 PLAY_SECONDS: float = 12.0
 """How long the widget takes to play all its frames."""
