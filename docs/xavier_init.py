@@ -634,7 +634,7 @@ def plot_gradients(grad: Mapping[str, np.ndarray], names: Sequence[str]):
         if -2 <= e <= 1:
             e = 0
         ax.xaxis.set_major_formatter(lambda v, pos, k=10.0**-e: f"{v * k:g}")
-        ax.set_xlabel("gradient value" + (f" ($\\times 10^{{{e}}}$)" if e else ""))
+        ax.set_xlabel("gradient value" + (f"\n(in units of $10^{{{e}}}$)" if e else ""))
         if std[s].max() == 0:
             ax.text(0.5, 0.6, "all exactly 0", transform=ax.transAxes, ha="center")
     axes[0, 0].set_ylabel("fraction of values")

@@ -232,7 +232,7 @@ def test_gradient_figure_has_no_offset_text(digits):
     for ax in fig.axes[:4]:
         assert ax.xaxis.get_offset_text().get_text() == ""
     labels_ = [ax.get_xlabel() for ax in fig.axes[:4]]
-    assert any("10^{" in t for t in labels_)   # the small gradients are in units of a power of ten
+    assert any("units of $10^{" in t for t in labels_)   # the small gradients are in units of a power of ten
     plt.close(fig)
 
 
