@@ -30,6 +30,7 @@ The digits are MNIST (Y. LeCun, C. Cortes, C. J. C. Burges) as shipped by the np
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -44,9 +45,10 @@ from xavier.network import History, Network, train
 
 __all__ = [
     "WIDGET_SIZES", "WIDGET_ACTIVATIONS", "WIDGET_INITS", "INIT_COLORS", "HIST_RANGE", "HIST_BINS",
-    "SATURATION", "widget_network", "activation_histograms", "layer_statistics",
+    "SATURATION", "widget_network", "seed_slices", "frame_steps", "activation_histograms", "layer_statistics",
     "gradient_histograms", "run_widget", "plot_histograms", "plot_gradients", "plot_training",
-    "plot_digit_grid", "widget_html",
+    "plot_digit_grid", "seed_curves", "widget_html", "GRID_COLORS", "WIDGET_BINS", "PLAY_SECONDS",
+    "pack_pixels", "unpack_pixels", "hist_heights",
 ]
 
 WIDGET_SIZES: tuple[int, ...] = (784, 300, 300, 300, 300, 10)
@@ -85,16 +87,19 @@ SATURATION: float = 0.99
 
 def widget_network(rng: np.random.Generator,
                    inits: Mapping[str, tuple[str, dict[str, Any]]] = WIDGET_INITS,
-                   sizes: Sequence[int] = WIDGET_SIZES, seeds: int = 1) -> Network:
-    r"""The widget's network, one seed per initialization of ``inits``.
+                   sizes: Sequence[int] = WIDGET_SIZES, seeds: int = 1, *, once: Sequence[str] = (),
+                   dtype: str = "float64") -> Network:
+    r"""The widget's network, one or more draws of every initialization of ``inits``.
 
     Slice ``k`` draws from the ``k``-th child of ``rng.spawn(len(inits))`` (see
     :func:`xavier.init.stacked`). Hidden layers are tanh, the output layer softmax, biases 0.
-    With ``seeds > 1`` the network holds ``seeds`` draws of every initialization, seed after seed:
-    slice ``j * len(inits) + k`` is seed ``j`` of initialization ``k``; the first ``len(inits)``
-    slices are the same draw as with ``seeds=1``, the others draw from the children of a second
-    ``rng.spawn``. Spawning does not move ``rng`` itself, so the batches it shuffles afterwards
-    are the same whatever ``seeds`` is.
+    With ``seeds > 1`` the network holds ``seeds`` draws of every initialization, seed after seed;
+    draw ``j > 0`` of initialization ``k`` comes from child ``(j - 1) * len(inits) + k`` of a
+    second ``rng.spawn``, so the first ``len(inits)`` slices are the same draw as with
+    ``seeds=1``. An initialization named in ``once`` (one whose draw does not depend on the
+    generator, such as Zero) is drawn only once; :func:`seed_slices` tells which slice holds
+    which draw. Spawning does not move ``rng`` itself, so the batches it shuffles afterwards are
+    the same whatever ``seeds`` is.
 
     Parameters
     ----------
@@ -103,27 +108,99 @@ def widget_network(rng: np.random.Generator,
     sizes : sequence of int, default :data:`WIDGET_SIZES`
     seeds : int, default 1
         Draws per initialization.
+    once : sequence of str, default ()
+        Names of ``inits`` drawn once only.
+    dtype : {"float64", "float32"}, default "float64"
+        See :class:`~xavier.network.Network`.
 
     Returns
     -------
     Network
-        ``S = seeds * len(inits)``; ``W[l]`` of shape ``(S, n[l], n[l-1])``.
+        ``W[l]`` of shape ``(S, n[l], n[l-1])``, ``S = seeds * len(inits) - (seeds - 1) * len(once)``.
+
+    Raises
+    ------
+    ValueError
+        For an empty ``inits``, ``seeds`` not a positive integer, a name of ``once`` not in ``inits``.
 
     Examples
     --------
     >>> net = widget_network(np.random.default_rng(0))
     >>> net.S, net.W[1].shape, net.activations[-1]
     (4, (4, 300, 784), 'softmax')
+    >>> widget_network(np.random.default_rng(0), seeds=5, once=["Zero"], dtype="float32").S
+    16
     """
     sizes = tuple(sizes)
     acts = ("tanh",) * (len(sizes) - 2) + ("softmax",)
     if not isinstance(inits, Mapping) or not inits:
         raise ValueError(f"inits must be a non-empty mapping name -> (initializer, kwargs), got {inits!r}")
-    if not isinstance(seeds, (int, np.integer)) or seeds < 1:
+    slices = seed_slices(list(inits), seeds, once)
+    K = len(inits)
+    rngs = rng.spawn(K) + (rng.spawn(K * (seeds - 1)) if seeds > 1 else [])
+    specs, gens = [], []
+    for j in range(seeds):
+        for k, (name, spec) in enumerate(inits.items()):
+            if j == 0 or name not in once:
+                specs.append(spec)
+                gens.append(rngs[j * K + k])
+    assert len(specs) == int(slices.max()) + 1
+    draw = xinit.stacked(specs, rngs=gens)
+    return Network(sizes, acts, draw, rng=rng, seeds=len(specs), dtype=dtype)
+
+
+def seed_slices(names: Sequence[str], seeds: int, once: Sequence[str] = ()) -> np.ndarray:
+    """Which slice of :func:`widget_network`'s stack holds draw ``j`` of initialization ``k``.
+
+    Returns
+    -------
+    ndarray of int, shape (len(names), seeds)
+        ``slices[k, j]``; the draws of a name in ``once`` all point at its one slice.
+
+    Examples
+    --------
+    >>> seed_slices(["Zero", "Xavier"], 3, once=["Zero"]).tolist()
+    [[0, 0, 0], [1, 2, 3]]
+    """
+    if not isinstance(seeds, (int, np.integer)) or isinstance(seeds, bool) or seeds < 1:
         raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
-    rngs = rng.spawn(len(inits)) + (rng.spawn(len(inits) * (seeds - 1)) if seeds > 1 else [])
-    draw = xinit.stacked(list(inits.values()) * seeds, rngs=rngs)
-    return Network(sizes, acts, draw, rng=rng, seeds=len(inits) * seeds)
+    unknown = [n for n in once if n not in names]
+    if unknown:
+        raise ValueError(f"once names {unknown!r}, not among the initializations {list(names)!r}")
+    out = np.zeros((len(names), seeds), dtype=int)
+    s = 0
+    for j in range(seeds):
+        for k, name in enumerate(names):
+            if j and name in once:
+                out[k, j] = out[k, 0]
+            else:
+                out[k, j] = s
+                s += 1
+    return out
+
+
+def frame_steps(T: int, *, per_epoch: int, dense: int = 6, count: int = 15) -> np.ndarray:
+    r"""The steps the widget shows: the first ``dense`` one by one, then log-spaced, plus every epoch's start.
+
+    Steps are in ``0..T-1``: frame ``t`` is the network after ``t`` updates, on the batch that step
+    ``t`` trains on. After the first ``dense`` steps, ``count - dense`` steps are spaced evenly in
+    :math:`\log t` up to ``T - 1``, and the first step of every epoch is added (it replaces a
+    log-spaced step within 5 % of ``T`` of it, after the first epoch).
+
+    Examples
+    --------
+    >>> frame_steps(270, per_epoch=90, dense=4, count=8).tolist()
+    [0, 1, 2, 3, 4, 16, 66, 90, 180, 269]
+    """
+    T = _checks.positive_int("T", T)
+    per_epoch = _checks.positive_int("per_epoch", per_epoch)
+    dense = min(_checks.positive_int("dense", dense), T)
+    count = _checks.positive_int("count", count)
+    later = np.rint(np.geomspace(dense, T - 1, max(count - dense, 1))) if T - 1 > dense else []
+    starts = set(range(0, T, per_epoch))
+    # a log-spaced step within 5 % of T of an epoch's start gives way to it
+    later = {int(t) for t in later if t == T - 1 or all(abs(t - e) > 0.05 * T for e in starts - {0})}
+    return np.array(sorted(set(range(dense)) | later | starts))
 
 
 def activation_histograms(A: Sequence[np.ndarray], bins: int = HIST_BINS,
@@ -162,7 +239,9 @@ def activation_histograms(A: Sequence[np.ndarray], bins: int = HIST_BINS,
     for i, a in enumerate(A):
         for s in range(S):
             x = a[s].ravel()
-            out[s, i] = np.histogram(x[np.isfinite(x)], bins=edges)[0] / x.size
+            # bins and range rather than the edges: numpy's equal-width path (no sort), whose
+            # counts are those of the edges np.linspace(lo, hi, bins + 1)
+            out[s, i] = np.histogram(x[np.isfinite(x)], bins=bins, range=(lo, hi))[0] / x.size
     return out, edges
 
 
@@ -278,56 +357,62 @@ def gradient_histograms(net: Network, X: np.ndarray, labels: np.ndarray, *, bins
 
 
 def run_widget(rng: np.random.Generator, *, inits: Mapping[str, tuple[str, dict[str, Any]]] = WIDGET_INITS,
-               epochs: int = 4, n_train: int = 9000, n_test: int = 1000, batch_size: int = 100,
-               lr: float = 0.1, every: int = 10, probe: int = 100, seeds: int = 1,
-               seeds_epochs: int | None = None) -> dict[str, Any]:
-    r"""Train the widget's network with every initialization of ``inits`` at once.
+               epochs: int = 3, n_train: int = 9000, n_test: int = 1000, batch_size: int = 100,
+               lr: float = 0.1, frames: Sequence[int] | None = None, probe: int = 100, seeds: int = 1,
+               once: Sequence[str] = (), dtype: str = "float64") -> dict[str, Any]:
+    r"""Train the widget's network with every initialization of ``inits`` (and ``seeds`` draws of each) at once.
 
     The 10,000 digits of :func:`~xavier.datasets.load_digits` are split once: the first
     ``n_train`` are trained on, the last ``n_test`` are held out. Training is the widget's:
     mini-batch SGD on the softmax cross-entropy, learning rate ``lr``, ``batch_size`` digits per
-    step, the same batches for every initialization. Every ``every`` steps (and before the first
-    and after the last) :func:`layer_statistics` is recorded on the held-out digits, the
-    hidden-layer histograms on the first ``probe`` of them (a fixed batch, so the histograms move
-    only because the weights do).
+    step, the same batches for every slice. At every step of ``frames`` two things are recorded
+    through :func:`~xavier.network.train`'s callback, for every slice:
+
+    * the batch the step trains on (the network before that step's update): the histograms of
+      :math:`A^{[1]}, \dots, A^{[4]}` over it and the predicted class of each of its digits, as
+      in the original widget;
+    * :func:`layer_statistics` on the held-out digits (cost, error; hidden-layer statistics over
+      the first ``probe`` of them, a fixed batch), also after the last update.
+
+    The batches are known in advance: :func:`~xavier.network.train` draws one permutation of the
+    training digits per epoch from ``rng``, and a copy of ``rng`` replays them.
 
     Parameters
     ----------
     rng : numpy.random.Generator
         Draws the weights (see :func:`widget_network`), then shuffles the batches.
     inits : mapping, default :data:`WIDGET_INITS`
-    epochs, n_train, n_test, batch_size, lr, every, probe :
+    epochs, n_train, n_test, batch_size, lr, probe :
         As above; ``n_train + n_test <= 10000``.
-    seeds : int, default 1
-        Draws per initialization, trained together (:func:`widget_network`): the keys below hold
-        the first draw of each, the same as with ``seeds=1``; ``"all"`` holds every draw.
-    seeds_epochs : int, optional
-        Train all ``seeds`` draws for this many epochs only (default: ``epochs``); the first draw
-        of each initialization then goes on alone to ``epochs``, on the batches the generator
-        goes on to shuffle, so the keys below are still exactly those of ``seeds=1`` (this needs
-        ``seeds_epochs`` times the steps per epoch to be a multiple of ``every``).
+    frames : sequence of int, optional
+        Steps in ``0..T-1`` (``T`` the number of steps); default :func:`frame_steps`.
+    seeds, once, dtype :
+        As in :func:`widget_network`.
 
     Returns
     -------
     dict
-        ``names`` (S,) the initializations; ``steps`` (R,) the steps recorded; ``hist``
-        (R, S, L-1, bins), ``mean``, ``std``, ``saturated`` (R, S, L-1), ``error`` and ``cost``
-        (R, S): the :func:`layer_statistics` at those steps (``hist[0]`` is the network at
-        initialization); ``edges`` (bins + 1,); ``gradients``: :func:`gradient_histograms` at
-        initialization on the probe batch; ``history``: the :class:`~xavier.network.History` of
-        :func:`~xavier.network.train` (``history.cost`` (T, S) is each step's batch cost);
-        ``steps_per_epoch``; ``net``: the trained network; ``X_test`` (784, n_test) and
-        ``labels_test`` (n_test,); ``predicted`` (R, S, probe). ``"all"``: ``seeds`` and, for all
-        ``seeds * len(inits)`` slices (slice ``j * len(inits) + k`` is seed ``j`` of
-        initialization ``k``), ``steps`` (the recorded steps up to ``seeds_epochs``), ``hist``,
-        ``mean``, ``std``, ``saturated``, ``error``, ``cost``, ``predicted`` at those steps and
-        ``batch_cost`` (T, S), each step's batch cost.
+        For the first draw of every initialization (``K = len(inits)`` slices, in the order of
+        ``inits``): ``steps`` (R,) the held-out steps (``frames`` and ``T``); ``hist``
+        (R, K, L-1, bins), ``mean``, ``std``, ``saturated`` (R, K, L-1), ``error``, ``cost`` (R, K),
+        ``predicted`` (R, K, probe): the :func:`layer_statistics` at those steps; ``history``:
+        the :class:`~xavier.network.History` (``cost`` (T, K) each step's batch cost); ``net``:
+        the trained network. Also ``names``, ``edges`` (bins + 1,), ``gradients``
+        (:func:`gradient_histograms` at initialization on the probe batch), ``steps_per_epoch``,
+        ``X_test``, ``labels_test``, ``X_train``, ``labels_train``, ``slices`` (K, seeds) from
+        :func:`seed_slices`, and ``"all"``: the same statistics for all ``S`` slices (``hist``
+        ... ``predicted`` with S for K, ``batch_cost`` (T, S)), ``diverged`` (S,), ``net`` (all
+        slices, trained), ``seeds``, ``frames`` (F,), and
+        per frame ``batch_index`` (F, batch_size) the training digits of its batch,
+        ``batch_hist`` (F, S, L-1, bins) fractions and ``batch_pred`` (F, S, batch_size).
 
     Examples
     --------
-    >>> run = run_widget(np.random.default_rng(0), epochs=1, n_train=200, n_test=100, every=1)
+    >>> run = run_widget(np.random.default_rng(0), epochs=1, n_train=200, n_test=100, frames=[0, 1])
     >>> run["steps"].tolist(), run["hist"].shape, run["history"].cost.shape
     ([0, 1, 2], (3, 4, 4, 200), (2, 4))
+    >>> run["all"]["batch_hist"].shape, run["all"]["batch_pred"].shape
+    ((2, 4, 4, 200), (2, 4, 100))
     >>> run["error"][0, 0], bool(run["error"][-1, 2] < run["error"][0, 2])   # Zero, Xavier
     (np.float64(0.9), True)
     """
@@ -338,74 +423,107 @@ def run_widget(rng: np.random.Generator, *, inits: Mapping[str, tuple[str, dict[
         raise ValueError(f"n_train + n_test must be <= {m} digits, got {n_train} + {n_test}")
     if _checks.positive_int("probe", probe) > n_test:
         raise ValueError(f"probe must be an integer in 1..n_test = {n_test}, got {probe!r}")
+    epochs = _checks.positive_int("epochs", epochs)
+    batch_size = _checks.positive_int("batch_size", batch_size)
     X_train, y_train = X[:, :n_train], labels[:n_train]
     X_test, y_test = X[:, m - n_test:], labels[m - n_test:]
-
-    net = widget_network(rng, inits, seeds=seeds)
-    K = len(inits)
-    gradients = gradient_histograms(_first_draws(net, K), X_test[:, :probe], y_test[:probe])
-
-    def record(step: int, net: Network) -> dict[str, np.ndarray]:
-        return layer_statistics(net, X_test, y_test, probe=probe)
-
-    together = epochs if seeds_epochs is None else seeds_epochs
-    if not isinstance(together, (int, np.integer)) or not 0 <= together <= epochs:
-        raise ValueError(f"seeds_epochs must be an integer in 0..epochs = {epochs}, got {seeds_epochs!r}")
     per_epoch = -(-n_train // batch_size)
-    if together < epochs and (together * per_epoch) % every:
-        raise ValueError(f"seeds_epochs * steps per epoch ({together} * {per_epoch}) must be a multiple of "
-                         f"every = {every}, so that the steps recorded are those of one run")
+    T = epochs * per_epoch
+    frames = frame_steps(T, per_epoch=per_epoch) if frames is None else np.asarray(frames)
+    if frames.ndim != 1 or len(frames) == 0 or frames.min() < 0 or frames.max() >= T or np.any(np.diff(frames) <= 0):
+        raise ValueError(f"frames must be increasing steps in 0..{T - 1}, got {frames!r}")
+    held = set(int(t) for t in frames) | {T}
+    wanted = set(int(t) for t in frames)
+
+    names = list(inits)
+    K = len(names)
+    net = widget_network(rng, inits, seeds=seeds, once=once, dtype=dtype)
+    slices = seed_slices(names, seeds, once)
+    firsts = slices[:, 0]
+    gradients = gradient_histograms(_take(net, firsts), X_test[:, :probe], y_test[:probe])
+    # train draws one permutation per epoch from rng and nothing else: a copy replays them
+    replay = copy.deepcopy(rng)
+    orders = [replay.permutation(n_train) for _ in range(epochs)] if batch_size < n_train else None
+    edges = np.linspace(*HIST_RANGE, HIST_BINS + 1)
+
+    def batch_of(t: int) -> np.ndarray:
+        if orders is None:
+            return np.arange(n_train)
+        e, k = divmod(t, per_epoch)
+        return orders[e][k * batch_size:(k + 1) * batch_size]
+
+    def record(step: int, net: Network) -> dict[str, Any] | None:
+        if step not in held:
+            return None
+        out = {"held": layer_statistics(net, X_test, y_test, probe=probe)}
+        if step in wanted:
+            idx = batch_of(step)
+            with np.errstate(all="ignore"):
+                _, A = net.forward(X_train[:, idx])
+                hist, _ = activation_histograms(A[1:-1])
+            out["batch"] = {"index": idx, "hist": hist, "pred": A[-1].argmax(axis=-2)}
+        return out
+
     Y_train = datasets.one_hot(y_train, net.sizes[-1])
-    history = train(net, X_train, Y_train, "cross_entropy", lr=lr, epochs=together,
-                    batch_size=batch_size, rng=rng, callback=record, every=every)
-    all_steps = np.array([t for t, _ in history.records])
-    stats = {k: np.stack([r[k] for _, r in history.records]) for k in history.records[0][1]}
-    firsts = {k: v[:, :K] for k, v in stats.items()}
-    first = History(cost=history.cost[:, :K], diverged=history.diverged[:K],
-                    diverged_at=history.diverged_at[:K], epochs=history.epochs)
-    alone = _first_draws(net, K)
-    steps = all_steps
-    if together < epochs:  # the first draws go on alone, on the generator's next batches
-        T = history.cost.shape[0]
-        more = train(alone, X_train, Y_train, "cross_entropy", lr=lr, epochs=epochs - together,
-                     batch_size=batch_size, rng=rng, callback=record, every=every)
-        later = [(t + T, r) for t, r in more.records if t > 0]  # step 0 again is step T
-        if later:
-            steps = np.concatenate([all_steps, [t for t, _ in later]])
-            firsts = {k: np.concatenate([v, np.stack([r[k] for _, r in later])]) for k, v in firsts.items()}
-        first = History(cost=np.concatenate([first.cost, more.cost]), diverged=first.diverged | more.diverged,
-                        diverged_at=np.where(first.diverged_at >= 0, first.diverged_at,
-                                             np.where(more.diverged_at >= 0, more.diverged_at + T, -1)),
-                        epochs=first.epochs + more.epochs)
+    history = train(net, X_train, Y_train, "cross_entropy", lr=lr, epochs=epochs,
+                    batch_size=batch_size, rng=rng, callback=record, every=1)
+    recs = [(t, r) for t, r in history.records if r is not None]
+    steps = np.array([t for t, _ in recs])
+    stats = {k: np.stack([r["held"][k] for _, r in recs]) for k in recs[0][1]["held"]}
+    batches = [r["batch"] for t, r in recs if "batch" in r]
+    first = History(cost=history.cost[:, firsts], diverged=history.diverged[firsts],
+                    diverged_at=history.diverged_at[firsts], epochs=history.epochs)
     return {
-        "names": tuple(inits),
+        "names": tuple(names),
         "steps": steps,
-        **firsts,
-        "edges": np.linspace(*HIST_RANGE, HIST_BINS + 1),
+        **{k: v[:, firsts] for k, v in stats.items()},
+        "edges": edges,
         "gradients": gradients,
         "history": first,
-        "steps_per_epoch": -(-n_train // batch_size),
-        "net": alone,
+        "steps_per_epoch": per_epoch,
+        "net": _take(net, firsts),
         "X_test": X_test,
         "labels_test": y_test,
-        "all": {"seeds": seeds, "steps": all_steps, **stats, "batch_cost": history.cost},
+        "X_train": X_train,
+        "labels_train": y_train,
+        "slices": slices,
+        "all": {"seeds": seeds, "steps": steps, **stats, "batch_cost": history.cost,
+                "diverged": history.diverged, "frames": frames, "net": net,
+                "batch_index": np.stack([b["index"] for b in batches]),
+                "batch_hist": np.stack([b["hist"] for b in batches]),
+                "batch_pred": np.stack([b["pred"] for b in batches])},
     }
 
 
-def _first_draws(net: Network, K: int) -> Network:
-    """The first ``K`` slices of a stacked network (the first draw of every initialization)."""
-    if net.S == K:
+def _take(net: Network, idx: Sequence[int]) -> Network:
+    """The slices ``idx`` of a stacked network, as a network of their own (weights copied)."""
+    idx = np.asarray(idx)
+    if net.S == len(idx) and np.array_equal(idx, np.arange(net.S)):
         return net
     out = net.copy()
-    out.W = [None] + [np.ascontiguousarray(W[:K]) for W in net.W[1:]]
-    out.b = [None] + [np.ascontiguousarray(b[:K]) for b in net.b[1:]]
-    out.S = K
+    out.W = [None] + [np.ascontiguousarray(W[idx]) for W in net.W[1:]]
+    out.b = [None] + [np.ascontiguousarray(b[idx]) for b in net.b[1:]]
+    out.S = len(idx)
     return out
 
 
 # ------------------------------------------------------------------------------------------------
 # Plots
 # ------------------------------------------------------------------------------------------------
+
+
+def _text_at_floor(fig):
+    """Raise the figure's text to the size :class:`plotting.PageFigure` would raise it to, now.
+
+    A :class:`~plotting.PageFigure` renders its PNG, measures it and, when some text would show
+    smaller than :data:`plotting.MIN_TEXT_PX`, enlarges that text and renders again. Enlarging it
+    beforehand, to the floor of an image as wide as the whole figure (the widest the tight PNG can
+    be), gives the same sizes or slightly larger ones in a single rendering: about a second less
+    per page build for this page's dozen figures.
+    """
+    width_px = 1.05 * fig.get_size_inches()[0] * plotting.PNG_DPI
+    fig._raise_small_text(fig.min_font_points(width_px) * 1.01)
+    return fig
 
 
 def _shade(color: str, k: int, K: int) -> tuple[float, float, float]:
@@ -472,7 +590,7 @@ def plot_histograms(hist: np.ndarray, edges: np.ndarray, *, labels: Sequence[str
         fig.legend(loc="outside right center")
     if title:
         fig.suptitle(title)
-    return fig
+    return _text_at_floor(fig)
 
 
 @plotting.styled
@@ -510,38 +628,46 @@ def plot_gradients(grad: Mapping[str, np.ndarray], names: Sequence[str]):
                       label=f"$dA^{{[{i + 1}]}}$")
         ax.set_title(names[s])
         ax.set_xlim(edges[s, 0], edges[s, -1])
-        ax.ticklabel_format(axis="x", style="sci", scilimits=(-2, 2))
-        ax.set_xlabel("gradient value")
+        # the power of ten goes into the axis label, not into matplotlib's offset text, which sat
+        # on top of the neighbouring labels
+        e = int(np.floor(np.log10(abs(edges[s, -1])))) if edges[s, -1] else 0
+        if -2 <= e <= 1:
+            e = 0
+        ax.xaxis.set_major_formatter(lambda v, pos, k=10.0**-e: f"{v * k:g}")
+        ax.set_xlabel("gradient value" + (f"\n(in units of $10^{{{e}}}$)" if e else ""))
         if std[s].max() == 0:
             ax.text(0.5, 0.6, "all exactly 0", transform=ax.transAxes, ha="center")
     axes[0, 0].set_ylabel("fraction of values")
     fig.legend(*axes[0, -1].get_legend_handles_labels(), loc="outside right center")
-    return fig
+    return _text_at_floor(fig)
 
 
-def _running_mean(y: np.ndarray, k: int) -> np.ndarray:
-    """Mean of the last ``k`` values (fewer at the start), along axis 0."""
-    c = np.cumsum(np.nan_to_num(y), axis=0)
-    n = np.cumsum(np.isfinite(y), axis=0)
-    c[k:] = c[k:] - c[:-k]
-    n[k:] = n[k:] - n[:-k]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(n > 0, c / np.maximum(n, 1), np.nan)
+def seed_curves(run: Mapping[str, Any], key: str) -> dict[str, np.ndarray]:
+    """``run["all"][key]`` (R, S) regrouped per initialization: name -> (R, seeds) array.
+
+    An initialization drawn once (``once``) gets its one slice, once.
+
+    >>> run = {"names": ("Zero", "Xavier"), "slices": np.array([[0, 0], [1, 2]]),
+    ...        "all": {"error": np.array([[0.9, 0.8, 0.7]])}}
+    >>> {k: v.tolist() for k, v in seed_curves(run, "error").items()}
+    {'Zero': [[0.9]], 'Xavier': [[0.8, 0.7]]}
+    """
+    a = np.asarray(run["all"][key])
+    return {name: a[:, np.unique(run["slices"][k])] for k, name in enumerate(run["names"])}
 
 
 @plotting.styled
-def plot_training(run: Mapping[str, Any], *, smooth: int = 10):
-    r"""The batch cost per step and the held-out misclassification rate, per initialization.
+def plot_training(run: Mapping[str, Any]):
+    r"""Held-out cost and misclassification rate per initialization: median and 10-90 % band over the seeds.
 
-    Left: each step's batch cost (thin) and its running mean over ``smooth`` steps; right: the
-    misclassification rate on the held-out digits at the recorded steps. Dotted lines mark the
-    epochs. A diverged initialization is marked with a cross where it diverged.
+    Both panels are on a symlog step axis (linear over the first steps, logarithmic after) and are
+    measured on the held-out digits at the steps :func:`run_widget` recorded. Dotted lines mark
+    the epochs. An initialization drawn once (Zero) is a single line.
 
     Parameters
     ----------
     run : dict
         As returned by :func:`run_widget`.
-    smooth : int, default 10
 
     Returns
     -------
@@ -549,38 +675,30 @@ def plot_training(run: Mapping[str, Any], *, smooth: int = 10):
 
     Examples
     --------
-    >>> from xavier.network import History
-    >>> run = {"names": ("Zero", "Xavier"), "steps": np.array([0, 2]), "steps_per_epoch": 2,
-    ...        "error": np.array([[0.9, 0.9], [0.9, 0.5]]),
-    ...        "history": History(np.ones((2, 2)), np.zeros(2, bool), -np.ones(2, int), 1)}
+    >>> run = {"names": ("Zero", "Xavier"), "steps_per_epoch": 2, "slices": np.array([[0, 0], [1, 2]]),
+    ...        "all": {"steps": np.array([0, 2, 4]), "error": np.array([[0.9, 0.9, 0.9], [0.9, 0.5, 0.6],
+    ...                [0.9, 0.3, 0.4]]), "cost": np.full((3, 3), 2.3)}}
     >>> fig = plot_training(run)
     >>> [ax.get_ylabel() for ax in fig.axes]
-    ['batch cost (cross-entropy)', 'misclassified (held-out)']
+    ['held-out cost (cross-entropy)', 'misclassified (held-out)']
     """
-    h = run["history"]
-    T = h.cost.shape[0]
-    fig, (ax_c, ax_e) = plotting.subplots(1, 2, figsize=(9.5, 3.4))
-    steps = np.arange(T)
-    smoothed = _running_mean(h.cost, smooth)
-    for s, name in enumerate(run["names"]):
-        color = INIT_COLORS.get(name, f"C{s}")
-        ax_c.plot(steps, h.cost[:, s], color=color, lw=0.6, alpha=0.3)
-        ax_c.plot(steps, smoothed[:, s], color=color, lw=1.6, label=name,
-                  marker=plotting.marker_for(color), markevery=max(1, T // 8), ms=5)
-        ax_e.plot(run["steps"], run["error"][:, s], color=color, lw=1.6,
-                  marker=plotting.marker_for(color), ms=5, label=name)
-        if h.diverged[s]:
-            ax_c.plot(h.diverged_at[s], np.nanmax(h.cost), "x", color=color, ms=8)
-    for ax in (ax_c, ax_e):
+    steps = np.asarray(run["all"]["steps"])
+    T = int(steps[-1])
+    fig, (ax_c, ax_e) = plotting.subplots(1, 2, figsize=(9.5, 3.6))
+    for ax, key in ((ax_c, "cost"), (ax_e, "error")):
+        for name, Y in seed_curves(run, key).items():
+            plotting.band(ax, steps, Y, label=name, color=INIT_COLORS.get(name))
         for e in range(run["steps_per_epoch"], T + 1, run["steps_per_epoch"]):
             ax.axvline(e, color="0.6", lw=0.8, ls=":")
-        ax.set_xlabel("step (batch of 100 digits)")
+        ax.set_xscale("symlog", linthresh=10, linscale=0.6)
+        ax.set_xlim(0, T)
+        ax.set_xlabel("step (batch of 100 digits), symlog")
     ax_c.set_yscale("log")
-    ax_c.set_ylabel("batch cost (cross-entropy)")
+    ax_c.set_ylabel("held-out cost (cross-entropy)")
     ax_e.set_ylabel("misclassified (held-out)")
     ax_e.set_ylim(0, 1)
     fig.legend(*ax_e.get_legend_handles_labels(), loc="outside lower center", ncols=len(run["names"]))
-    return fig
+    return _text_at_floor(fig)
 
 
 @plotting.styled
@@ -615,7 +733,7 @@ def plot_digit_grid(X: np.ndarray, labels: np.ndarray, predicted: np.ndarray, *,
     nrows = -(-m // ncols)
     cell, pad = 32, 2
     canvas = np.ones((nrows * cell, ncols * cell, 3))
-    right, wrong = to_rgb(plotting.COLORS["appropriate"]), to_rgb(plotting.COLORS["large"])
+    right, wrong = to_rgb(GRID_COLORS["right"][1]), to_rgb(GRID_COLORS["wrong"][1])
     fig, ax = plotting.subplots(figsize=(0.5 * ncols + 0.2, 0.5 * nrows + 0.2))
     for j in range(m):
         r, c = divmod(j, ncols)
@@ -629,7 +747,7 @@ def plot_digit_grid(X: np.ndarray, labels: np.ndarray, predicted: np.ndarray, *,
                     color=wrong, fontweight="bold")
     ax.imshow(canvas, interpolation="nearest")
     ax.set_axis_off()
-    return fig
+    return _text_at_floor(fig)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -655,15 +773,91 @@ def _hist_top(counts: np.ndarray) -> float:
     return float(peak[spread].max()) if spread.any() else float(peak.max())
 
 
-def widget_html(run: Mapping[str, Any], *, default: str = "Xavier") -> str:
-    r"""The HTML of the digits widget, from a :func:`run_widget` result (any ``seeds``).
+GRID_COLORS: dict[str, tuple[str, str]] = {
+    "right": ("bluish green", plotting.COLORS["appropriate"]),
+    "wrong": ("vermillion", plotting.COLORS["large"]),
+}
+"""The right/wrong grid's frame colours, ``key -> (name, hex)``: the one source of their names for the
+static grid (:func:`plot_digit_grid`), the widget (its legend and captions) and the page's text."""
 
-    Per initialization, seed and recorded step the page carries the histogram counts of
-    :math:`A^{[1]}, \dots, A^{[4]}` over the probe batch (:data:`HIST_BINS` bins on
-    :data:`HIST_RANGE`, as 16-bit counts of the ``n[l] * probe`` values), the predicted class of
-    each probe digit (for the right/wrong grid), the held-out cost and error (4 significant
-    digits), and per initialization their median and 10th and 90th percentiles over the seeds.
-    The probe digits themselves are stored once, as 8-bit pixels. Packed by
+WIDGET_BINS: int = 100
+"""The number of bins of the widget's histograms, each two bins of :data:`HIST_BINS` merged. A panel
+is about 130 px wide on a phone, so 200 bins would be narrower than a pixel."""
+
+PLAY_SECONDS: float = 12.0
+"""How long the widget takes to play all its frames."""
+
+
+def pack_pixels(X: np.ndarray, bits: int = 4) -> np.ndarray:
+    r"""Pixels in [0, 1] rounded to ``bits`` bits and packed ``8 // bits`` to a byte, first pixel highest.
+
+    The browser unpacks byte ``j`` of a row into pixels ``(8 // bits) * j ...`` and maps level ``q``
+    back to ``q / (2**bits - 1)``: the error is at most ``1 / (2 * (2**bits - 1))``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (..., n), n a multiple of ``8 // bits``
+    bits : {1, 2, 4, 8}
+
+    Returns
+    -------
+    ndarray of uint8, shape (..., n * bits // 8)
+
+    Examples
+    --------
+    >>> pack_pixels(np.array([[0.0, 1.0, 0.5, 0.2]]), bits=4).tolist()   # levels 0, 15, 8, 3
+    [[15, 131]]
+    >>> unpack_pixels(pack_pixels(np.array([[0.0, 1.0, 0.5, 0.2]])), 4).round(3).tolist()
+    [[0.0, 1.0, 0.533, 0.2]]
+    """
+    if bits not in (1, 2, 4, 8):
+        raise ValueError(f"bits must be one of 1, 2, 4, 8, got {bits!r}")
+    X = np.asarray(X, dtype=float)
+    per = 8 // bits
+    if X.shape[-1] % per:
+        raise ValueError(f"the last axis ({X.shape[-1]}) must be a multiple of {per} for {bits}-bit pixels")
+    q = np.clip(np.rint(np.nan_to_num(X) * (2**bits - 1)), 0, 2**bits - 1).astype(np.uint8)
+    q = q.reshape(X.shape[:-1] + (-1, per))
+    shifts = (bits * np.arange(per - 1, -1, -1)).astype(np.uint8)
+    return np.bitwise_or.reduce(q << shifts, axis=-1).astype(np.uint8)
+
+
+def unpack_pixels(packed: np.ndarray, bits: int = 4) -> np.ndarray:
+    """The inverse of :func:`pack_pixels`: pixels in [0, 1], float."""
+    per = 8 // bits
+    packed = np.asarray(packed, dtype=np.uint8)
+    shifts = (bits * np.arange(per - 1, -1, -1)).astype(np.uint8)
+    q = (packed[..., None] >> shifts) & (2**bits - 1)
+    return q.reshape(packed.shape[:-1] + (-1,)) / (2**bits - 1)
+
+
+def hist_heights(fractions: np.ndarray, top: float) -> np.ndarray:
+    r"""Histogram bars as the widget draws them: 8-bit heights on a square-root scale up to ``top``.
+
+    ``round(255 * sqrt(min(fraction / top, 1)))``: a bar of ``top`` or more is the full panel
+    height (cut at the top), and the browser draws level ``q`` at ``q / 255`` of the height, which
+    is where a square-root axis from 0 to ``top`` puts ``fraction``. Non-finite fractions give 0.
+
+    >>> hist_heights(np.array([0.0, 0.01, 0.04, 0.5]), 0.04).tolist()
+    [0, 128, 255, 255]
+    """
+    if not (np.isfinite(top) and top > 0):
+        raise ValueError(f"top must be a finite number > 0, got {top!r}")
+    f = np.nan_to_num(np.asarray(fractions, dtype=float), nan=0.0, posinf=0.0, neginf=0.0)
+    return np.rint(255 * np.sqrt(np.clip(f / top, 0, 1))).astype(np.uint8)
+
+
+def widget_html(run: Mapping[str, Any], *, default: str = "Xavier", pixel_bits: int = 2) -> str:
+    r"""The HTML of the digits widget, from a :func:`run_widget` result.
+
+    Per slice of the stack and frame the page carries the histograms of
+    :math:`A^{[1]}, \dots, A^{[4]}` over that step's training batch (:data:`WIDGET_BINS` bins on
+    :data:`HIST_RANGE`, as the 8-bit bar heights of :func:`hist_heights`) and the predicted class of
+    each of its digits; per frame the batch's digits (``pixel_bits``-bit pixels,
+    :func:`pack_pixels`) and labels; per initialization and seed the held-out cost and error at
+    the frames (4 significant digits), with their median and 10th and 90th percentiles over the
+    seeds. ``meta["slices"][k][j]`` is the slice of seed ``j`` of initialization ``k`` (an
+    initialization drawn once has all its seeds in one slice). Packed by
     :func:`framedata.widget_html`; drawn by ``_static/widgets/widgets.js``.
 
     Parameters
@@ -672,6 +866,8 @@ def widget_html(run: Mapping[str, Any], *, default: str = "Xavier") -> str:
         As returned by :func:`run_widget`.
     default : str, default "Xavier"
         The initialization shown first (the first one if ``run`` has no such name).
+    pixel_bits : {1, 2, 4, 8}, default 2
+        Four grey levels by default: the page's initial load stays within the issue's 500 kB.
 
     Returns
     -------
@@ -680,41 +876,47 @@ def widget_html(run: Mapping[str, Any], *, default: str = "Xavier") -> str:
     import framedata
 
     names = list(run["names"])
-    K, allr = len(names), run["all"]
-    S = int(allr["seeds"])
-    R = len(allr["steps"])
-    probe = allr["predicted"].shape[-1]
-    values = int(WIDGET_SIZES[1]) * probe  # values per histogram: n[l] * probe (300 in every hidden layer)
-
-    def by_init(a):  # (R, S*K, ...) -> (K, S, R, ...); slice j*K + k is seed j of init k
-        a = np.asarray(a)
-        a = a.reshape((R, S, K) + a.shape[2:])
-        return np.moveaxis(a, (0, 1, 2), (2, 1, 0))
-
-    hist = by_init(allr["hist"])                       # (K, S, R, layers, bins) fractions
-    counts = np.rint(np.nan_to_num(hist) * values).astype(np.uint16)
-    pred = by_init(allr["predicted"]).astype(np.uint8)  # (K, S, R, probe)
-    cost, error = by_init(allr["cost"]), by_init(allr["error"])  # (K, S, R)
+    allr = run["all"]
+    S_seeds = int(allr["seeds"])
+    frames = [int(t) for t in allr["frames"]]
+    F = len(frames)
+    rows = [int(np.flatnonzero(allr["steps"] == t)[0]) for t in frames]  # held-out rows of the frames
+    slices = np.asarray(run["slices"])
+    batch = int(allr["batch_index"].shape[1])
+    values = int(WIDGET_SIZES[1]) * batch  # values per histogram: n[l] * batch (300 in every hidden layer)
+    hist = np.nan_to_num(allr["batch_hist"])  # (F, S, layers, HIST_BINS) fractions
+    counts = np.rint(hist * values).astype(np.int64)
+    merge = HIST_BINS // WIDGET_BINS
+    counts = counts.reshape(counts.shape[:-1] + (WIDGET_BINS, merge)).sum(axis=-1)
+    counts = np.moveaxis(counts, 0, 1)  # (S, F, layers, bins)
+    top = framedata.sig(_hist_top(counts) / values)
+    heights = hist_heights(counts / values, top)
+    pred = np.ascontiguousarray(np.moveaxis(allr["batch_pred"], 0, 1)).astype(np.uint8)  # (S, F, batch)
     runs = {}
     for k, name in enumerate(names):
-        entry = {"cost": framedata.sig_list(cost[k]), "error": framedata.sig_list(error[k])}
-        for key, a in (("cost", cost[k]), ("error", error[k])):
+        cost = allr["cost"][rows][:, slices[k]].T   # (seeds, F)
+        error = allr["error"][rows][:, slices[k]].T
+        entry = {"cost": framedata.sig_list(cost), "error": framedata.sig_list(error)}
+        for key, a in (("cost", cost), ("error", error)):
             with np.errstate(all="ignore"):
-                q = [np.nanpercentile(a, p, axis=0) if np.isfinite(a).any() else np.full(R, np.nan)
+                q = [np.nanpercentile(a, p, axis=0) if np.isfinite(a).any() else np.full(F, np.nan)
                      for p in (10, 50, 90)]
             entry[f"{key}_q10"], entry[f"{key}_median"], entry[f"{key}_q90"] = (framedata.sig_list(v) for v in q)
         runs[name] = entry
     meta = {
         "inits": names, "labels": {n: _LABELS.get(n, n) for n in names},
-        "default_init": default if default in names else names[0], "seeds": S,
-        "steps": [int(t) for t in allr["steps"]], "steps_per_epoch": int(run["steps_per_epoch"]),
-        "batch": int(probe), "labels_batch": [int(v) for v in run["labels_test"][:probe]],
-        "bins": int(hist.shape[-1]), "range": list(HIST_RANGE), "layers": int(hist.shape[-2]),
-        "values": values, "hist_max": framedata.sig(_hist_top(counts) / values),
+        "default_init": default if default in names else names[0], "seeds": S_seeds,
+        "slices": slices.tolist(), "once": [n for k, n in enumerate(names) if len(set(slices[k])) == 1 and S_seeds > 1],
+        "steps": frames, "steps_per_epoch": int(run["steps_per_epoch"]), "last_step": int(allr["steps"][-1]),
+        "batch": batch, "bins": WIDGET_BINS, "range": list(HIST_RANGE), "layers": int(counts.shape[-2]),
+        "values": values, "hist_max": top, "pixel_bits": int(pixel_bits), "play_ms": int(round(1000 * PLAY_SECONDS / max(F - 1, 1))),
+        "colors": {k: {"name": n, "hex": h} for k, (n, h) in GRID_COLORS.items()},
         "runs": runs,
     }
-    digits = framedata.quantize(run["X_test"][:, :probe].T)  # (probe, 784): pixels in [0, 1]
+    index = allr["batch_index"]                          # (F, batch) training digits of each frame
+    digits = pack_pixels(run["X_train"].T[index], pixel_bits)  # (F, batch, 784 * bits / 8)
+    labels = run["labels_train"][index].astype(np.uint8)   # (F, batch)
     return framedata.widget_html(
-        "digits", meta, {"hist": counts, "pred": pred, "digits": digits},
+        "digits", meta, {"hist": heights, "pred": pred, "digits": digits, "labels": labels},
         fallback="The interactive version of these figures needs JavaScript: it plays the training "
                  "step by step for every initialization and seed.")

@@ -60,6 +60,10 @@ class Gradients(NamedTuple):
     dA: list
 
 
+DTYPES: tuple[str, ...] = ("float64", "float32")
+"""The floating-point types a :class:`Network` computes in (its ``dtype`` argument)."""
+
+
 def _check_finite(name: str, X: np.ndarray) -> None:
     if not np.all(np.isfinite(X)):
         bad = X[~np.isfinite(X)].flat[0]
@@ -89,6 +93,14 @@ class Network:
         ``S``, the number of independent copies.
     init_kwargs : dict, optional
         Keyword arguments for a named initializer, e.g. ``{"scale": 0.01}`` for ``"variance_scaling"``.
+    dtype : {"float64", "float32"}, default "float64"
+        The floating-point type of the weights, biases and every computed array (the names of
+        ``torch.float32``/``torch.float64`` and of Keras' ``dtype`` argument). The initializer still
+        draws in float64; the draw is then rounded to ``dtype``, so a float32 network starts from
+        the float64 network's weights rounded to float32. Inputs and targets are converted to
+        ``dtype``. float32 halves the time of the matrix products of a wide network, at a relative
+        rounding error of about :math:`6 \\times 10^{-8}` per operation instead of
+        :math:`1.1 \\times 10^{-16}`.
 
     Attributes
     ----------
@@ -99,7 +111,7 @@ class Network:
     Raises
     ------
     ValueError
-        For sizes that are not at least two positive integers (``bool`` is not an integer),
+        For a ``dtype`` other than "float64" or "float32", sizes that are not at least two positive integers (``bool`` is not an integer),
         activations that do not match them, ``softmax`` on a hidden layer or on a single output
         unit, ``seeds`` not a positive integer, an ``rng`` that is not a
         :class:`numpy.random.Generator`, an unknown initializer or keyword argument, and an
@@ -126,7 +138,10 @@ class Network:
         rng: np.random.Generator,
         seeds: int = 1,
         init_kwargs: dict[str, Any] | None = None,
+        dtype: str = "float64",
     ) -> None:
+        if not isinstance(dtype, str) or dtype not in DTYPES:
+            raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, got {dtype!r}")
         if isinstance(sizes, np.ndarray) and sizes.ndim == 1:
             sizes = sizes.tolist()
         if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or len(sizes) < 2:
@@ -161,6 +176,7 @@ class Network:
             raise ValueError(f"init must be an initializer name ({', '.join(sorted(inits.INITIALIZERS))}) "
                              f"or a function (shape, rng) -> ndarray, got {init!r}")
         self.sizes = sizes
+        self.dtype = np.dtype(dtype)
         self.activations = tuple(activations)
         self.S = S
         self.W: list = [None]
@@ -179,8 +195,8 @@ class Network:
             if not np.isfinite(W).all():
                 raise ValueError(f"the initializer returned non-finite weights for layer {l} "
                                  f"(e.g. {W[~np.isfinite(W)].flat[0]}); expected finite numbers")
-            self.W.append(W)
-            self.b.append(np.zeros((self.S, n_out, 1)))
+            self.W.append(W if self.dtype == np.float64 else W.astype(self.dtype))
+            self.b.append(np.zeros((self.S, n_out, 1), dtype=self.dtype))
 
     @property
     def L(self) -> int:
@@ -259,7 +275,7 @@ class Network:
             From :meth:`check_inputs`.
         """
         self.check_inputs(X)
-        return self._forward(np.asarray(X, dtype=np.float64))
+        return self._forward(np.asarray(X, dtype=self.dtype))
 
     def _forward(self, X):
         Z, A = [None], [X]
@@ -293,8 +309,8 @@ class Network:
         """
         costs.check(cost, self.activations[-1])
         self.check_inputs(X, Y, cost)
-        Z, A = self._forward(np.asarray(X, dtype=np.float64))
-        return costs._cost(cost, Z[-1], A[-1], np.asarray(Y, dtype=np.float64))
+        Z, A = self._forward(np.asarray(X, dtype=self.dtype))
+        return costs._cost(cost, Z[-1], A[-1], np.asarray(Y, dtype=self.dtype))
 
     # -- backward --------------------------------------------------------------------------
 
@@ -334,7 +350,7 @@ class Network:
                     raise ValueError(f"{name}[{l}] has shape {np.shape(arr)}; expected (S, n[{l}], m) = "
                                      f"{(self.S, self.sizes[l], m)}")
         self.check_inputs(A[0], Y, cost)
-        return self._backward(Z, A, np.asarray(Y, dtype=np.float64), cost, input_grad)
+        return self._backward(Z, A, np.asarray(Y, dtype=self.dtype), cost, input_grad)
 
     def _backward(self, Z, A, Y, cost, input_grad=False):
         L = self.L
@@ -401,8 +417,8 @@ class Network:
                 alive = np.asarray(alive)
                 if alive.shape != (self.S,) or alive.dtype != bool:
                     raise ValueError(f"alive must be a bool array of shape (S,) = ({self.S},), got {alive!r}")
-            X = np.asarray(X, dtype=np.float64)
-            Y = np.asarray(Y, dtype=np.float64)
+            X = np.asarray(X, dtype=self.dtype)
+            Y = np.asarray(Y, dtype=self.dtype)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             return self._step(X, Y, cost, lr, alive)
 
@@ -536,14 +552,14 @@ class _Workspace:
 
     def __init__(self, net: Network, m: int) -> None:
         lead = () if net.S == 1 else (net.S,)
-        n = net.sizes
-        self.Z = [None] + [np.empty(lead + (k, m)) for k in n[1:]]
-        self.dA = [None] + [np.empty(lead + (k, m)) for k in n[1:-1]]
-        self.dW = [None] + [np.empty(lead + tuple(W.shape[-2:])) for W in net.W[1:]]
-        self.db = [None] + [np.empty(lead + (k, 1)) for k in n[1:]]
-        self.ones = np.ones((m, 1))
+        n, f = net.sizes, net.dtype
+        self.Z = [None] + [np.empty(lead + (k, m), dtype=f) for k in n[1:]]
+        self.dA = [None] + [np.empty(lead + (k, m), dtype=f) for k in n[1:-1]]
+        self.dW = [None] + [np.empty(lead + tuple(W.shape[-2:]), dtype=f) for W in net.W[1:]]
+        self.db = [None] + [np.empty(lead + (k, 1), dtype=f) for k in n[1:]]
+        self.ones = np.ones((m, 1), dtype=f)
         size = max((a.size for a in self.dA[1:]), default=0)
-        tmp, mask, zeros = np.empty(size), np.empty(size, dtype=bool), np.zeros(size)
+        tmp, mask, zeros = np.empty(size, dtype=f), np.empty(size, dtype=bool), np.zeros(size, dtype=f)
         self.tmp = [None] + [tmp[: a.size].reshape(a.shape) for a in self.dA[1:]]
         self.mask = [None] + [mask[: a.size].reshape(a.shape) for a in self.dA[1:]]
         self.zeros = [None] + [zeros[: a.size].reshape(a.shape) for a in self.dA[1:]] + [None]
@@ -657,8 +673,8 @@ def train(
     if X_.ndim == 3:
         raise ValueError(f"train takes X of shape (n[0], m) shared by all seeds, got {X_.shape}")
     net.check_inputs(X, Y, cost)
-    X = np.asarray(X, dtype=np.float64)
-    Y = np.asarray(Y, dtype=np.float64)
+    X = np.asarray(X, dtype=net.dtype)
+    Y = np.asarray(Y, dtype=net.dtype)
     m = X.shape[-1]
     lr = _checks.real("lr", lr, low=0, strict=True)
     epochs = _checks.positive_int("epochs", epochs, low=0)

@@ -14,6 +14,7 @@ import why
 import xavier_init
 from xavier import datasets
 from xavier.network import Network, train
+from tests.reference import forward_reference
 
 # -- framedata --------------------------------------------------------------------------------------
 
@@ -135,82 +136,102 @@ def test_frame_epochs_rejects_bad_input():
 
 # -- widget 2: the digits -----------------------------------------------------------------------
 
+DIGITS_KW = dict(epochs=2, n_train=400, n_test=200, probe=50, frames=[0, 1, 2, 3, 5, 7])  # 4 steps an epoch
+
 
 @pytest.fixture(scope="module")
 def digits_run():
-    return xavier_init.run_widget(np.random.default_rng(5), epochs=1, n_train=400, n_test=200, every=2,
-                                  seeds=2, probe=50)
+    return xavier_init.run_widget(np.random.default_rng(5), seeds=2, once=["Zero"], **DIGITS_KW)
 
 
 def test_more_seeds_keep_the_first_draws(digits_run):
-    one = xavier_init.run_widget(np.random.default_rng(5), epochs=1, n_train=400, n_test=200, every=2,
-                                 probe=50)
+    one = xavier_init.run_widget(np.random.default_rng(5), **DIGITS_KW)
     for key in ("steps", "hist", "error", "cost", "predicted"):
         np.testing.assert_array_equal(one[key], digits_run[key])
     np.testing.assert_array_equal(one["history"].cost, digits_run["history"].cost)
+    assert digits_run["slices"].tolist() == [[0, 0], [1, 4], [2, 5], [3, 6]]  # Zero drawn once
+    assert digits_run["all"]["batch_cost"].shape == (8, 7)
 
 
-def test_first_draws_go_on_alone():
-    """seeds_epochs: all draws for one epoch, then the first ones alone, as if trained alone."""
-    kw = dict(epochs=3, n_train=400, n_test=100, every=2, probe=50)
-    one = xavier_init.run_widget(np.random.default_rng(8), **kw)
-    mixed = xavier_init.run_widget(np.random.default_rng(8), seeds=3, seeds_epochs=1, **kw)
-    assert mixed["steps"].tolist() == one["steps"].tolist() == [0, 2, 4, 6, 8, 10, 12]
-    assert mixed["all"]["steps"].tolist() == [0, 2, 4]
-    assert mixed["all"]["hist"].shape[:2] == (3, 12)
-    for key in ("hist", "error", "cost", "predicted", "std"):
-        np.testing.assert_array_equal(one[key], mixed[key])
-    np.testing.assert_array_equal(one["history"].cost, mixed["history"].cost)
-    assert one["history"].epochs == mixed["history"].epochs == 3
-    for l in range(1, 6):
-        np.testing.assert_array_equal(one["net"].W[l], mixed["net"].W[l])
-    with pytest.raises(ValueError, match="seeds_epochs must be an integer in 0..epochs = 3"):
-        xavier_init.run_widget(np.random.default_rng(8), seeds=2, seeds_epochs=4, **kw)
-    with pytest.raises(ValueError, match=r"\(1 \* 3\) must be a multiple of every = 2"):
-        xavier_init.run_widget(np.random.default_rng(8), seeds=2, seeds_epochs=1, **{**kw, "n_train": 300})
+def _plain_step_W5(Ws, bs, X, y, lr):
+    """W[5] after one SGD step on (X, y), by the chain rule written out (softmax cross-entropy)."""
+    A, Z, P = forward_reference(Ws, X, bs)
+    dZ = (P - datasets.one_hot(y, 10)) / X.shape[1]
+    return Ws[-1] - lr * dZ @ A[-1].T
 
 
-@pytest.mark.parametrize("init, seed", [("Xavier", 1), ("Uniform", 0), ("Standard normal", 1)])
+@pytest.mark.parametrize("init, seed", [("Xavier", 1), ("Uniform", 0), ("Standard normal", 1), ("Zero", 1)])
 def test_digits_frames_equal_a_separate_run(digits_run, digits, init, seed):
+    """Each frame: the batch its step trains on, its histograms and predictions, the held-out numbers."""
     run = digits_run
     names = list(run["names"])
-    K, k = len(names), names.index(init)
+    k = names.index(init)
     data = framedata.read_widget_html(xavier_init.widget_html(run))
     meta, arrays = data["meta"], data["arrays"]
     X, labels = digits
     X_train, y_train = X[:, :400], labels[:400]
     X_test, y_test = X[:, -200:], labels[-200:]
-    # the same start, alone: seed `seed` of `init` is slice seed * K + k of the stacked network
-    stacked = xavier_init.widget_network(np.random.default_rng(5), seeds=2)
+    # the same start, alone: seed `seed` of `init` is the slice the widget names for it
+    sl = meta["slices"][k][seed]
+    stacked = xavier_init.widget_network(np.random.default_rng(5), seeds=2, once=["Zero"])
     net = Network(xavier_init.WIDGET_SIZES, xavier_init.WIDGET_ACTIVATIONS, "zeros", rng=np.random.default_rng(0))
     for l in range(1, net.L + 1):
-        net.W[l][0] = stacked.W[l][seed * K + k]
+        net.W[l][0] = stacked.W[l][sl]
     steps = meta["steps"]
-    wanted = {steps[1], steps[len(steps) // 2], steps[-1]}
+    assert steps == DIGITS_KW["frames"]
     seen = {}
 
     def snap(t, n):
-        if t in wanted:
-            seen[t] = n.copy()
+        seen[t] = n.copy()
 
-    # spawning does not move the generator: the batches are its first permutation
-    train(net, X_train, datasets.one_hot(y_train, 10), "cross_entropy", lr=0.1, epochs=1, batch_size=100,
+    # spawning does not move the generator: the batches are its permutations, one per epoch
+    train(net, X_train, datasets.one_hot(y_train, 10), "cross_entropy", lr=0.1, epochs=2, batch_size=100,
           rng=np.random.default_rng(5), callback=snap)
-    edges = np.linspace(*xavier_init.HIST_RANGE, xavier_init.HIST_BINS + 1)
-    for t in sorted(wanted):
-        f = steps.index(t)
-        _, A = seen[t].forward(X_test)
+    edges = np.linspace(*xavier_init.HIST_RANGE, xavier_init.WIDGET_BINS + 1)
+    bits = meta["pixel_bits"]
+    for f, t in enumerate(steps):
+        idx = run["all"]["batch_index"][f]
+        Xb, yb = X_train[:, idx], y_train[idx]
+        Ws = [seen[t].W[l][0] for l in range(1, 6)]
+        bs = [seen[t].b[l][0] for l in range(1, 6)]
+        # the frame's batch is the one step t trained on: one plain SGD step on it from the weights
+        # after t updates gives the weights after t + 1 (not true of another batch, checked below)
+        W5 = _plain_step_W5(Ws, bs, Xb, yb, 0.1)
+        np.testing.assert_allclose(W5, seen[t + 1].W[5][0], rtol=1e-9, atol=1e-12)
+        if init != "Zero":
+            other = X_train[:, np.setdiff1d(np.arange(400), idx)[:100]]
+            other_W5 = _plain_step_W5(Ws, bs, other, y_train[np.setdiff1d(np.arange(400), idx)[:100]], 0.1)
+            assert np.abs(other_W5 - seen[t + 1].W[5][0]).max() > 1e-6
+        A, _, P = forward_reference(Ws, Xb, bs)
         for l in range(1, 5):
-            a = A[l][0][:, :50].ravel()
-            counts = np.bincount(np.searchsorted(edges, a[(a >= edges[0]) & (a <= edges[-1])], side="right") - 1,
-                                 minlength=xavier_init.HIST_BINS + 1)
-            counts[-2] += counts[-1]  # the last bin is closed on the right, as numpy.histogram's
-            got = arrays["hist"][k, seed, f, l - 1].astype(int)
-            assert np.abs(got - counts[:-1]).sum() <= 2, f"layer {l} at step {t}"
-        predicted = A[-1][0].argmax(axis=0)
-        np.testing.assert_array_equal(arrays["pred"][k, seed, f], predicted[:50])
+            counts = np.histogram(A[l].ravel(), bins=edges)[0]   # numpy's own, on the edges
+            expect = xavier_init.hist_heights(counts / A[l].size, meta["hist_max"])
+            got = arrays["hist"][sl, f, l - 1].astype(int)
+            assert np.abs(got - expect).max() <= 1, f"layer {l} at step {t}"
+        np.testing.assert_array_equal(arrays["pred"][sl, f], P.argmax(axis=0))
+        np.testing.assert_array_equal(arrays["labels"][f], yb)
+        pixels = xavier_init.unpack_pixels(arrays["digits"][f], bits)
+        assert np.abs(pixels - Xb.T).max() <= 0.5 / (2**bits - 1) + 1e-12
+        # held-out numbers at the frame
+        _, _, Pt = forward_reference(Ws, X_test, bs)
+        predicted = Pt.argmax(axis=0)
         assert meta["runs"][init]["error"][seed][f] == pytest.approx(np.mean(predicted != y_test), abs=1e-9)
-        p = A[-1][0][y_test, np.arange(200)]
+        p = Pt[y_test, np.arange(200)]
         assert meta["runs"][init]["cost"][seed][f] == pytest.approx(-np.mean(np.log(p)), rel=5e-4)
-    assert meta["labels_batch"] == y_test[:50].tolist()
-    np.testing.assert_array_equal(arrays["digits"], np.rint(X_test[:, :50].T * 255).astype(np.uint8))
+    # the cost of each step's batch, before its update, is the history's
+    for t in range(8):
+        idx = np.concatenate([run["all"]["batch_index"][list(steps).index(t)]]) if t in steps else None
+        if idx is not None:
+            _, _, P = forward_reference([seen[t].W[l][0] for l in range(1, 6)], X_train[:, idx],
+                                        [seen[t].b[l][0] for l in range(1, 6)])
+            J = -np.mean(np.log(P[y_train[idx], np.arange(100)]))
+            assert run["all"]["batch_cost"][t, sl] == pytest.approx(J, rel=1e-9)
+
+
+def test_digits_widget_bytes_and_playback(digits_run):
+    data = framedata.read_widget_html(xavier_init.widget_html(digits_run))
+    meta = data["meta"]
+    assert meta["once"] == ["Zero"] and meta["colors"]["right"]["name"] == xavier_init.GRID_COLORS["right"][0]
+    # the whole run plays in PLAY_SECONDS
+    assert meta["play_ms"] * (len(meta["steps"]) - 1) == pytest.approx(1000 * xavier_init.PLAY_SECONDS, rel=0.05)
+    assert data["arrays"]["digits"].shape == (6, 100, 784 * meta["pixel_bits"] // 8)

@@ -77,9 +77,9 @@ def test_batched_training_equals_separate_training():
     # batches are the same whether one initialization is trained or several.
     both = {"Xavier": ("xavier_normal", {}), "Uniform": ("standard_uniform", {})}
     run2 = xavier_init.run_widget(np.random.default_rng(5), inits=both, epochs=1, n_train=300, n_test=100,
-                            every=1)
+                                  frames=[0, 1, 2])
     run1 = xavier_init.run_widget(np.random.default_rng(5), inits={"Xavier": both["Xavier"]}, epochs=1,
-                            n_train=300, n_test=100, every=1)
+                                  n_train=300, n_test=100, frames=[0, 1, 2])
     np.testing.assert_allclose(run2["history"].cost[:, 0], run1["history"].cost[:, 0], rtol=1e-10)
     np.testing.assert_allclose(run2["std"][:, 0], run1["std"][:, 0], rtol=1e-10)
     np.testing.assert_allclose(run2["net"].W[1][0], run1["net"].W[1][0], rtol=1e-10, atol=1e-14)
@@ -161,7 +161,7 @@ def test_gradient_histograms_match_chain_rule(digits):
 
 def test_zero_init_only_moves_the_output_bias():
     run = xavier_init.run_widget(np.random.default_rng(0), inits={"Zero": ("zeros", {})}, epochs=1,
-                           n_train=500, n_test=100, every=5)
+                                 n_train=500, n_test=100, frames=[0, 2, 4])
     net = run["net"]
     for l in range(1, 6):
         assert np.all(net.W[l] == 0)
@@ -170,6 +170,70 @@ def test_zero_init_only_moves_the_output_bias():
     assert np.any(net.b[5] != 0)
     zero_bin = np.searchsorted(run["edges"], 0.0, side="right") - 1
     assert np.all(run["hist"][:, 0, :, zero_bin] == 1.0)  # every value in the bin holding 0
+
+
+def test_extra_seeds_are_separate_draws_and_zero_is_drawn_once():
+    net = xavier_init.widget_network(np.random.default_rng(7), seeds=3, once=["Zero"], dtype="float32")
+    slices = xavier_init.seed_slices(list(xavier_init.WIDGET_INITS), 3, once=["Zero"])
+    assert net.S == 10 and net.W[1].dtype == np.float32
+    assert slices[0].tolist() == [0, 0, 0] and sorted(slices[1:].ravel().tolist()) == list(range(1, 10))
+    first = xavier_init.widget_network(np.random.default_rng(7))
+    second = np.random.default_rng(7)
+    second.spawn(4)
+    children = second.spawn(4 * 2)   # draw j > 0 of init k: child (j - 1) * 4 + k of a second spawn
+    for k, (name, kwargs) in enumerate(xavier_init.WIDGET_INITS.values()):
+        np.testing.assert_array_equal(net.W[2][slices[k, 0]], first.W[2][k].astype(np.float32))
+        for j in (1, 2):
+            if k == 0:
+                continue
+            alone = Network(xavier_init.WIDGET_SIZES, xavier_init.WIDGET_ACTIVATIONS, name, rng=children[(j - 1) * 4 + k],
+                            init_kwargs=kwargs)
+            np.testing.assert_array_equal(net.W[2][slices[k, j]], alone.W[2][0].astype(np.float32))
+    assert not np.any(net.W[1][0])
+    with pytest.raises(ValueError, match="once names"):
+        xavier_init.widget_network(np.random.default_rng(0), seeds=2, once=["Glorot"])
+    with pytest.raises(ValueError, match="seeds must be a positive integer"):
+        xavier_init.seed_slices(["Zero"], 0)
+
+
+def test_frame_steps_are_dense_then_log_spaced():
+    f = xavier_init.frame_steps(270, per_epoch=90)
+    assert f[0] == 0 and f[-1] == 269 and np.all(np.diff(f) > 0)
+    dense = int(np.argmax(np.diff(f) > 1)) + 1
+    assert f[:dense].tolist() == list(range(dense)) and dense >= 5
+    assert {90, 180} <= set(f.tolist())
+    later = f[dense:]
+    later = later[~np.isin(later, [90, 180])]
+    gaps = np.log(later[1:]) - np.log(later[:-1])
+    assert gaps.max() < 2.5 * gaps.min() + 0.1   # about evenly spaced in log t
+    with pytest.raises(ValueError, match="frames must be increasing steps in 0..3"):
+        xavier_init.run_widget(np.random.default_rng(0), epochs=1, n_train=400, n_test=100, frames=[0, 4])
+
+
+def test_pixels_pack_to_bits_and_back(digits):
+    X, _ = digits
+    for bits in (1, 2, 4, 8):
+        packed = xavier_init.pack_pixels(X[:, :20].T, bits)
+        assert packed.shape == (20, 784 * bits // 8) and packed.dtype == np.uint8
+        back = xavier_init.unpack_pixels(packed, bits)
+        assert np.abs(back - X[:, :20].T).max() <= 0.5 / (2**bits - 1) + 1e-12
+    with pytest.raises(ValueError, match="bits must be one of"):
+        xavier_init.pack_pixels(X[:, :2].T, 3)
+
+
+def test_gradient_figure_has_no_offset_text(digits):
+    """Fig. 3.6: the power of ten sits in the axis label, not in an offset text that overlapped."""
+    import matplotlib.pyplot as plt
+
+    X, labels = digits
+    g = xavier_init.gradient_histograms(xavier_init.widget_network(np.random.default_rng(4)), X[:, :100], labels[:100])
+    fig = xavier_init.plot_gradients(g, list(xavier_init.WIDGET_INITS))
+    fig.canvas.draw()
+    for ax in fig.axes[:4]:
+        assert ax.xaxis.get_offset_text().get_text() == ""
+    labels_ = [ax.get_xlabel() for ax in fig.axes[:4]]
+    assert any("units of $10^{" in t for t in labels_)   # the small gradients are in units of a power of ten
+    plt.close(fig)
 
 
 def test_run_widget_rejects_bad_sizes():

@@ -451,3 +451,69 @@ def test_step_with_inputs_per_seed_uses_the_general_path():
     g = ref.backward(Z, A, Y, "cross_entropy")
     assert J.shape == (2,)
     np.testing.assert_allclose(net.W[1], ref.W[1] - 0.1 * g.dW[1], rtol=1e-12)
+
+
+# -- dtype: float32 networks ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("S", [1, 3])
+@pytest.mark.parametrize("hidden,out", list(itertools.product(HIDDEN, OUTPUTS)))
+def test_float32_fused_step_equals_forward_backward_update(hidden, out, S):
+    """The fused step of a float32 network stays float32 and equals the unfused one to float32 rounding."""
+    cost, g_out = out
+    rng = np.random.default_rng([7, HIDDEN.index(hidden), OUTPUTS.index(out), S])
+    X, Y = _data(cost, rng, m=9)
+    fused = Network([4, 5, 6, 3], [hidden, hidden, g_out], rng=rng, seeds=S, dtype="float32")
+    ref = fused.copy()
+    for t in range(4):
+        # a learning rate at which no pairing diverges: a diverging run magnifies float32 rounding
+        J_fused = fused.step(X, Y, cost, 0.05)
+        J_ref = _reference_step(ref, X, Y, cost, 0.05)
+        assert J_fused.dtype == np.float32 and J_ref.dtype == np.float32
+        np.testing.assert_allclose(J_fused, J_ref, rtol=2e-5, atol=1e-6)  # float32: eps 6e-8 per operation
+    for l in range(1, fused.L + 1):
+        assert fused.W[l].dtype == fused.b[l].dtype == np.float32
+        np.testing.assert_allclose(fused.W[l], ref.W[l], rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(fused.b[l], ref.b[l], rtol=1e-5, atol=1e-6)
+
+
+def test_float32_network_is_the_float64_one_rounded():
+    """Same draw, rounded once; the forward pass agrees to float32 precision; training works."""
+    rng = np.random.default_rng(11)
+    X = rng.uniform(0, 1, (784, 50))
+    Y = np.eye(10)[:, rng.integers(0, 10, 50)]
+    sizes, acts = [784, 300, 300, 10], ["tanh", "tanh", "softmax"]
+    n64 = Network(sizes, acts, rng=np.random.default_rng(3), seeds=2)
+    n32 = Network(sizes, acts, rng=np.random.default_rng(3), seeds=2, dtype="float32")
+    assert n64.dtype == np.float64 and n32.dtype == np.float32
+    for l in range(1, 4):
+        np.testing.assert_array_equal(n32.W[l], n64.W[l].astype(np.float32))
+    _, A32 = n32.forward(X)
+    _, A64 = n64.forward(X)
+    assert all(a.dtype == np.float32 for a in A32[1:])
+    np.testing.assert_allclose(A32[-1], A64[-1], rtol=1e-4, atol=1e-6)
+    h32 = train(n32, X, Y, "cross_entropy", lr=0.1, epochs=5, batch_size=10, rng=np.random.default_rng(0))
+    h64 = train(n64, X, Y, "cross_entropy", lr=0.1, epochs=5, batch_size=10, rng=np.random.default_rng(0))
+    assert h32.cost.dtype == np.float64 and not h32.diverged.any()
+    np.testing.assert_allclose(h32.cost, h64.cost, rtol=1e-3)
+
+
+def test_default_dtype_is_float64_throughout():
+    """Without dtype every array is float64, as before the argument existed; "float64" is the same network."""
+    rng = np.random.default_rng(2)
+    X, Y = rng.standard_normal((3, 8)), np.eye(2)[:, rng.integers(0, 2, 8)]
+    a = Network([3, 4, 2], ["tanh", "softmax"], rng=np.random.default_rng(5))
+    b = Network([3, 4, 2], ["tanh", "softmax"], rng=np.random.default_rng(5), dtype="float64")
+    for _ in range(3):
+        ja, jb = a.step(X, Y, "cross_entropy", 0.5), b.step(X, Y, "cross_entropy", 0.5)
+        assert ja.dtype == np.float64
+        np.testing.assert_array_equal(ja, jb)
+    for l in (1, 2):
+        assert a.W[l].dtype == a.b[l].dtype == np.float64
+        np.testing.assert_array_equal(a.W[l], b.W[l])
+
+
+@pytest.mark.parametrize("dtype", ["float16", "double", np.float32, None, 32])
+def test_dtype_is_checked(dtype):
+    with pytest.raises(ValueError, match=r"dtype must be one of float64, float32, got"):
+        Network([2, 1], ["sigmoid"], rng=np.random.default_rng(0), dtype=dtype)

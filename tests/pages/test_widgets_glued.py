@@ -42,8 +42,15 @@ def test_xavier_init_widget_numbers(glued):
     g = glued("xavier_init")
     meta = widget_meta("xavier_init")
     steps = meta["steps"]
-    assert meta["seeds"] == int(g["xi_seeds"]) == int(g["xi_extra"]) + 1 >= 5
-    assert steps[-1] == int(g["xi_widget_last"]) == 9000 // 100  # the first epoch: 9,000 digits, 100 a batch
-    every = int(g["xi_every"])
-    assert steps == list(range(0, steps[-1] + 1, every))
-    assert meta["batch"] == 100 and len(meta["labels_batch"]) == 100
+    assert meta["seeds"] == int(g["xi_seeds"]) >= 5
+    assert len(steps) == int(g["xi_frames"])
+    # the first xi_dense steps one by one, then spread out, to the last step of the last epoch
+    dense = int(g["xi_dense"])
+    assert steps[:dense] == list(range(dense)) and steps[dense] > dense
+    epochs, per_epoch = int(g["xi_epochs"]), 9000 // 100  # 9,000 digits, 100 a batch
+    assert epochs >= 3 and steps[-1] == int(g["xi_widget_last"]) == epochs * per_epoch - 1
+    assert {e * per_epoch for e in range(epochs)} <= set(steps)   # the first step of every epoch
+    assert meta["batch"] == 100 and meta["steps_per_epoch"] == per_epoch
+    assert meta["once"] == ["Zero"]
+    # the whole run plays in about 8-15 s
+    assert 8000 <= meta["play_ms"] * (len(steps) - 1) <= 15000

@@ -14,8 +14,9 @@ from xavier.network import Network, train
 from tests.reference import backward_reference, forward_reference
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "xavier_init.md"
-SEED, EPOCHS, N_TRAIN, N_TEST = 3, 4, 9000, 1000  # the page's settings (checked below)
-WIDGET_SEEDS, WIDGET_EPOCHS = 5, 1  # the draws per initialization trained for the widget, and for how long
+SEED, EPOCHS, N_TRAIN, N_TEST = 3, 3, 9000, 1000  # the page's settings (checked below)
+SEEDS, ONCE, DTYPE = 5, ["Zero"], "float32"  # draws per initialization; Zero drawn once; single precision
+F32 = 2e-5  # relative tolerance of a float32 run against float64 references
 SLUG = {"Zero": "zero", "Uniform": "uniform", "Xavier": "xavier", "Standard normal": "normal"}
 
 
@@ -26,15 +27,15 @@ def test_page_settings_match_this_file():
     src = PAGE.read_text()
     assert f"default_rng({SEED})" in src
     assert f"epochs={EPOCHS}, n_train={N_TRAIN}, n_test={N_TEST}," in src
-    assert f"seeds={WIDGET_SEEDS}, seeds_epochs={WIDGET_EPOCHS})" in src
+    assert f'seeds={SEEDS}, once={ONCE!r}, dtype="{DTYPE}")'.replace("'", '"') in src
 
 
 @pytest.fixture(scope="module")
 def page_run_rng():
     """The page's experiment, recomputed (about 20 s), and the page's generator after it."""
     rng = np.random.default_rng(SEED)
-    run = xavier_init.run_widget(rng, epochs=EPOCHS, n_train=N_TRAIN, n_test=N_TEST, seeds=WIDGET_SEEDS,
-                                 seeds_epochs=WIDGET_EPOCHS)
+    run = xavier_init.run_widget(rng, epochs=EPOCHS, n_train=N_TRAIN, n_test=N_TEST, seeds=SEEDS, once=ONCE,
+                                 dtype=DTYPE)
     return run, rng
 
 
@@ -57,23 +58,23 @@ def test_glued_values_at_initialization(glued, digits):
     for s, name in enumerate(names):
         assert _num(g[f"xi_nvar_{SLUG[name]}"]) == pytest.approx(784 * start.W[1][s].var(), rel=1e-9)
         for l in range(1, 5):
-            assert _num(g[f"xi_std_{SLUG[name]}_{l}"]) == pytest.approx(A[s][l].std(), rel=1e-9, abs=1e-15)
+            assert _num(g[f"xi_std_{SLUG[name]}_{l}"]) == pytest.approx(A[s][l].std(), rel=F32, abs=1e-15)
     u, x, n = 1, 2, 3
     std = {s: np.array([A[s][l].std() for l in range(1, 5)]) for s in range(4)}
     assert _num(g["xi_rms"]) == pytest.approx(math.sqrt(np.mean(X_probe**2)))
     assert _num(g["xi_z1_std_xavier"]) == pytest.approx((start.W[1][2] @ X_probe).std(), rel=1e-9)
     assert _num(g["xi_z1_std_xavier"]) == pytest.approx(_num(g["xi_rms"]), rel=0.1)  # the prose's claim
     assert _num(g["xi_inv_sqrt3"]) == pytest.approx(3**-0.5)
-    assert _num(g["xi_uniform_ratio_min"]) == pytest.approx((std[u][1:] / std[u][:-1]).min())
-    assert _num(g["xi_uniform_ratio_max"]) == pytest.approx((std[u][1:] / std[u][:-1]).max())
-    assert _num(g["xi_uniform_shrink"]) == pytest.approx(std[u][0] / std[u][3])
-    assert _num(g["xi_xavier_drift"]) == pytest.approx(std[x][3] / std[x][0])
+    assert _num(g["xi_uniform_ratio_min"]) == pytest.approx((std[u][1:] / std[u][:-1]).min(), rel=F32)
+    assert _num(g["xi_uniform_ratio_max"]) == pytest.approx((std[u][1:] / std[u][:-1]).max(), rel=F32)
+    assert _num(g["xi_uniform_shrink"]) == pytest.approx(std[u][0] / std[u][3], rel=F32)
+    assert _num(g["xi_xavier_drift"]) == pytest.approx(std[x][3] / std[x][0], rel=F32)
     sat = {s: np.array([np.mean(np.abs(A[s][l]) > 0.99) for l in range(1, 5)]) for s in range(4)}
-    assert _num(g["xi_sat_xavier_max"]) == pytest.approx(sat[x].max())
-    assert _num(g["xi_mean_xavier_max"]) == pytest.approx(max(abs(A[x][l].mean()) for l in range(1, 5)))
+    assert _num(g["xi_sat_xavier_max"]) == pytest.approx(sat[x].max(), abs=2 / 30000)  # float32: a value or two may cross 0.99
+    assert _num(g["xi_mean_xavier_max"]) == pytest.approx(max(abs(A[x][l].mean()) for l in range(1, 5)), rel=1e-3, abs=1e-6)
     assert _num(g["xi_mean_xavier_max"]) < 0.05  # the prose: "near 0"
-    assert _num(g["xi_sat_normal_min"]) == pytest.approx(sat[n].min())
-    assert _num(g["xi_sat_normal_max"]) == pytest.approx(sat[n].max())
+    assert _num(g["xi_sat_normal_min"]) == pytest.approx(sat[n].min(), abs=5 / 30000)
+    assert _num(g["xi_sat_normal_max"]) == pytest.approx(sat[n].max(), abs=5 / 30000)
     # the prose's claims about these numbers
     assert 0.5 < (std[u][1:] / std[u][:-1]).min() and (std[u][1:] / std[u][:-1]).max() < 0.65
     assert sat[n].min() > 0.5 and sat[x].max() < 0.01
@@ -81,43 +82,95 @@ def test_glued_values_at_initialization(glued, digits):
     Y = datasets.one_hot(labels[10000 - N_TEST:][:100])
     for s, name in enumerate(names[1:], start=1):
         dA = backward_reference([start.W[l][s] for l in range(1, 6)], X_probe, Y)
-        assert _num(g[f"xi_grad_ratio_{SLUG[name]}"]) == pytest.approx(dA[1].std() / dA[4].std(), rel=1e-9)
+        assert _num(g[f"xi_grad_ratio_{SLUG[name]}"]) == pytest.approx(dA[1].std() / dA[4].std(), rel=F32)
     assert _num(g["xi_grad_zero_max"]) == 0.0
+
+
+def _batches():
+    """The page's training batches, independently: train draws one permutation of the 9,000
+    training digits per epoch from the page's generator, which spawning the draws does not move."""
+    rng = np.random.default_rng(SEED)
+    return [rng.permutation(N_TRAIN) for _ in range(EPOCHS)]
 
 
 def test_glued_values_after_training(glued, page_run):
     g = glued("xavier_init")
     run = page_run
     names = list(run["names"])
-    h = run["history"]
-    e1 = list(run["steps"]).index(N_TRAIN // 100)
-    for s, name in enumerate(names):
-        assert _num(g[f"xi_error_{SLUG[name]}_epoch1"]) == pytest.approx(100 * run["error"][e1, s])
-        assert _num(g[f"xi_error_{SLUG[name]}_end"]) == pytest.approx(100 * run["error"][-1, s])
-        assert _num(g[f"xi_cost_{SLUG[name]}_start"]) == pytest.approx(h.cost[0, s])
+    X, labels = datasets.load_digits()
+    X_test, y_test = X[:, 10000 - N_TEST:], labels[10000 - N_TEST:]
+    # Every run's held-out error at the end, by a plain forward pass of its trained weights; the
+    # glued median and 10-90 % range over the seeds of each start (Zero: its one run).
+    net = run["all"]["net"]
+    slices = xavier_init.seed_slices(names, SEEDS, ONCE)
+    start = xavier_init.widget_network(np.random.default_rng(SEED), seeds=SEEDS, once=ONCE, dtype=DTYPE)
+    first = _batches()[0][:100]
+    for k, name in enumerate(names):
+        errs, costs0 = [], []
+        for sl in np.unique(slices[k]):
+            _, _, P = forward_reference([net.W[l][sl].astype(float) for l in range(1, 6)], X_test,
+                                        [net.b[l][sl].astype(float) for l in range(1, 6)])
+            errs.append(100 * np.mean(P.argmax(axis=0) != y_test))
+            _, _, P0 = forward_reference([start.W[l][sl].astype(float) for l in range(1, 6)], X[:, first])
+            costs0.append(-np.mean(np.log(P0[labels[first], np.arange(100)])))
+        assert len(errs) == (1 if name in ONCE else SEEDS)
+        lo, med, hi = np.percentile(errs, [10, 50, 90])
+        # float32 against float64: a digit whose two largest outputs nearly tie may flip (0.1 % each)
+        assert _num(g[f"xi_error_{SLUG[name]}_end"]) == pytest.approx(med, abs=0.25)
+        assert _num(g[f"xi_error_{SLUG[name]}_end_lo"]) == pytest.approx(lo, abs=0.25)
+        assert _num(g[f"xi_error_{SLUG[name]}_end_hi"]) == pytest.approx(hi, abs=0.25)
+        lo, med, hi = np.percentile(costs0, [10, 50, 90])
+        assert _num(g[f"xi_cost_{SLUG[name]}_start"]) == pytest.approx(med, rel=1e-4)
+        assert _num(g[f"xi_cost_{SLUG[name]}_start_lo"]) == pytest.approx(lo, rel=1e-4)
+        assert _num(g[f"xi_cost_{SLUG[name]}_start_hi"]) == pytest.approx(hi, rel=1e-4)
+        # after one epoch: the recorded held-out error of every run (the recording is checked
+        # against separate runs in tests/experiments/test_widgets_frames.py)
+        e1 = list(run["all"]["steps"]).index(N_TRAIN // 100)
+        lo, med, hi = np.percentile(100 * run["all"]["error"][e1, np.unique(slices[k])], [10, 50, 90])
+        assert _num(g[f"xi_error_{SLUG[name]}_epoch1"]) == pytest.approx(med)
+        assert _num(g[f"xi_error_{SLUG[name]}_epoch1_lo"]) == pytest.approx(lo)
+        assert _num(g[f"xi_error_{SLUG[name]}_epoch1_hi"]) == pytest.approx(hi)
+    assert int(g["xi_runs_zero"]) == 1 and int(g["xi_seeds"]) == SEEDS and int(g["xi_epochs"]) == EPOCHS
     u, x, n = 1, 2, 3
     assert _num(g["xi_std_uniform_4_end"]) == pytest.approx(run["std"][-1, u, 3])
     assert _num(g["xi_std_xavier_4_end"]) == pytest.approx(run["std"][-1, x, 3])
     assert _num(g["xi_sat_xavier_max_end"]) == pytest.approx(run["saturated"][-1, x].max())
     assert _num(g["xi_sat_normal_min_end"]) == pytest.approx(run["saturated"][-1, n].min())
     assert _num(g["xi_sat_normal_max_end"]) == pytest.approx(run["saturated"][-1, n].max())
+    diverged = run["all"]["diverged"]
     assert g["xi_diverged_text"].strip("'\"") == (
-        "none of the four starts diverged" if not h.diverged.any() else
-        "diverged: " + ", ".join(nm for nm, d in zip(names, h.diverged) if d))
+        "no run of any start diverged" if not diverged.any() else
+        "diverged: " + ", ".join(nm for k, nm in enumerate(names) if diverged[slices[k]].any()))
     # Zero answers the most frequent training digit; its error is the share of other digits.
-    X, labels = datasets.load_digits()
     majority = int(np.bincount(labels[:N_TRAIN]).argmax())
     assert int(g["xi_zero_class"]) == majority
-    share = np.mean(labels[10000 - N_TEST:] == majority)
+    share = np.mean(y_test == majority)
     assert _num(g["xi_zero_class_share"]) == pytest.approx(100 * share)
     assert run["error"][-1, 0] == pytest.approx(1 - share)
-    # the trained Xavier network on the probe batch
-    Xp, lp = X[:, 10000 - N_TEST:][:, :100], labels[10000 - N_TEST:][:100]
-    net = run["net"]
-    _, _, P = forward_reference([net.W[l][x] for l in range(1, 6)], Xp, [net.b[l][x] for l in range(1, 6)])
-    assert int(g["xi_misclassified"]) == int(np.sum(P.argmax(axis=0) != lp))
-    # claims of the prose: Xavier ends best, the standard normal far behind
-    assert run["error"][-1, x] < run["error"][-1, u] < run["error"][-1, n] < run["error"][-1, 0]
+    # each trained network (first seed) on the probe batch: the grids' counts
+    Xp, lp = X_test[:, :100], y_test[:100]
+    for k, name in enumerate(names):
+        sl = slices[k, 0]
+        _, _, P = forward_reference([net.W[l][sl].astype(float) for l in range(1, 6)], Xp,
+                                    [net.b[l][sl].astype(float) for l in range(1, 6)])
+        assert int(g[f"xi_misclassified_{SLUG[name]}"]) == pytest.approx(np.sum(P.argmax(axis=0) != lp), abs=1)
+    assert int(g["xi_misclassified_zero"]) == np.sum(lp != majority)   # one answer for every digit
+    # claims of the prose: Xavier ends best, the standard normal far behind (medians over the seeds)
+    med = {nm: _num(g[f"xi_error_{SLUG[nm]}_end"]) for nm in names}
+    assert med["Xavier"] < med["Uniform"] < med["Standard normal"] < med["Zero"]
+    # "Uniform approaches Xavier's": far closer to it than to the standard normal
+    assert med["Uniform"] - med["Xavier"] < 0.2 * (med["Standard normal"] - med["Xavier"])
+    assert g["xi_right_color"].strip("'\"") == "bluish green" and g["xi_wrong_color"].strip("'\"") == "vermillion"
+
+
+def test_colour_names_agree(glued):
+    """One source of the grid's colour names (xavier_init.GRID_COLORS): the page's text uses them."""
+    src = PAGE.read_text()
+    named = {name.replace(" ", "-") for name, _ in xavier_init.GRID_COLORS.values()}   # as adjectives
+    for name in named:
+        assert f"{name} frame" in src
+    frames = set(re.findall(r"([\w-]+) frame\b", src)) - {"a", "the", "its", "each", "one"}
+    assert frames == named, f"frames named otherwise: {frames - named}"
 
 
 def test_glued_normalized_start(glued, page_run_rng):
@@ -151,10 +204,12 @@ def test_glued_uniform_cost_and_error(glued, page_run):
     g = {k: _num(v) for k, v in glued("xavier_init").items() if k in keys}
     run = page_run
     u = run["names"].index("Uniform")
-    assert g["xi_early_step"] == 30 and g["xi_log10"] == pytest.approx(math.log(10), rel=1e-15)
+    steps = list(run["steps"])
+    assert g["xi_early_step"] == min(steps, key=lambda t: abs(t - 30)) and g["xi_log10"] == pytest.approx(math.log(10), rel=1e-15)
     cost = run["history"].cost[:, u]
-    assert g["xi_uniform_early_cost"] == pytest.approx(sum(cost[20:30]) / 10, rel=1e-9)
-    row = list(run["steps"]).index(30)
+    t = int(g["xi_early_step"])
+    assert g["xi_uniform_early_cost"] == pytest.approx(sum(cost[t - 10:t]) / 10, rel=1e-9)
+    row = steps.index(int(g["xi_early_step"]))
     assert g["xi_uniform_early_error"] == pytest.approx(100 * run["error"][row, u], rel=1e-9)
     assert run["steps"][0] == 0
     assert g["xi_uniform_error_start"] == pytest.approx(100 * run["error"][0, u], rel=1e-9)

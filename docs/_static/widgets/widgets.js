@@ -66,8 +66,9 @@
     return fs;
   }
 
-  /** Play/pause, step back, slider, step forward; onFrame(i) whenever the frame changes. */
-  function player(count, label, onFrame, readout) {
+  /** Play/pause, step back, slider, step forward; onFrame(i) whenever the frame changes.
+   *  playMs (optional): milliseconds per frame while playing (default PLAY_MS). */
+  function player(count, label, onFrame, readout, playMs) {
     const state = { frame: 0, timer: null };
     const play = el("button", { type: "button", class: "xw-play", "aria-label": "Play" }, "▶ Play");
     const back = el("button", { type: "button", class: "xw-back", "aria-label": "−1 frame: one frame back" }, "−1");
@@ -98,7 +99,7 @@
       state.timer = setInterval(() => {
         show(state.frame + 1);
         if (state.frame >= count - 1) stop();
-      }, PLAY_MS);
+      }, playMs || PLAY_MS);
     }
     play.addEventListener("click", () => (state.timer === null ? start() : stop()));
     back.addEventListener("click", () => { stop(); show(state.frame - 1); });
@@ -326,9 +327,10 @@
   function digits(container, data) {
     const { meta, arrays } = data;
     const F = meta.steps.length, names = meta.inits, S = meta.seeds;
-    const xavier = meta.default_init;
-    const state = { init: xavier, seed: 0, frame: 0 };
+    const state = { init: meta.default_init, seed: 0, frame: 0 };
     const ii = () => names.indexOf(state.init);
+    const slice = () => meta.slices[ii()][state.seed];   // the stack's slice of this init and seed
+    const colors = meta.colors;                           // {right, wrong}: {name, hex}, from the page module
 
     const seedSelect = el("select", { class: "xw-seed", "aria-label": "Seed" });
     for (let s = 0; s < S; s++) seedSelect.append(el("option", { value: String(s), text: `seed ${s + 1}` }));
@@ -338,28 +340,29 @@
              (v) => { state.init = v; redraw(true); }),
       el("fieldset", { class: "xw-choice" }, el("legend", { text: "Seed" }), seedSelect));
     const readout = el("p", { class: "xw-readout", "aria-live": "polite", "aria-atomic": "true" });
-    const play = player(F, "SGD step", (f) => { state.frame = f; redraw(false); }, readout);
+    const play = player(F, "SGD step", (f) => { state.frame = f; redraw(false); }, readout, meta.play_ms);
 
-    // histograms: one panel per hidden layer, y on a square-root scale shared by every choice
+    // histograms: one panel per hidden layer, y on a square-root scale shared by every choice; the
+    // page stores each bar's height already on that scale (8 bits of the panel's height)
     const bins = meta.bins, [lo, hi] = meta.range, layers = meta.layers;
     const HW = 170, HH = 130, m = { l: 30, r: 6, t: 16, b: 26 };
     const hx = d3.scaleLinear([lo, hi], [m.l, HW - m.r]);
     const hy = d3.scaleSqrt([0, meta.hist_max], [HH - m.b, m.t]).clamp(true);
     const panels = d3.range(layers).map((l) => {
       const root = svg(HW, HH);
-      root.append("title").text(`Histogram of A[${l + 1}] over the batch`);
+      root.append("title").text(`Histogram of A[${l + 1}] over the step's batch`);
       root.append("g").attr("transform", `translate(0,${HH - m.b})`).call(d3.axisBottom(hx).ticks(3));
       root.append("g").attr("transform", `translate(${m.l},0)`).call(d3.axisLeft(hy).ticks(3, "~g"));
       root.append("text").attr("x", (m.l + HW) / 2).attr("y", 11).attr("text-anchor", "middle").text(`A[${l + 1}]`);
       const bars = root.append("path").attr("class", "xw-hist");
       return { node: root.node(), bars };
     });
-    const width = (hi - lo) / bins;
+    const width = (hi - lo) / bins, y0 = HH - m.b, yspan = HH - m.b - m.t;
 
-    // the batch of digits: 10 x 10 cells of 28 px and a 2 px frame, right or wrong
+    // the step's batch of digits: 10 x 10 cells of 28 px and a 2 px frame, right or wrong
     const cell = 32, ncol = 10, nrow = Math.ceil(meta.batch / ncol);
     const digitCanvas = el("canvas", { class: "xw-digits", width: String(ncol * cell), height: String(nrow * cell),
-                                       role: "img", "aria-label": "The batch of digits, framed by right or wrong" });
+                                       role: "img", "aria-label": `The step's batch of digits, framed ${colors.right.name} when right and ${colors.wrong.name} when wrong` });
     const dctx = digitCanvas.getContext("2d");
     const counter = el("p", { class: "xw-misclassified", "aria-live": "off" });
 
@@ -367,35 +370,38 @@
     const costBox = el("div"), errBox = el("div");
     const views = el("div", { class: "xw-views" },
       el("div", { class: "xw-view", style: "flex-basis: 100%" },
-         el("p", { class: "xw-caption", text: "Activations A[1]..A[4] over the batch: fraction of the values per bin (square-root scale, shared by every choice; a bin above the top is cut, such as Zero's single spike at 0)" }),
+         el("p", { class: "xw-caption", text: "Activations A[1]..A[4] over the batch this step trains on: fraction of the values per bin (square-root scale, shared by every choice; a bin above the top is cut, such as Zero's single spike at 0)" }),
          el("div", { class: "xw-hists", style: "display:flex;flex-wrap:wrap;gap:4px" },
             ...panels.map((p) => el("div", { style: "flex: 1 1 120px; min-width: 0" }, p.node)))),
-      el("div", { class: "xw-view" }, el("p", { class: "xw-caption", text: "The batch: right (green frame) or wrong (orange frame, predicted digit)" }),
+      el("div", { class: "xw-view" }, el("p", { class: "xw-caption", text: `The step's batch: right (${colors.right.name} frame) or wrong (${colors.wrong.name} frame, predicted digit in the corner)` }),
          digitCanvas, counter),
-      el("div", { class: "xw-view" }, el("p", { class: "xw-caption", text: "Held-out cost (cross-entropy)" }), costBox,
+      el("div", { class: "xw-view" }, el("p", { class: "xw-caption", text: "Held-out cost (cross-entropy, 1,000 digits)" }), costBox,
          el("p", { class: "xw-caption", text: "Held-out error" }), errBox,
-         el("p", { class: "xw-legend" }, `Solid: the shown seed; dashed: median; band: 10–90 % of the ${S} seeds.`)));
+         el("p", { class: "xw-legend" }, `Solid: the shown seed; dashed: median; band: 10–90 % of the ${S} seeds` +
+            (meta.once.length ? ` (${meta.once.join(", ")}: one run, its draws are all the same).` : "."))));
     container.replaceChildren(controls, play.box, readout, views);
 
-    const pixels = arrays.digits;   // (batch, 784)
+    const pixels = arrays.digits, bits = meta.pixel_bits, per = 8 / bits, levels = (1 << bits) - 1;
+    const rowBytes = pixels.shape[2];
     const base = dctx.createImageData(ncol * cell, nrow * cell);
+    function pixel(f, n, i) {   // pixel i of digit n of frame f, 0 (white) .. 1 (ink)
+      const byte = pixels.data[(f * meta.batch + n) * rowBytes + Math.floor(i / per)];
+      return ((byte >> (bits * (per - 1 - (i % per)))) & levels) / levels;
+    }
     function drawDigits(f) {
-      const pred = arrays.pred, off = at(pred.shape, ii(), state.seed, f, 0);
-      const right = getComputedStyle(container).getPropertyValue("--xw-right").trim() || "#009E73";
-      const wrong = getComputedStyle(container).getPropertyValue("--xw-wrong").trim() || "#D55E00";
-      const rc = d3.rgb(right), wc = d3.rgb(wrong);
+      const pred = arrays.pred, off = at(pred.shape, slice(), f, 0);
+      const labels = arrays.labels, loff = at(labels.shape, f, 0);
+      const rc = d3.rgb(colors.right.hex), wc = d3.rgb(colors.wrong.hex);
       const img = base.data, W = ncol * cell;
       let miss = 0;
       for (let n = 0; n < meta.batch; n++) {
-        const ok = pred.data[off + n] === meta.labels_batch[n];
+        const ok = pred.data[off + n] === labels.data[loff + n];
         if (!ok) miss++;
         const c = ok ? rc : wc, r0 = Math.floor(n / ncol) * cell, c0 = (n % ncol) * cell;
         for (let y = 0; y < cell; y++) for (let x = 0; x < cell; x++) {
           const o = 4 * ((r0 + y) * W + c0 + x);
-          let v;
           if (y < 2 || y >= cell - 2 || x < 2 || x >= cell - 2) { img[o] = c.r; img[o + 1] = c.g; img[o + 2] = c.b; img[o + 3] = 255; continue; }
-          v = 255 - pixels.data[n * 784 + (y - 2 < 28 ? y - 2 : 27) * 28 + (x - 2 < 28 ? x - 2 : 27)];
-          if (y - 2 >= 28 || x - 2 >= 28) v = 255;
+          const v = (y - 2 >= 28 || x - 2 >= 28) ? 255 : Math.round(255 * (1 - pixel(f, n, (y - 2) * 28 + (x - 2))));
           img[o] = v; img[o + 1] = v; img[o + 2] = v; img[o + 3] = 255;
         }
       }
@@ -405,8 +411,8 @@
       dctx.textBaseline = "top";
       for (let n = 0; n < meta.batch; n++) {
         const p = pred.data[off + n];
-        if (p !== meta.labels_batch[n]) {
-          dctx.fillStyle = wrong;
+        if (p !== labels.data[loff + n]) {
+          dctx.fillStyle = colors.wrong.hex;
           dctx.fillText(String(p), (n % ncol) * cell + cell - 2, Math.floor(n / ncol) * cell + 2);
         }
       }
@@ -415,12 +421,15 @@
 
     function newCharts() {
       const r = meta.runs[state.init];
-      const steps = meta.steps;
+      const steps = meta.steps, last = steps[F - 1];
+      // the first steps one by one, then spaced out: a symlog step axis shows both
+      const xTicks = [0, 1, 10, 100, 1000].filter((t) => t <= last);
       const [clo, chi] = finiteExtent(...r.cost, r.cost_q10, r.cost_q90);
-      costChart = curveChart({ xLabel: "SGD step", yLabel: "cost (log)", title: "Held-out cost against step",
-        xScale: d3.scaleLinear().domain([0, steps[F - 1]]), yScale: d3.scaleLog().domain(logDomain(clo, chi)).clamp(true) });
-      errChart = curveChart({ xLabel: "SGD step", yLabel: "error", title: "Held-out error against step",
-        xScale: d3.scaleLinear().domain([0, steps[F - 1]]), yScale: d3.scaleLinear().domain([0, 1]) });
+      costChart = curveChart({ xLabel: "SGD step (symlog)", yLabel: "cost (log)", title: "Held-out cost against step",
+        xScale: d3.scaleSymlog().domain([0, last]).constant(1), xTicks,
+        yScale: d3.scaleLog().domain(logDomain(clo, chi)).clamp(true) });
+      errChart = curveChart({ xLabel: "SGD step (symlog)", yLabel: "error", title: "Held-out error against step",
+        xScale: d3.scaleSymlog().domain([0, last]).constant(1), xTicks, yScale: d3.scaleLinear().domain([0, 1]) });
       costBox.replaceChildren(costChart.node);
       errBox.replaceChildren(errChart.node);
     }
@@ -430,21 +439,22 @@
       if (choiceChanged || !costChart) newCharts();
       const h = arrays.hist;
       for (let l = 0; l < layers; l++) {
-        const o = at(h.shape, ii(), s, f, l, 0);
-        let d = `M${hx(lo)},${hy(0)}`;
+        const o = at(h.shape, slice(), f, l, 0);
+        let d = `M${hx(lo)},${y0}`;
         for (let b = 0; b < bins; b++) {
-          const yv = hy(h.data[o + b] / meta.values);
+          const yv = y0 - (h.data[o + b] / 255) * yspan;
           d += `L${hx(lo + b * width)},${yv}L${hx(lo + (b + 1) * width)},${yv}`;
         }
-        panels[l].bars.attr("d", d + `L${hx(hi)},${hy(0)}Z`);
+        panels[l].bars.attr("d", d + `L${hx(hi)},${y0}Z`);
       }
       const miss = drawDigits(f);
       counter.textContent = `misclassified ${miss}/${meta.batch}`;
       counter.dataset.value = String(miss);
       costChart.draw(meta.steps, { name: "cost", value: r.cost[s], median: r.cost_median, lo: r.cost_q10, hi: r.cost_q90 }, f);
       errChart.draw(meta.steps, { name: "error", value: r.error[s], median: r.error_median, lo: r.error_q10, hi: r.error_q90 }, f);
-      const step = meta.steps[f], epochs = (step / meta.steps_per_epoch).toFixed(2);
-      readout.textContent = `Step ${step} of ${meta.steps[F - 1]} (${epochs} epochs, frame ${f + 1} of ${F}) · ` +
+      const step = meta.steps[f], epoch = Math.floor(step / meta.steps_per_epoch) + 1;
+      const inEpoch = (step % meta.steps_per_epoch) + 1;
+      readout.textContent = `Step ${step} of ${meta.steps[F - 1]} (epoch ${epoch}, batch ${inEpoch} of ${meta.steps_per_epoch}; frame ${f + 1} of ${F}) · ` +
         `held-out cost ${fmt(r.cost[s][f])} · held-out error ${fmt(r.error[s][f])} · misclassified ${miss}/${meta.batch}`;
       play.slider.setAttribute("aria-valuetext", `step ${step}`);
       readout.dataset.frame = String(f);
