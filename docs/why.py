@@ -571,11 +571,13 @@ def plot_training(result: Mapping[str, Any]):
     (5, 'log')
     """
     names = list(SCALES)
-    fig, axes = subplots(2, 4, figsize=(11, 4.8), width_ratios=[1, 1, 0.62, 0.62])
+    # One column, the cost on top and the four maps below in two rows: narrow enough that its text
+    # stays legible on a phone (a wide figure is shrunk more there, its text with it).
+    fig, axes = subplots(3, 2, figsize=(6.4, 9.6), height_ratios=[1.25, 1, 1])
     gs = axes[0, 0].get_gridspec()
-    for a in axes[:, :2].ravel():
+    for a in axes[0]:
         a.remove()
-    ax = fig.add_subplot(gs[:, :2])
+    ax = fig.add_subplot(gs[0, :])
     S = result["seeds"]
     T = result["cost"][names[0]].shape[0]
     epochs = np.arange(T)
@@ -590,14 +592,14 @@ def plot_training(result: Mapping[str, Any]):
             ax.plot(at, J[at, bad], "x", color=COLORS[name], ms=7, mew=2)
     ax.set_yscale("log")
     ax.set_xscale("symlog", linthresh=10, linscale=0.6)  # the first 10 epochs linear, then log time
-    ax.set(xlabel="epoch (full-batch gradient-descent step; linear to 10, logarithmic after)",
+    ax.set(xlabel="epoch (linear to 10, logarithmic after)",
            ylabel="mean binary cross-entropy",
-           title=f"{result['dataset']}: cost, median and 10–90 % of {S} seeds", xlim=(0, T))
+           title=f"{result['dataset']}: median and 10–90 % of {S} seeds", xlim=(0, T))
     ax.axhline(result["threshold"], color="0.5", lw=0.8, ls=":")
     ax.legend(loc="lower left")
     xs = result["xs"]
     lim = float(xs[-1]) + (xs[1] - xs[0]) / 2
-    for a, name in zip(axes[:, 2:].ravel(), names):
+    for a, name in zip(axes[1:].ravel(), names):
         rep = result["representative"][name]
         # vmin/vmax beyond [0, 1] keep the map in the light middle of the colour map, under the points
         a.imshow(result["grid"][name], origin="lower", extent=(-lim, lim, -lim, lim), cmap=_DATA_CMAP,
@@ -605,7 +607,7 @@ def plot_training(result: Mapping[str, Any]):
         a.contour(xs, xs, result["grid"][name], levels=[0.5], colors="black", linewidths=0.8)
         _scatter_points(a, result["X"], result["Y"], size=8)
         final = result["cost"][name][-1, rep]
-        a.set_title(f"$c = {SCALES[name]:g}$: seed {rep}, $J$ = {final:.3g}", fontsize=9,
+        a.set_title(f"$c = {SCALES[name]:g}$, seed {rep}\n$J$ = {final:.3g}", fontsize=9,
                     color=COLORS[name])
         a.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xticks=[], yticks=[])
         a.grid(False)
@@ -647,7 +649,7 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
         raise ValueError(f"kind must be 'weights' or 'gradients', got {kind!r}")
     names = list(SCALES)
     seeds = dict(result["representative"]) if seeds is None else dict(seeds)
-    fig, axes = subplots(len(names), 2, figsize=(8.4, 2.3 * len(names)))
+    fig, axes = subplots(len(names), 2, figsize=(6.4, 2.5 * len(names)))
     symbol = "b" if kind == "weights" else "db"
     for row, name in zip(axes, names):
         i = int(result["index"][name][seeds[name]])
@@ -671,7 +673,7 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
             clip = [None] + [np.clip(a, -vmax, vmax) for a in W[1:]]  # saturate colour and width
             clip_b = [None] + [np.clip(a, -vmax, vmax) for a in b[1:]]
             d = draw_network(ax, SIZES, weights=clip, biases=clip_b, vmax=vmax, labels=[""] * 4,
-                             title=f"{_scale_label(name)}, {when}")
+                             title=f"{_scale_label(name)}\n{when}")
             x, y = d.positions[3][0]
             ax.annotate(f"${symbol}^{{[3]}}$ = {b[3][0]:.3g}", (x, y), xytext=(0, -16),
                         textcoords="offset points", ha="center", va="top", fontsize=8)
@@ -854,17 +856,25 @@ def ray_agreement(net: Network, r_in: float = 1.0, r_out: float = 4.0, direction
 
 
 def rank_correlation(x: np.ndarray, y: np.ndarray) -> float:
-    r"""Spearman's rank correlation of two samples without ties: the Pearson correlation of their
-    ranks (C. Spearman, 1904), between -1 and 1.
+    r"""Spearman's rank correlation of two samples: the Pearson correlation of their ranks
+    (C. Spearman, 1904), between -1 and 1; tied values share the mean of their ranks.
 
     >>> rank_correlation(np.array([0.1, 0.5, 0.3]), np.array([9.0, 1.0, 2.0]))
     -1.0
+    >>> round(rank_correlation(np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 1.0, 2.0, 3.0])), 4)
+    0.9487
     """
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if x.shape != y.shape or x.ndim != 1 or x.size < 2:
         raise ValueError(f"need two 1-D samples of one length >= 2, got shapes {x.shape} and {y.shape}")
-    rx, ry = np.argsort(np.argsort(x)), np.argsort(np.argsort(y))
-    return float(np.corrcoef(rx, ry)[0, 1])
+    return float(np.corrcoef(_mean_ranks(x), _mean_ranks(y))[0, 1])
+
+
+def _mean_ranks(a: np.ndarray) -> np.ndarray:
+    """Ranks 0..n-1 of ``a``, tied values sharing the mean of theirs."""
+    _, inverse, counts = np.unique(a, return_inverse=True, return_counts=True)
+    first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    return (first + (counts - 1) / 2)[inverse]
 
 
 def wedge_summary(result: Mapping[str, Any], names: Sequence[str] = ("appropriate", "large")) -> dict[str, Any]:
@@ -940,8 +950,10 @@ def plot_wedges(result: Mapping[str, Any], summary: Mapping[str, Any]):
     ax.set_yscale("log")
     ax.set(xlabel=r"distance of the first-layer lines from the origin, $|b_k| / \Vert w_k \Vert$"
                   "\n(median over the 6 units of one seed)",
-           ylabel="final cost", title="circle: one point per seed, after training")
-    ax.legend(loc="upper right")
+           ylabel="final cost")
+    # above the axes, where it cannot hide a point
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=1, borderaxespad=0.0,
+              title="circle: one point per seed, after training", title_fontsize=9, alignment="left")
     name = "large"
     rep = result["representative"][name]
     i = int(result["index"][name][rep])
@@ -959,7 +971,7 @@ def plot_wedges(result: Mapping[str, Any], summary: Mapping[str, Any]):
         else:
             ax_map.plot(-(w[1] * t + bk) / w[0], t, color="0.15", lw=1.0, ls=(0, (4, 2)))
     ax_map.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xticks=[], yticks=[],
-               title=f"$c = 100$, seed {rep}: map and first-layer lines (dashed)")
+               title=f"$c = 100$, seed {rep}:\nmap and first-layer lines (dashed)")
     ax_map.grid(False)
     return fig
 

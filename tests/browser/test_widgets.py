@@ -40,6 +40,15 @@ def frames(page: str) -> dict:
     return data
 
 
+def js(v) -> str:
+    """A number as JavaScript's String(v) writes it (positional from 1e-6 to 1e21: 2180, 0.00001234)."""
+    if v is None:
+        return "not finite"
+    if v == 0 or 1e-6 <= abs(v) < 1e21:
+        return np.format_float_positional(v, trim="-")
+    return repr(v).replace("e-0", "e-").replace("e+0", "e+")
+
+
 def wait_full(page) -> None:
     """Until the widget has every choice's frames (the file beside the page has been loaded)."""
     page.wait_for_function("() => document.querySelector('.xw-widget').dataset.full === 'true'", timeout=15000)
@@ -129,10 +138,10 @@ def check_playground(page, data) -> int:
             for expect, d in zip((0, F // 2, F - 1), slide(page, F)):
                 f = d["frame"]
                 assert f == expect == d["slider"]
-                e, cost = meta["epochs"][f], run["cost"][kind][f]
+                e, cost = meta["epochs"][f], js(run["cost"][kind][f])
                 assert d["text"].startswith(f"Epoch {e} of {meta['epochs'][-1]} ")
                 assert f"cost {cost} (seed {run['seed'][kind] + 1} of {run['n']}, " in d["text"]
-                assert f"median of {run['n']} seeds {run['median'][f]}" in d["text"]
+                assert f"median of {run['n']} seeds {js(run['median'][f])}" in d["text"]
                 assert d["values"] == [f"cost {cost}"]
                 checks_done += 1
             assert drawn_map(page) == expected_map(data, dataset, scale, kind, F - 1)
@@ -260,7 +269,7 @@ def test_widget_works_from_the_file_system(browser, name):
             meta = frames(name)["meta"]
             run = meta["runs"][checked(page, "dataset")][checked(page, "scale")]
             d = drawn(page)
-            assert d["values"] == [f"cost {run['cost']['median'][d['frame']]}"]
+            assert d["values"] == [f"cost {js(run['cost']['median'][d['frame']])}"]
             assert drawn_map(page) == expected_map(frames(name), checked(page, "dataset"),
                                                    checked(page, "scale"), "median", d["frame"])
     finally:
