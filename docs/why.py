@@ -72,7 +72,7 @@ _DATA_CMAP = "PuOr_r"  # decision maps: class 0 purple, class 1 orange (apart fr
 
 
 def _scale_label(name: str) -> str:
-    return f"$c = {SCALES[name]:g}$ ({LABELS[name]})"
+    return f"c = {SCALES[name]:g} ({LABELS[name]})"  # plain text: mathtext costs a parse per label
 
 
 def _check_scales(names: Sequence[str]) -> list[str]:
@@ -491,21 +491,19 @@ def symmetry_run(
     >>> s["constant"].shape, bool(s["spread"].max() < 1e-12), bool(np.ptp(s["random"][-1, :, 0]) > 0.1)
     ((51, 6, 2), True, True)
     """
-    nets = {
-        "constant": Network(SIZES, ACTIVATIONS, "constant", rng=rng, init_kwargs={"value": alpha}),
-        "random": Network(SIZES, ACTIVATIONS, "variance_scaling", rng=rng, init_kwargs={"scale": 1.0}),
-    }
-    out: dict[str, Any] = {"alpha": alpha}
-    for name, net in nets.items():
-        def record(t: int, n: Network, name: str = name):
-            return n.W[1][0].copy(), (_unit_spread(n) if name == "constant" else 0.0)
-
-        history = train(net, X, Y, "bce", lr=LR, epochs=epochs, callback=record)
-        out[name] = np.array([r[0] for _, r in history.records])
-        out["cost_" + name] = history.cost[:, 0]
-        if name == "constant":
-            out["spread"] = np.array([r[1] for _, r in history.records])
-    return out
+    constant = Network(SIZES, ACTIVATIONS, "constant", rng=rng, init_kwargs={"value": alpha})
+    random = Network(SIZES, ACTIVATIONS, "variance_scaling", rng=rng, init_kwargs={"scale": 1.0})
+    # both in one stacked network (copy 0 constant, copy 1 random): one training loop, not two
+    net = constant.copy()
+    net.W = [None] + [np.concatenate([a, b]) for a, b in zip(constant.W[1:], random.W[1:])]
+    net.b = [None] + [np.concatenate([a, b]) for a, b in zip(constant.b[1:], random.b[1:])]
+    net.S = 2
+    history = train(net, X, Y, "bce", lr=LR, epochs=epochs,
+                    callback=lambda t, n: (n.W[1][:2].copy(), _unit_spread(n)))
+    W1 = np.array([r[0] for _, r in history.records])            # (T + 1, 2, 6, 2)
+    return {"alpha": alpha, "constant": W1[:, 0], "random": W1[:, 1],
+            "spread": np.array([r[1] for _, r in history.records]),
+            "cost_constant": history.cost[:, 0], "cost_random": history.cost[:, 1]}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -607,7 +605,7 @@ def plot_training(result: Mapping[str, Any]):
         a.contour(xs, xs, result["grid"][name], levels=[0.5], colors="black", linewidths=0.8)
         _scatter_points(a, result["X"], result["Y"], size=8)
         final = result["cost"][name][-1, rep]
-        a.set_title(f"$c = {SCALES[name]:g}$, seed {rep}\n$J$ = {final:.3g}", fontsize=9,
+        a.set_title(f"c = {SCALES[name]:g}, seed {rep}\nJ = {final:.3g}", fontsize=9,
                     color=COLORS[name])
         a.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xticks=[], yticks=[])
         a.grid(False)
@@ -675,10 +673,10 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
             d = draw_network(ax, SIZES, weights=clip, biases=clip_b, vmax=vmax, labels=[""] * 4,
                              title=f"{_scale_label(name)}\n{when}")
             x, y = d.positions[3][0]
-            ax.annotate(f"${symbol}^{{[3]}}$ = {b[3][0]:.3g}", (x, y), xytext=(0, -16),
+            ax.annotate(f"{symbol}⁽³⁾ = {b[3][0]:.3g}", (x, y), xytext=(0, -16),
                         textcoords="offset points", ha="center", va="top", fontsize=8)
             big = max(float(np.abs(w).max()) for w in W[1:])
-            ax.text(0.0, 0.0, f"max $|{'W' if kind == 'weights' else 'dW'}|$ = {big:.3g}",
+            ax.text(0.0, 0.0, f"max |{'W' if kind == 'weights' else 'dW'}| = {big:.3g}",
                     transform=ax.transAxes, fontsize=8, ha="left", va="bottom")
         fig.colorbar(d.mappable, ax=list(row), shrink=0.85,
                      label="$W$, $b$" if kind == "weights" else "$dW$, $db$")
@@ -971,7 +969,7 @@ def plot_wedges(result: Mapping[str, Any], summary: Mapping[str, Any]):
         else:
             ax_map.plot(-(w[1] * t + bk) / w[0], t, color="0.15", lw=1.0, ls=(0, (4, 2)))
     ax_map.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xticks=[], yticks=[],
-               title=f"$c = 100$, seed {rep}:\nmap and first-layer lines (dashed)")
+               title=f"c = 100, seed {rep}:\nmap and first-layer lines (dashed)")
     ax_map.grid(False)
     return fig
 
@@ -1203,11 +1201,17 @@ def widget_frames(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.5
         per = {name: {"cost_all": [], "shown": {kind: {"seed": pick[name][kind], "map": [], "cost": [],
                                                       **{key: [[] for _ in SIZES[1:]] for key in ("W", "b", "dW", "db")}}
                                                 for kind in SEED_KINDS}} for name in scales}
+        history = np.concatenate([r["cost"][name] for name in scales], axis=1)  # (T, copies), in `scales` order
+        column = np.concatenate([r["index"][name] for name in scales])
+        T = history.shape[0]
         for e in epochs:
-            net = network_at(r, int(e))
             few = network_at(r, int(e), shown)  # the shown seeds only: maps and gradients
             with np.errstate(over="ignore", invalid="ignore"):  # only diverged copies can hold inf/nan
-                cost = net.cost(X, Y, "bce")
+                if e < T:  # the history's cost at step e is the cost before it, after e epochs
+                    cost = np.empty(r["net_initial"].S)
+                    cost[column] = history[e]
+                else:      # after the last step: not in the history
+                    cost = network_at(r, int(e)).cost(X, Y, "bce")
                 grad = few.backward(*few.forward(X), Y, "bce")
                 xs, P = decision_grid(few, step=step)
             for name in scales:
