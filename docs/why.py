@@ -9,7 +9,8 @@ learning rate 0.1 and the mean binary cross-entropy, from the initialization
     W^{[l]} = \text{randn} \cdot \sqrt{c / n^{[l-1]}}, \qquad c \in \{0, 0.01, 1, 100\},
 
 the zero, too small, appropriate and too large scales of :data:`SCALES`, that is
-``Network(..., "variance_scaling", init_kwargs={"scale": c})``. :func:`run` trains ``S`` seeds of
+``Network(..., "variance_scaling", init_kwargs={"scale": c})``; the page's widget adds the scales
+of :data:`EXTRA_SCALES`, trained in the same stacked runs (``run(..., extra_seeds=...)``). :func:`run` trains ``S`` seeds of
 every ``c`` in one stacked network; :func:`zero_init_run` and :func:`symmetry_run` follow the
 parameters of a zero and of a constant initialization step by step. The ``plot_*`` functions draw
 the page's figures from their results.
