@@ -411,12 +411,42 @@ def _copy_d3(app, exception) -> None:
     (dest / "d3-LICENSE").write_bytes((ROOT / "node_modules" / "d3" / "LICENSE").read_bytes())
 
 
+_SIDE_FILE = re.compile(r'<script type="application/json" class="xw-data"[^>]*\bdata-extra="([^"]+)"')
+
+
 def _widget_assets(app, pagename, templatename, context, doctree) -> None:
     # The builder's lists, not the app's registry: the builder restores them after each page.
     if doctree is not None and "xw-widget" in context.get("body", ""):
         app.builder.add_js_file("widgets/d3-widgets.min.js", defer="defer")
         app.builder.add_js_file("widgets/widgets.js", defer="defer")
         app.builder.add_css_file("widgets/widgets.css")
+        _widget_side_files(app, pagename, _SIDE_FILE.findall(context["body"]))
+
+
+def _widget_side_files(app, pagename: str, names: list[str]) -> None:
+    """Write the frames a widget loads on demand (``data-extra``, docs/framedata.py) beside its page.
+
+    The page glued them as JSON text (``glue("xw_files_...", Pretty(json.dumps({name: text})),
+    display=False)``),
+    so they are in MyST-NB's ``jupyter_execute/<page>.glue.json`` whether the page was executed or
+    taken from the execution cache. A name the page refers to but did not glue stops the build.
+    """
+    if not names:
+        return
+    import json
+
+    glue_path = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.glue.json"
+    files: dict[str, str] = {}
+    if glue_path.is_file():
+        for key, out in json.loads(glue_path.read_text(encoding="utf-8")).items():
+            if key.startswith("xw_files_"):
+                files.update(json.loads(out["data"]["text/plain"]))
+    folder = (Path(app.outdir) / pagename).parent
+    for name in names:
+        if name not in files or "/" in name or "\\" in name:
+            raise FileNotFoundError(f"{pagename} loads the widget frames {name!r}, which it did not glue "
+                                    f"(glued: {sorted(files)})")
+        (folder / name).write_text(files[name], encoding="utf-8")
 
 
 # -- Setup -----------------------------------------------------------------------------------------

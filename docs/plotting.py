@@ -249,7 +249,9 @@ def band(ax, x: np.ndarray, Y: np.ndarray, *, label: str | None = None, color: s
     x, Y = np.asarray(x)[ok], Y[ok]
     if len(x) == 0:
         return None
-    lo, med, hi = np.nanquantile(Y, [q[0], 0.5, q[1]], axis=1)
+    # np.nanquantile runs one 1-D quantile per row (40x slower); only needed when NaNs are there
+    quantile = np.quantile if np.isfinite(Y).all() else np.nanquantile
+    lo, med, hi = quantile(Y, [q[0], 0.5, q[1]], axis=1)
     in_colors = marker_for(color, "") != ""
     marker = dict(marker=marker_for(color), markevery=max(1, len(x) // 10),
                   markersize=5) if in_colors else {}

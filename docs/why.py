@@ -9,7 +9,8 @@ learning rate 0.1 and the mean binary cross-entropy, from the initialization
     W^{[l]} = \text{randn} \cdot \sqrt{c / n^{[l-1]}}, \qquad c \in \{0, 0.01, 1, 100\},
 
 the zero, too small, appropriate and too large scales of :data:`SCALES`, that is
-``Network(..., "variance_scaling", init_kwargs={"scale": c})``. :func:`run` trains ``S`` seeds of
+``Network(..., "variance_scaling", init_kwargs={"scale": c})``; the page's widget adds the scales
+of :data:`EXTRA_SCALES`, trained in the same stacked runs (``run(..., extra_seeds=...)``). :func:`run` trains ``S`` seeds of
 every ``c`` in one stacked network; :func:`zero_init_run` and :func:`symmetry_run` follow the
 parameters of a zero and of a constant initialization step by step. The ``plot_*`` functions draw
 the page's figures from their results.
@@ -39,11 +40,18 @@ __all__ = [
     "representative_seed", "dead_units", "naive_bce_infinite", "run", "zero_init_run", "symmetry_run", "plot_datasets", "plot_training",
     "plot_network_grid", "plot_zero_init", "plot_symmetry", "boundary_offsets", "ray_agreement",
     "rank_correlation", "wedge_summary", "plot_wedges", "frame_epochs", "network_at", "widget_frames",
-    "widget_html",
+    "widget_html", "EXTRA_SCALES", "WIDGET_SCALES", "SEED_KINDS", "shown_seeds", "WIDGET_FILE", "quadrant_summary",
 ]
 
 SCALES: dict[str, float] = {"zero": 0.0, "small": 0.01, "appropriate": 1.0, "large": 100.0}
-"""The widget's four choices of :math:`c = n^{[l-1]}\\,\\mathrm{Var}(W^{[l]})`, by name."""
+"""The article's four choices of :math:`c = n^{[l-1]}\\,\\mathrm{Var}(W^{[l]})`, by name."""
+
+EXTRA_SCALES: dict[str, float] = {"c0.001": 0.001, "c0.1": 0.1, "c10": 10.0, "c1000": 1000.0}
+"""Scales the page's widget adds between and beyond the article's, so that with :data:`SCALES`
+:math:`c` runs over a log grid :math:`10^{-3}, 10^{-2}, \\dots, 10^{3}` (and 0)."""
+
+WIDGET_SCALES: dict[str, float] = dict(sorted({**SCALES, **EXTRA_SCALES}.items(), key=lambda kv: kv[1]))
+"""Every scale the widget offers, by name, in increasing :math:`c`."""
 
 SIZES = (2, 6, 3, 1)
 """The widget's layer widths ``[n[0], n[1], n[2], n[3]]``."""
@@ -65,7 +73,7 @@ _DATA_CMAP = "PuOr_r"  # decision maps: class 0 purple, class 1 orange (apart fr
 
 
 def _scale_label(name: str) -> str:
-    return f"$c = {SCALES[name]:g}$ ({LABELS[name]})"
+    return f"c = {SCALES[name]:g} ({LABELS[name]})"  # plain text: mathtext costs a parse per label
 
 
 def _check_scales(names: Sequence[str]) -> list[str]:
@@ -253,6 +261,17 @@ def naive_bce_infinite(net: Network, X: np.ndarray, Y: np.ndarray) -> np.ndarray
     return bad.mean(axis=-1)
 
 
+def _subset(net: Network, seeds: Sequence[int]) -> Network:
+    """A copy of ``net`` holding only the stacked copies ``seeds``, in that order."""
+    keep = np.asarray(seeds, dtype=int)
+    few = net.copy()
+    few.W = [None] + [np.ascontiguousarray(W[keep]) for W in net.W[1:]]
+    few.b = [None] + [np.ascontiguousarray(b[keep]) for b in net.b[1:]]
+    few.S = int(keep.size)
+    few.__dict__.pop("_workspaces", None)
+    return few
+
+
 def _seed(net: Network, i: int) -> tuple[list, list]:
     return [None] + [W[i] for W in net.W[1:]], [None] + [b[i, :, 0] for b in net.b[1:]]
 
@@ -266,6 +285,7 @@ def run(
     threshold: float = 0.1,
     step: float = 0.1,
     record: Sequence[int] | None = None,
+    extra_seeds: int = 0,
 ) -> dict[str, Any]:
     r"""Train the widget's network from every scale of :data:`SCALES`, ``seeds`` times each.
 
@@ -288,6 +308,14 @@ def run(
     record : sequence of int, optional
         Epochs (0 to ``epochs``) at which to keep a copy of every seed's weights and biases during
         the training, for the widget's frames (:func:`widget_frames`).
+    extra_seeds : int, default 0
+        When positive, the scales of :data:`EXTRA_SCALES` are trained too, ``extra_seeds`` draws
+        each, as more stacked copies of the same network (after the ``4 * seeds`` of
+        :data:`SCALES`). They are drawn from a child of ``rng`` (``rng.spawn(1)``), which leaves
+        ``rng``'s own stream untouched: the data, the article's scales and everything drawn from
+        ``rng`` afterwards are the same with or without them. Only ``"index"``, ``"cost"``,
+        ``"diverged"``, ``"diverged_at"``, ``"epochs_to"`` and ``"representative"`` have entries
+        for them.
 
     Returns
     -------
@@ -316,16 +344,29 @@ def run(
     (0.6931, 0)
     """
     names = list(SCALES)
+    extra_seeds = _checks.positive_int("extra_seeds", extra_seeds, low=0)
     X, Y = datasets.playground(dataset, rng)
     net = Network(SIZES, ACTIVATIONS, stacked_init(names, seeds), rng=rng, seeds=len(names) * seeds)
+    blocks = [(name, k * seeds, seeds) for k, name in enumerate(names)]
+    if extra_seeds:
+        more = Network(SIZES, ACTIVATIONS, inits.stacked(
+            [("variance_scaling", {"scale": c}) for c in EXTRA_SCALES.values()], extra_seeds),
+            rng=rng.spawn(1)[0], seeds=len(EXTRA_SCALES) * extra_seeds)
+        net.W = [None] + [np.concatenate([a, b]) for a, b in zip(net.W[1:], more.W[1:])]
+        net.b = [None] + [np.concatenate([a, b]) for a, b in zip(net.b[1:], more.b[1:])]
+        blocks += [(name, net.S + k * extra_seeds, extra_seeds) for k, name in enumerate(EXTRA_SCALES)]
+        net.S += more.S
     start = net.copy()
     keep = _check_record(record, epochs)
     history = train(net, X, Y, "bce", lr=LR, epochs=epochs,
                     callback=None if record is None else lambda t, n: _snapshot(t, n, keep))
     grad_initial = start.backward(*start.forward(X), Y, "bce")
+    reps = {name: representative_seed(history.cost[-1, first:first + n]) for name, first, n in blocks[:len(names)]}
     with np.errstate(over="ignore", invalid="ignore"):  # only diverged copies can hold inf/nan
         grad_trained = net.backward(*net.forward(X), Y, "bce")
-        xs, P = decision_grid(net, step=step)
+        # the maps of the shown (median) seeds only: all copies on the fine grid cost a second a run
+        xs, P = decision_grid(_subset(net, [first + reps[name] for name, first, _ in blocks[:len(names)]]),
+                              step=step)
         dead_initial, dead_final = dead_units(start, X), dead_units(net, X)
     out: dict[str, Any] = {
         "dataset": dataset, "X": X, "Y": Y, "seeds": seeds, "epochs": epochs, "threshold": threshold,
@@ -336,8 +377,8 @@ def run(
     }
     if record is not None:
         out["snapshots"] = {t: r for t, r in history.records if r is not None}
-    for k, name in enumerate(names):
-        idx = np.arange(k * seeds, (k + 1) * seeds)
+    for k, (name, start_at, n) in enumerate(blocks):
+        idx = np.arange(start_at, start_at + n)
         J = history.cost[:, idx]
         first = epochs_to(J, threshold)
         rep = representative_seed(J[-1])
@@ -347,7 +388,9 @@ def run(
         out["diverged_at"][name] = history.diverged_at[idx]
         out["epochs_to"][name] = first
         out["representative"][name] = rep
-        out["grid"][name] = P[idx[rep]]
+        if name not in SCALES:
+            continue
+        out["grid"][name] = P[k]
         out["summary"][name] = {
             "initial": float(np.nanmedian(J[0])),
             "final": float(np.nanmedian(J[-1])) if np.isfinite(J[-1]).any() else float("nan"),
@@ -449,21 +492,19 @@ def symmetry_run(
     >>> s["constant"].shape, bool(s["spread"].max() < 1e-12), bool(np.ptp(s["random"][-1, :, 0]) > 0.1)
     ((51, 6, 2), True, True)
     """
-    nets = {
-        "constant": Network(SIZES, ACTIVATIONS, "constant", rng=rng, init_kwargs={"value": alpha}),
-        "random": Network(SIZES, ACTIVATIONS, "variance_scaling", rng=rng, init_kwargs={"scale": 1.0}),
-    }
-    out: dict[str, Any] = {"alpha": alpha}
-    for name, net in nets.items():
-        def record(t: int, n: Network, name: str = name):
-            return n.W[1][0].copy(), (_unit_spread(n) if name == "constant" else 0.0)
-
-        history = train(net, X, Y, "bce", lr=LR, epochs=epochs, callback=record)
-        out[name] = np.array([r[0] for _, r in history.records])
-        out["cost_" + name] = history.cost[:, 0]
-        if name == "constant":
-            out["spread"] = np.array([r[1] for _, r in history.records])
-    return out
+    constant = Network(SIZES, ACTIVATIONS, "constant", rng=rng, init_kwargs={"value": alpha})
+    random = Network(SIZES, ACTIVATIONS, "variance_scaling", rng=rng, init_kwargs={"scale": 1.0})
+    # both in one stacked network (copy 0 constant, copy 1 random): one training loop, not two
+    net = constant.copy()
+    net.W = [None] + [np.concatenate([a, b]) for a, b in zip(constant.W[1:], random.W[1:])]
+    net.b = [None] + [np.concatenate([a, b]) for a, b in zip(constant.b[1:], random.b[1:])]
+    net.S = 2
+    history = train(net, X, Y, "bce", lr=LR, epochs=epochs,
+                    callback=lambda t, n: (n.W[1][:2].copy(), _unit_spread(n)))
+    W1 = np.array([r[0] for _, r in history.records])            # (T + 1, 2, 6, 2)
+    return {"alpha": alpha, "constant": W1[:, 0], "random": W1[:, 1],
+            "spread": np.array([r[1] for _, r in history.records]),
+            "cost_constant": history.cost[:, 0], "cost_random": history.cost[:, 1]}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -529,11 +570,13 @@ def plot_training(result: Mapping[str, Any]):
     (5, 'log')
     """
     names = list(SCALES)
-    fig, axes = subplots(2, 4, figsize=(11, 4.8), width_ratios=[1, 1, 0.62, 0.62])
+    # One column, the cost on top and the four maps below in two rows: narrow enough that its text
+    # stays legible on a phone (a wide figure is shrunk more there, its text with it).
+    fig, axes = subplots(3, 2, figsize=(6.4, 9.6), height_ratios=[1.25, 1, 1])
     gs = axes[0, 0].get_gridspec()
-    for a in axes[:, :2].ravel():
+    for a in axes[0]:
         a.remove()
-    ax = fig.add_subplot(gs[:, :2])
+    ax = fig.add_subplot(gs[0, :])
     S = result["seeds"]
     T = result["cost"][names[0]].shape[0]
     epochs = np.arange(T)
@@ -548,14 +591,14 @@ def plot_training(result: Mapping[str, Any]):
             ax.plot(at, J[at, bad], "x", color=COLORS[name], ms=7, mew=2)
     ax.set_yscale("log")
     ax.set_xscale("symlog", linthresh=10, linscale=0.6)  # the first 10 epochs linear, then log time
-    ax.set(xlabel="epoch (full-batch gradient-descent step; linear to 10, logarithmic after)",
+    ax.set(xlabel="epoch (linear to 10, logarithmic after)",
            ylabel="mean binary cross-entropy",
-           title=f"{result['dataset']}: cost, median and 10–90 % of {S} seeds", xlim=(0, T))
+           title=f"{result['dataset']}: median and 10–90 % of {S} seeds", xlim=(0, T))
     ax.axhline(result["threshold"], color="0.5", lw=0.8, ls=":")
     ax.legend(loc="lower left")
     xs = result["xs"]
     lim = float(xs[-1]) + (xs[1] - xs[0]) / 2
-    for a, name in zip(axes[:, 2:].ravel(), names):
+    for a, name in zip(axes[1:].ravel(), names):
         rep = result["representative"][name]
         # vmin/vmax beyond [0, 1] keep the map in the light middle of the colour map, under the points
         a.imshow(result["grid"][name], origin="lower", extent=(-lim, lim, -lim, lim), cmap=_DATA_CMAP,
@@ -563,7 +606,7 @@ def plot_training(result: Mapping[str, Any]):
         a.contour(xs, xs, result["grid"][name], levels=[0.5], colors="black", linewidths=0.8)
         _scatter_points(a, result["X"], result["Y"], size=8)
         final = result["cost"][name][-1, rep]
-        a.set_title(f"$c = {SCALES[name]:g}$: seed {rep}, $J$ = {final:.3g}", fontsize=9,
+        a.set_title(f"c = {SCALES[name]:g}, seed {rep}\nJ = {final:.3g}", fontsize=9,
                     color=COLORS[name])
         a.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xticks=[], yticks=[])
         a.grid(False)
@@ -605,7 +648,7 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
         raise ValueError(f"kind must be 'weights' or 'gradients', got {kind!r}")
     names = list(SCALES)
     seeds = dict(result["representative"]) if seeds is None else dict(seeds)
-    fig, axes = subplots(len(names), 2, figsize=(8.4, 2.3 * len(names)))
+    fig, axes = subplots(len(names), 2, figsize=(6.4, 2.5 * len(names)))
     symbol = "b" if kind == "weights" else "db"
     for row, name in zip(axes, names):
         i = int(result["index"][name][seeds[name]])
@@ -629,12 +672,12 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
             clip = [None] + [np.clip(a, -vmax, vmax) for a in W[1:]]  # saturate colour and width
             clip_b = [None] + [np.clip(a, -vmax, vmax) for a in b[1:]]
             d = draw_network(ax, SIZES, weights=clip, biases=clip_b, vmax=vmax, labels=[""] * 4,
-                             title=f"{_scale_label(name)}, {when}")
+                             title=f"{_scale_label(name)}\n{when}")
             x, y = d.positions[3][0]
-            ax.annotate(f"${symbol}^{{[3]}}$ = {b[3][0]:.3g}", (x, y), xytext=(0, -16),
+            ax.annotate(f"{symbol}⁽³⁾ = {b[3][0]:.3g}", (x, y), xytext=(0, -16),
                         textcoords="offset points", ha="center", va="top", fontsize=8)
             big = max(float(np.abs(w).max()) for w in W[1:])
-            ax.text(0.0, 0.0, f"max $|{'W' if kind == 'weights' else 'dW'}|$ = {big:.3g}",
+            ax.text(0.0, 0.0, f"max |{'W' if kind == 'weights' else 'dW'}| = {big:.3g}",
                     transform=ax.transAxes, fontsize=8, ha="left", va="bottom")
         fig.colorbar(d.mappable, ax=list(row), shrink=0.85,
                      label="$W$, $b$" if kind == "weights" else "$dW$, $db$")
@@ -812,17 +855,25 @@ def ray_agreement(net: Network, r_in: float = 1.0, r_out: float = 4.0, direction
 
 
 def rank_correlation(x: np.ndarray, y: np.ndarray) -> float:
-    r"""Spearman's rank correlation of two samples without ties: the Pearson correlation of their
-    ranks (C. Spearman, 1904), between -1 and 1.
+    r"""Spearman's rank correlation of two samples: the Pearson correlation of their ranks
+    (C. Spearman, 1904), between -1 and 1; tied values share the mean of their ranks.
 
     >>> rank_correlation(np.array([0.1, 0.5, 0.3]), np.array([9.0, 1.0, 2.0]))
     -1.0
+    >>> round(rank_correlation(np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 1.0, 2.0, 3.0])), 4)
+    0.9487
     """
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if x.shape != y.shape or x.ndim != 1 or x.size < 2:
         raise ValueError(f"need two 1-D samples of one length >= 2, got shapes {x.shape} and {y.shape}")
-    rx, ry = np.argsort(np.argsort(x)), np.argsort(np.argsort(y))
-    return float(np.corrcoef(rx, ry)[0, 1])
+    return float(np.corrcoef(_mean_ranks(x), _mean_ranks(y))[0, 1])
+
+
+def _mean_ranks(a: np.ndarray) -> np.ndarray:
+    """Ranks 0..n-1 of ``a``, tied values sharing the mean of theirs."""
+    _, inverse, counts = np.unique(a, return_inverse=True, return_counts=True)
+    first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    return (first + (counts - 1) / 2)[inverse]
 
 
 def wedge_summary(result: Mapping[str, Any], names: Sequence[str] = ("appropriate", "large")) -> dict[str, Any]:
@@ -898,8 +949,10 @@ def plot_wedges(result: Mapping[str, Any], summary: Mapping[str, Any]):
     ax.set_yscale("log")
     ax.set(xlabel=r"distance of the first-layer lines from the origin, $|b_k| / \Vert w_k \Vert$"
                   "\n(median over the 6 units of one seed)",
-           ylabel="final cost", title="circle: one point per seed, after training")
-    ax.legend(loc="upper right")
+           ylabel="final cost")
+    # above the axes, where it cannot hide a point
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=1, borderaxespad=0.0,
+              title="circle: one point per seed, after training", title_fontsize=9, alignment="left")
     name = "large"
     rep = result["representative"][name]
     i = int(result["index"][name][rep])
@@ -917,9 +970,75 @@ def plot_wedges(result: Mapping[str, Any], summary: Mapping[str, Any]):
         else:
             ax_map.plot(-(w[1] * t + bk) / w[0], t, color="0.15", lw=1.0, ls=(0, (4, 2)))
     ax_map.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xticks=[], yticks=[],
-               title=f"$c = 100$, seed {rep}: map and first-layer lines (dashed)")
+               title=f"c = 100, seed {rep}:\nmap and first-layer lines (dashed)")
     ax_map.grid(False)
     return fig
+
+
+def quadrant_summary(result: Mapping[str, Any], names: Sequence[str] = ("appropriate", "large")) -> dict[str, Any]:
+    r"""On the XOR ("square") data, per scale and seed after training: the fraction of the points
+    misclassified, whether a whole quadrant is (more than half of its points wrong), and how far
+    the first layer moved from its random start.
+
+    The XOR classes are themselves wedges (class 1 in the first and third quadrants), so a map made
+    of wedges can fit them and :func:`wedge_summary` does not explain a failure there. This
+    measures what the failing seeds get wrong and how much their first layer turns.
+
+    Parameters
+    ----------
+    result : dict
+        As returned by :func:`run` on ``"square"``.
+    names : sequence of str
+        Keys of :data:`SCALES`.
+
+    Returns
+    -------
+    dict
+        name -> ``{"error", "quadrant", "turn", "change", "offset", "axis_gap", "cost"}``, each of
+        shape (S,): the
+        fraction of points misclassified (:math:`\hat y > 0.5` against the label), whether some
+        quadrant has more than half of its points misclassified, the median over the six
+        first-layer units of the angle (degrees, 0 to 180) between the unit's weight vector
+        :math:`w_k` at the start and after training, and
+        :math:`\lVert W^{[1]}_\text{trained} - W^{[1]}_\text{initial}\rVert / \lVert W^{[1]}_\text{initial}\rVert` (the last two NaN for
+        the zero start, whose weights have no direction); the median over the units of
+        :func:`boundary_offsets`; the angle (degrees) between the worse-served axis and the line
+        :math:`w_k^\top x + b_k = 0` closest to it (the XOR boundary runs along both axes); and
+        the final cost.
+
+    Examples
+    --------
+    >>> q = quadrant_summary(run("square", np.random.default_rng(0), seeds=2, epochs=1))
+    >>> sorted(q), q["large"]["error"].shape, bool(np.all(q["large"]["turn"] >= 0))
+    (['appropriate', 'large'], (2,), True)
+    """
+    names = _check_scales(names)
+    X, Y = result["X"], result["Y"][0]
+    start, net = result["net_initial"], result["net_trained"]
+    with np.errstate(over="ignore", invalid="ignore"):
+        wrong = (net.predict(X)[:, 0, :] > 0.5) != (Y == 1)        # (S, m)
+    quadrant = 2 * (X[0] > 0) + (X[1] > 0)
+    offsets = boundary_offsets(net)
+    # the angle (degrees, 0 to 180) of each unit's line w^T x + b = 0, perpendicular to w; then, for
+    # each axis, the closest line to it, and the worse-served of the two axes
+    line = (np.degrees(np.arctan2(net.W[1][..., 1], net.W[1][..., 0])) + 90.0) % 180.0
+    to_x1_axis = np.minimum(line, 180.0 - line).min(axis=1)
+    to_x2_axis = np.abs(line - 90.0).min(axis=1)
+    gap = np.maximum(to_x1_axis, to_x2_axis)
+    W0, W1 = start.W[1], net.W[1]
+    with np.errstate(divide="ignore", invalid="ignore"):  # NaN for the zero start (no direction)
+        cos = np.sum(W0 * W1, axis=-1) / (np.linalg.norm(W0, axis=-1) * np.linalg.norm(W1, axis=-1))
+        turn = np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+        change = np.linalg.norm(W1 - W0, axis=(1, 2)) / np.linalg.norm(W0, axis=(1, 2))
+    out = {}
+    for name in names:
+        idx = result["index"][name]
+        per_quadrant = np.stack([wrong[idx][:, quadrant == k].mean(axis=1) for k in range(4)], axis=1)
+        out[name] = {"error": wrong[idx].mean(axis=1), "quadrant": (per_quadrant > 0.5).any(axis=1),
+                     "turn": np.median(turn[idx], axis=1), "change": change[idx],
+                     "offset": np.median(offsets[idx], axis=1), "axis_gap": gap[idx],
+                     "cost": result["cost"][name][-1]}
+    return out
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1002,12 +1121,38 @@ def network_at(result: Mapping[str, Any], epoch: int, seeds: Sequence[int] | Non
     return net
 
 
-def widget_frames(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.2) -> dict[str, Any]:
+SEED_KINDS = ("median", "best", "worst")
+"""The seeds the widget offers for every dataset and scale, by final cost.
+
+They are the :func:`representative_seed` (median final cost), the seed with the lowest final cost
+and the one with the highest; a seed that overflowed counts as the highest."""
+
+
+def shown_seeds(final_cost: np.ndarray) -> dict[str, int]:
+    """The seeds of :data:`SEED_KINDS` among one scale's seeds, from their final costs.
+
+    Ties go to the lowest index; NaN (an overflowed seed) ranks last.
+
+    >>> shown_seeds(np.array([0.3, np.nan, 0.1, 0.2, 0.9]))
+    {'median': 3, 'best': 2, 'worst': 1}
+    >>> shown_seeds(np.array([0.5, 0.5, 0.5]))
+    {'median': 1, 'best': 0, 'worst': 0}
+    """
+    final_cost = np.asarray(final_cost, dtype=float)
+    if final_cost.ndim != 1 or final_cost.size == 0:
+        raise ValueError(f"final_cost must be a non-empty 1-D array, got shape {final_cost.shape}")
+    ranked = np.argsort(np.where(np.isfinite(final_cost), final_cost, np.inf), kind="stable")
+    bad = np.flatnonzero(~np.isfinite(final_cost))
+    worst = int(bad[0]) if bad.size else int(np.flatnonzero(final_cost == final_cost.max())[0])
+    return {"median": representative_seed(final_cost), "best": int(ranked[0]), "worst": worst}
+
+
+def widget_frames(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.5) -> dict[str, Any]:
     r"""The playground widget's frames, from the runs of :func:`run` made with ``record``.
 
-    For every dataset, scale :math:`c` and recorded epoch: the cost of every seed (the median and
-    the 10th and 90th percentiles, and the shown seed's), and for the shown seed (the
-    :func:`representative_seed` of the scale) its weights and biases, their gradients
+    For every dataset, scale :math:`c` (those of :data:`WIDGET_SCALES` the run trained) and
+    recorded epoch: the cost of every seed, and for each of the shown seeds (:func:`shown_seeds`:
+    median, best and worst final cost) its cost, weights and biases, their gradients
     (:meth:`~xavier.network.Network.backward` of the mean BCE on the 100 points) and its decision
     map :math:`\hat y` on :math:`[-5, 5]^2` (:func:`decision_grid` with spacing ``step``).
 
@@ -1015,16 +1160,18 @@ def widget_frames(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.2
     ----------
     results : mapping of str to dict
         Dataset name -> :func:`run` result, all with the same recorded epochs.
-    step : float, default 0.2
-        Decision-map grid spacing (51 x 51 points for 0.2).
+    step : float, default 0.5
+        Decision-map grid spacing (21 x 21 points for 0.5).
 
     Returns
     -------
     dict
-        ``"epochs"`` (F,); ``"xs"`` (k,); per dataset, per scale name: ``"seed"`` (the shown seed,
-        0-based within the scale), ``"cost_all"`` (F, S), ``"cost"`` (F,), ``"W"``, ``"b"``,
-        ``"dW"``, ``"db"``: lists over layers 1..3 of arrays (F, n[l], n[l-1]) and (F, n[l]);
-        ``"map"`` (F, k, k) with rows going up in :math:`x_2`.
+        ``"epochs"`` (F,); ``"xs"`` (k,); ``"scales"``: the scale names, in increasing :math:`c`;
+        per dataset, per scale name: ``"cost_all"`` (F, S) and ``"shown"``: per kind of
+        :data:`SEED_KINDS`, ``"seed"`` (0-based within the scale), ``"cost"`` (F,), ``"W"``,
+        ``"b"``, ``"dW"``, ``"db"``: lists over layers 1..3 of arrays (F, n[l], n[l-1]) and
+        (F, n[l]); ``"map"`` (F, k, k) with rows going up in :math:`x_2`. The median seed's
+        entries are also at the top level of the scale (``"seed"``, ``"cost"``, ``"W"``, ...).
 
     Examples
     --------
@@ -1032,49 +1179,65 @@ def widget_frames(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.2
     >>> f = widget_frames({"gaussian": r}, step=1.0)
     >>> f["epochs"].tolist(), f["gaussian"]["large"]["map"].shape, f["gaussian"]["zero"]["cost"].round(4).tolist()
     ([0, 3], (2, 11, 11), [0.6931, 0.6931])
+    >>> f["scales"], sorted(f["gaussian"]["small"]["shown"])
+    (['zero', 'small', 'appropriate', 'large'], ['best', 'median', 'worst'])
     """
     epochs = None
     out: dict[str, Any] = {}
+    first = next(iter(results.values()))
+    scales = [name for name in WIDGET_SCALES if name in first["index"]]
     for dataset, r in results.items():
         recorded = np.array(sorted(r.get("snapshots", {})))
         if recorded.size == 0:
             raise ValueError(f"the run of {dataset!r} recorded no epochs: call run(..., record=frame_epochs(...))")
         if epochs is not None and not np.array_equal(recorded, epochs):
             raise ValueError(f"the runs recorded different epochs: {dataset!r} has {recorded.tolist()}")
+        if [name for name in WIDGET_SCALES if name in r["index"]] != scales:
+            raise ValueError(f"the runs trained different scales: {dataset!r} lacks some of {scales}")
         epochs = recorded
-        per: dict[str, Any] = {name: {"W": [[] for _ in SIZES[1:]], "b": [[] for _ in SIZES[1:]],
-                                      "dW": [[] for _ in SIZES[1:]], "db": [[] for _ in SIZES[1:]],
-                                      "map": [], "cost_all": []} for name in SCALES}
         X, Y = r["X"], r["Y"]
-        shown = [int(r["index"][name][r["representative"][name]]) for name in SCALES]
+        pick = {name: shown_seeds(r["cost"][name][-1]) for name in scales}
+        order = [(name, kind) for name in scales for kind in SEED_KINDS]
+        shown = [int(r["index"][name][pick[name][kind]]) for name, kind in order]
+        per = {name: {"cost_all": [], "shown": {kind: {"seed": pick[name][kind], "map": [], "cost": [],
+                                                      **{key: [[] for _ in SIZES[1:]] for key in ("W", "b", "dW", "db")}}
+                                                for kind in SEED_KINDS}} for name in scales}
+        history = np.concatenate([r["cost"][name] for name in scales], axis=1)  # (T, copies), in `scales` order
+        column = np.concatenate([r["index"][name] for name in scales])
+        T = history.shape[0]
         for e in epochs:
-            net = network_at(r, int(e))
             few = network_at(r, int(e), shown)  # the shown seeds only: maps and gradients
             with np.errstate(over="ignore", invalid="ignore"):  # only diverged copies can hold inf/nan
-                cost = net.cost(X, Y, "bce")
+                if e < T:  # the history's cost at step e is the cost before it, after e epochs
+                    cost = np.empty(r["net_initial"].S)
+                    cost[column] = history[e]
+                else:      # after the last step: not in the history
+                    cost = network_at(r, int(e)).cost(X, Y, "bce")
                 grad = few.backward(*few.forward(X), Y, "bce")
                 xs, P = decision_grid(few, step=step)
-            for j, name in enumerate(SCALES):
-                d = per[name]
-                d["cost_all"].append(cost[r["index"][name]])
+            for name in scales:
+                per[name]["cost_all"].append(cost[r["index"][name]])
+            for j, (name, kind) in enumerate(order):
+                d = per[name]["shown"][kind]
                 d["map"].append(P[j])
+                d["cost"].append(cost[shown[j]])
                 for l in range(1, len(SIZES)):
                     d["W"][l - 1].append(few.W[l][j])
                     d["b"][l - 1].append(few.b[l][j, :, 0])
                     d["dW"][l - 1].append(grad.dW[l][j])
                     d["db"][l - 1].append(grad.db[l][j, :, 0])
-        for name in SCALES:
-            d = per[name]
-            rep = int(r["representative"][name])
-            d["cost_all"] = np.array(d["cost_all"])
-            d["cost"] = d["cost_all"][:, rep]
-            d["seed"] = rep
-            d["map"] = np.array(d["map"])
-            for key in ("W", "b", "dW", "db"):
-                d[key] = [np.array(v) for v in d[key]]
+        for name in scales:
+            per[name]["cost_all"] = np.array(per[name]["cost_all"])
+            for kind in SEED_KINDS:
+                d = per[name]["shown"][kind]
+                d["map"], d["cost"] = np.array(d["map"]), np.array(d["cost"])
+                for key in ("W", "b", "dW", "db"):
+                    d[key] = [np.array(v) for v in d[key]]
+            per[name].update(per[name]["shown"]["median"])
         out[dataset] = per
         out["xs"] = xs
     out["epochs"] = epochs
+    out["scales"] = scales
     return out
 
 
@@ -1083,72 +1246,105 @@ def _flat(arrays: Sequence[np.ndarray]) -> np.ndarray:
     return np.concatenate([a.reshape(a.shape[0], -1) for a in arrays], axis=1)
 
 
-def widget_html(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.4) -> str:
-    r"""The HTML of the playground widget: its controls are built by ``_static/widgets/widgets.js``
-    from the frames of :func:`widget_frames`, packed by :func:`framedata.widget_html`.
+WIDGET_FILE = "why-playground-frames.js"
+"""The file beside the page that holds every choice's frames, loaded on demand."""
 
-    Per frame and run the page carries the shown seed's cost, the median, 10th and 90th percentile
-    of all seeds' costs (4 significant digits), its weights and gradients (links and nodes of the
-    diagram, flattened layer after layer: ``W[1]`` row by row, then ``W[2]``, ``W[3]``), and the
-    decision map quantized to 8 bits (:func:`framedata.quantize`), each row stored as differences
-    (:func:`framedata.row_delta`, which compresses better). Weights and biases are quantized to
-    signed 8 bits on one scale per run (``wmax``), gradients on one scale per frame (``gmax``).
+
+def widget_html(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.5,
+                default: tuple[str, str] | None = None) -> tuple[str, dict[str, str]]:
+    r"""The HTML of the playground widget and the file of frames it loads on demand.
+
+    The widget's controls are built by ``_static/widgets/widgets.js``. The page carries
+    (:func:`framedata.widget_html`) every choice's costs and the frames of one default choice (the
+    first dataset, :math:`c = 1`, the median seed); the frames of every dataset, scale and shown
+    seed are in the file :data:`WIDGET_FILE` beside the page (:func:`framedata.side_file`), which
+    the browser loads with a ``<script>`` element when the widget comes into view or another
+    choice is picked (so it works from file:// too).
+
+    Per frame and run: the shown seeds' costs and the median, 10th and 90th percentile of all
+    seeds' costs (4 significant digits); each shown seed's weights and gradients (links and nodes
+    of the diagram, flattened layer after layer: ``W[1]`` row by row, then ``W[2]``, ``W[3]``,
+    then ``b[1..3]``), and its decision map quantized to 8 bits (:func:`framedata.quantize`), each
+    row stored as differences (:func:`framedata.row_delta`, which compresses better). Weights and
+    biases are quantized to signed 8 bits on one scale per shown seed (``wmax``), gradients on one
+    scale per frame (``gmax``).
 
     Parameters
     ----------
     results : mapping of str to dict
         Dataset name -> :func:`run` result made with ``record``.
-    step : float, default 0.4
-        Decision-map grid spacing: 26 x 26 points on :math:`[-5, 5]^2` (coarser than the static
-        figures' 0.1, to keep the page's initial load under 2.5 MB).
+    step : float, default 0.5
+        Decision-map grid spacing: 21 x 21 points on :math:`[-5, 5]^2` (coarser than the static
+        figures' 0.1, to keep all frames under 2 MB).
+    default : (dataset, scale), optional
+        The choice shown first, whose frames are in the page; default the first dataset and
+        ``"appropriate"``.
 
     Returns
     -------
-    str
+    html : str
+    files : dict
+        ``{WIDGET_FILE: text}``: the file to write beside the page.
     """
     import framedata
 
     f = widget_frames(results, step=step)
-    names = list(results)
+    names, scales = list(results), f["scales"]
+    default = default or (names[0], "appropriate")
+    if default[0] not in names or default[1] not in scales:
+        raise ValueError(f"default {default!r} is not a choice; valid: datasets {names}, scales {scales}")
     runs: dict[str, dict[str, Any]] = {}
     maps, weights, grads = [], [], []
     for d in names:
         runs[d] = {}
         rows = ([], [], [])
-        for name in SCALES:
+        for name in scales:
             v = f[d][name]
             J = v["cost_all"]
             with np.errstate(all="ignore"):
                 bands = [np.nanpercentile(J, q, axis=1) if np.isfinite(J).any() else np.full(len(J), np.nan)
                          for q in (10, 50, 90)]
-            W = np.concatenate([_flat(v["W"]), _flat(v["b"])], axis=1)
-            G = np.concatenate([_flat(v["dW"]), _flat(v["db"])], axis=1)
-            wmax = float(np.nanmax(np.abs(W)))
-            gmax = np.nanmax(np.abs(G), axis=1)
-            runs[d][name] = {
-                "seed": v["seed"], "cost": framedata.sig_list(v["cost"]),
-                "q10": framedata.sig_list(bands[0]), "median": framedata.sig_list(bands[1]),
-                "q90": framedata.sig_list(bands[2]),
-                "wmax": framedata.sig(wmax), "gmax": framedata.sig_list(gmax),
-            }
-            rows[0].append(framedata.row_delta(framedata.quantize(v["map"])))
-            rows[1].append(framedata.quantize_signed(W, framedata.sig(wmax) or 0.0))
-            rows[2].append(np.stack([framedata.quantize_signed(g, framedata.sig(m) or 0.0)
-                                     for g, m in zip(G, gmax)]))
+            run_: dict[str, Any] = {"n": int(J.shape[1]), "q10": framedata.sig_list(bands[0]),
+                                    "median": framedata.sig_list(bands[1]), "q90": framedata.sig_list(bands[2]),
+                                    "seed": {}, "cost": {}, "wmax": {}, "gmax": {}}
+            per_kind = ([], [], [])
+            for kind in SEED_KINDS:
+                s = v["shown"][kind]
+                W = np.concatenate([_flat(s["W"]), _flat(s["b"])], axis=1)
+                G = np.concatenate([_flat(s["dW"]), _flat(s["db"])], axis=1)
+                wmax = framedata.sig(float(np.nanmax(np.abs(W))))
+                gmax = np.nanmax(np.abs(G), axis=1)
+                run_["seed"][kind] = int(s["seed"])
+                run_["cost"][kind] = framedata.sig_list(s["cost"])
+                run_["wmax"][kind] = wmax
+                run_["gmax"][kind] = framedata.sig_list(gmax)
+                per_kind[0].append(framedata.row_delta(framedata.quantize(s["map"])))
+                per_kind[1].append(framedata.quantize_signed(W, wmax or 0.0))
+                per_kind[2].append(np.stack([framedata.quantize_signed(g, framedata.sig(m) or 0.0)
+                                             for g, m in zip(G, gmax)]))
+            runs[d][name] = run_
+            for row, part in zip(rows, per_kind):
+                row.append(part)
         maps.append(rows[0])
         weights.append(rows[1])
         grads.append(rows[2])
+    arrays = {"maps": np.array(maps), "weights": np.array(weights), "grads": np.array(grads)}
+    di, ci = names.index(default[0]), scales.index(default[1])
+    inline = {k: a[di:di + 1, ci:ci + 1, :1] for k, a in arrays.items()}  # SEED_KINDS[0]: the median
     meta = {
         "datasets": names,
-        "scales": [{"key": n, "c": SCALES[n], "label": LABELS[n]} for n in SCALES],
-        "epochs": [int(e) for e in f["epochs"]], "seeds": int(results[names[0]]["seeds"]),
+        "scales": [{"key": n, "c": WIDGET_SCALES[n], "label": LABELS.get(n, "")} for n in scales],
+        "seed_kinds": list(SEED_KINDS),
+        "default": {"dataset": default[0], "scale": default[1], "seed": SEED_KINDS[0]},
+        "epochs": [int(e) for e in f["epochs"]],
         "sizes": list(SIZES), "activations": list(ACTIVATIONS), "lr": LR,
         "lim": float(f["xs"][-1]), "k": int(f["xs"].size),
         "points": {d: {"x": framedata.sig_list(results[d]["X"]),
                        "y": [int(v) for v in results[d]["Y"][0]]} for d in names},
         "runs": runs,
     }
-    return framedata.widget_html(
-        "playground", meta, {"maps": np.array(maps), "weights": np.array(weights), "grads": np.array(grads)},
+    html = framedata.widget_html(
+        "playground", meta, inline, extra=WIDGET_FILE,
         fallback="The interactive version of these figures needs JavaScript: it plays the training "
-                 "epoch by epoch for every dataset and scale.")
+                 "epoch by epoch for every dataset, scale and shown seed.")
+    return html, {WIDGET_FILE: framedata.side_file(WIDGET_FILE, "playground", {"part": "all"}, arrays)}

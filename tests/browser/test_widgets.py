@@ -6,12 +6,15 @@ and End to the first, a middle and the last frame, and the numbers the page draw
 readout, the value at the slider in the cost chart, "misclassified k/100") are compared with the
 frame data decoded *in Python* from the built HTML (docs/framedata.py), not with the page's own
 JavaScript. Play must run and stop at the last frame. No console error, no request to another host.
-The same page opened from the file system (file://) must start its widget too.
+The same page opened from the file system (file://) must start its widget too. The playground's
+page holds only its default choice's frames; the others are in a file beside the page, which must
+not be loaded with the page, and must load (also from file://) when another choice is picked.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +30,28 @@ WIDTHS = (1280, 375)
 
 
 def frames(page: str) -> dict:
-    return framedata.read_widget_html((SITE / page).read_text(encoding="utf-8"))
+    """The page's frames decoded in Python; with ``"side"``, those of the file it loads on demand."""
+    html = (SITE / page).read_text(encoding="utf-8")
+    data = framedata.read_widget_html(html)
+    extra = re.search(r'class="xw-data"[^>]*\bdata-extra="([^"]+)"', html)
+    if extra:
+        data["side"] = framedata.read_side_file((SITE / extra.group(1)).read_text(encoding="utf-8"))
+        data["extra"] = extra.group(1)
+    return data
+
+
+def js(v) -> str:
+    """A number as JavaScript's String(v) writes it (positional from 1e-6 to 1e21: 2180, 0.00001234)."""
+    if v is None:
+        return "not finite"
+    if v == 0 or 1e-6 <= abs(v) < 1e21:
+        return np.format_float_positional(v, trim="-")
+    return repr(v).replace("e-0", "e-").replace("e+0", "e+")
+
+
+def wait_full(page) -> None:
+    """Until the widget has every choice's frames (the file beside the page has been loaded)."""
+    page.wait_for_function("() => document.querySelector('.xw-widget').dataset.full === 'true'", timeout=15000)
 
 
 @pytest.fixture(scope="module")
@@ -100,27 +124,49 @@ def check_playground(page, data) -> int:
     F = len(meta["epochs"])
     checks_done = 0
     for group, values in (("dataset", meta["datasets"]), ("scale", [s["key"] for s in meta["scales"]]),
-                          ("links", ["weights", "gradients"])):
+                          ("seed", meta["seed_kinds"]), ("links", ["weights", "gradients"])):
         keyboard_to(page, f".xw-{group} input:checked")
         chosen = set()
         for n in range(len(values)):
             if n:
                 page.keyboard.press("ArrowRight")  # the next radio of the group, selected
+                wait_full(page)
             chosen.add(checked(page, group))
-            dataset, scale = checked(page, "dataset"), checked(page, "scale")
+            dataset, scale, kind = checked(page, "dataset"), checked(page, "scale"), checked(page, "seed")
             run = meta["runs"][dataset][scale]
+            # the decision map drawn at the last frame is the one in the file beside the page
             for expect, d in zip((0, F // 2, F - 1), slide(page, F)):
                 f = d["frame"]
                 assert f == expect == d["slider"]
-                e, cost = meta["epochs"][f], run["cost"][f]
+                e, cost = meta["epochs"][f], js(run["cost"][kind][f])
                 assert d["text"].startswith(f"Epoch {e} of {meta['epochs'][-1]} ")
-                assert f"cost {cost} (seed {run['seed'] + 1})" in d["text"]
-                assert f"median of {meta['seeds']} seeds {run['median'][f]}" in d["text"]
+                assert f"cost {cost} (seed {run['seed'][kind] + 1} of {run['n']}, " in d["text"]
+                assert f"median of {run['n']} seeds {js(run['median'][f])}" in d["text"]
                 assert d["values"] == [f"cost {cost}"]
                 checks_done += 1
+            assert drawn_map(page) == expected_map(data, dataset, scale, kind, F - 1)
             keyboard_to(page, f".xw-{group} input:checked")
         assert chosen == set(values), f"the {group} choices reached by keyboard: {chosen}"
     return checks_done
+
+
+def drawn_map(page) -> list[int]:
+    """The red channel of the decision map's canvas, row by row from the top."""
+    return page.evaluate("""() => { const c = document.querySelector('.xw-map canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        return Array.from({length: d.length / 4}, (_, i) => d[4 * i]); }""")
+
+
+def expected_map(data, dataset, scale, kind, f) -> list[int]:
+    """The same, from the frames decoded in Python and the widget's colour ramp (blue, white, orange)."""
+    meta, arrays = data["meta"], data["side"]["arrays"]
+    idx = (meta["datasets"].index(dataset), [s["key"] for s in meta["scales"]].index(scale),
+           meta["seed_kinds"].index(kind), f)
+    q = framedata.undo_row_delta(arrays["maps"][idx])[::-1]  # rows go up in x2; the canvas's go down
+    p = q.astype(float) / 255
+    # d3.interpolateRgb from #7fb6dc to #f7f7f7 below 0.5, from #f7f7f7 to #f6c87a above (red: 0x7f, 0xf7, 0xf6)
+    red = np.where(p < 0.5, 0x7F + (0xF7 - 0x7F) * (2 * p), 0xF7 + (0xF6 - 0xF7) * (2 * p - 1))
+    return [int(v) for v in np.rint(red).ravel()]
 
 
 def check_digits(page, data) -> int:
@@ -218,6 +264,16 @@ def test_widget_works_from_the_file_system(browser, name):
         keyboard_to(page, ".xw-slider")
         page.keyboard.press("End")
         assert drawn(page)["frame"] == drawn(page)["slider"] > 0
+        if PAGES[name] == "playground":  # another choice: its frames come from the file beside the page
+            keyboard_to(page, ".xw-scale input:checked")
+            page.keyboard.press("ArrowRight")
+            wait_full(page)
+            meta = frames(name)["meta"]
+            run = meta["runs"][checked(page, "dataset")][checked(page, "scale")]
+            d = drawn(page)
+            assert d["values"] == [f"cost {js(run['cost']['median'][d['frame']])}"]
+            assert drawn_map(page) == expected_map(frames(name), checked(page, "dataset"),
+                                                   checked(page, "scale"), "median", d["frame"])
     finally:
         context.close()
     assert errors == []
@@ -231,5 +287,28 @@ def test_no_widget_without_its_data(browser):
     context, page, audit = open_widget(b, base_url + "why.html", "light", 1280)
     try:
         assert page.locator(".xw-nojs").count() == 0
+    finally:
+        context.close()
+
+
+def test_playground_loads_the_other_choices_on_demand(browser):
+    """The file with every choice's frames is not part of the page's initial load: it is requested
+    once the widget comes into view, and its frames then draw another choice."""
+    b, base_url = browser
+    data = frames("why.html")
+    context = checks.new_context(b, "light")
+    page = context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    try:
+        page.goto(base_url + "why.html", wait_until="load")
+        page.wait_for_selector(".xw-widget[data-ready='true']", timeout=15000)
+        page.wait_for_timeout(300)
+        assert not [u for u in requested if u.endswith(data["extra"])]
+        assert page.evaluate("() => document.querySelector('.xw-widget').dataset.full") == "false"
+        page.evaluate("() => document.querySelector('.xw-widget').scrollIntoView()")
+        wait_full(page)
+        assert len([u for u in requested if u.endswith(data["extra"])]) == 1
     finally:
         context.close()

@@ -56,7 +56,7 @@ def test_row_delta_roundtrip():
 def playground():
     epochs = 40
     record = why.frame_epochs(epochs, first=4, count=10)
-    result = why.run("circle", np.random.default_rng(11), seeds=3, epochs=epochs, record=record)
+    result = why.run("circle", np.random.default_rng(11), seeds=3, epochs=epochs, record=record, extra_seeds=2)
     return record, result
 
 
@@ -76,13 +76,20 @@ def _bce(net, X, Y):
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
-@pytest.mark.parametrize("scale", ["small", "appropriate", "large"])
-def test_playground_frames_equal_a_separate_run(playground, scale):
+@pytest.mark.parametrize("scale, kind", [("small", "median"), ("appropriate", "median"), ("large", "median"),
+                                         ("appropriate", "best"), ("large", "worst"), ("c0.1", "best"),
+                                         ("c1000", "worst")])
+def test_playground_frames_equal_a_separate_run(playground, scale, kind):
     record, result = playground
     frames = why.widget_frames({"circle": result}, step=0.5)
-    f = frames["circle"][scale]
+    f = frames["circle"][scale]["shown"][kind]
     assert frames["epochs"].tolist() == record.tolist()
-    index = int(result["index"][scale][result["representative"][scale]])
+    # the shown seed is the one the kind names, from the final costs of all seeds of the scale
+    final = result["cost"][scale][-1]
+    want = {"median": sorted(range(final.size), key=lambda s: (final[s], s))[(final.size - 1) // 2],
+            "best": int(np.argmin(final)), "worst": int(np.argmax(final))}[kind]
+    assert f["seed"] == want
+    index = int(result["index"][scale][f["seed"]])
     X, Y = result["X"], result["Y"]
     for k in (1, len(record) // 2, len(record) - 1):
         e = int(record[k])
@@ -91,7 +98,7 @@ def test_playground_frames_equal_a_separate_run(playground, scale):
         for l in range(1, net.L + 1):
             np.testing.assert_allclose(f["W"][l - 1][k], net.W[l][0], rtol=1e-9, atol=1e-12)
             np.testing.assert_allclose(f["b"][l - 1][k], net.b[l][0, :, 0], rtol=1e-9, atol=1e-12)
-        if scale != "large":  # at c = 100 the rounded sigmoid gives log(0) (see naive_bce_infinite)
+        if scale not in ("large", "c1000"):  # there the rounded sigmoid gives log(0) (see naive_bce_infinite)
             assert f["cost"][k] == pytest.approx(_bce(net, X, Y), rel=1e-7)
         # gradient of the cost by central differences on two weights of W[2]
         for (j, i) in ((0, 0), (2, 5)):
@@ -108,21 +115,52 @@ def test_playground_frames_equal_a_separate_run(playground, scale):
             assert f["map"][k][r, c] == pytest.approx(p, rel=1e-9, abs=1e-12)
 
 
+def test_extra_scales_leave_the_article_runs_alone():
+    """The extra scales come from a child generator: the data, the article's four scales' draws and
+    the generator's next draws are those of a run without them; the extra draws have variance c / n."""
+    rng_a, rng_b = np.random.default_rng(5), np.random.default_rng(5)
+    a = why.run("moon", rng_a, seeds=2, epochs=1)
+    b = why.run("moon", rng_b, seeds=2, epochs=1, extra_seeds=400)
+    np.testing.assert_array_equal(a["X"], b["X"])
+    for l in (1, 2, 3):
+        np.testing.assert_array_equal(a["net_initial"].W[l], b["net_initial"].W[l][:8])
+    assert rng_a.random() == rng_b.random()
+    W2 = b["net_initial"].W[2]          # (8 + 1600, 3, 6): fan-in 6
+    for name, c in why.EXTRA_SCALES.items():
+        block = W2[b["index"][name]]
+        assert block.shape == (400, 3, 6)
+        assert block.var() * 6 / c == pytest.approx(1.0, abs=0.1)
+    assert list(why.WIDGET_SCALES.values()) == [0.0, 0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0]
+
+
 def test_playground_html_holds_the_frames(playground):
     record, result = playground
     frames = why.widget_frames({"circle": result}, step=0.5)
-    data = framedata.read_widget_html(why.widget_html({"circle": result}, step=0.5))
-    meta, arrays = data["meta"], data["arrays"]
+    html, files = why.widget_html({"circle": result}, step=0.5)
+    inline = framedata.read_widget_html(html)
+    side = framedata.read_side_file(files[why.WIDGET_FILE])
+    assert f'data-extra="{why.WIDGET_FILE}"' in html
+    meta, arrays = inline["meta"], side["arrays"]
     assert meta["epochs"] == record.tolist() and meta["k"] == frames["xs"].size
-    for c, name in enumerate(why.SCALES):
-        f, r = frames["circle"][name], meta["runs"]["circle"][name]
-        np.testing.assert_allclose(r["cost"], f["cost"], rtol=5e-4)
-        np.testing.assert_allclose(r["median"], np.median(f["cost_all"], axis=1), rtol=5e-4)
-        maps = framedata.undo_row_delta(arrays["maps"][0, c]) / 255
-        assert np.abs(maps - f["map"]).max() <= 0.5 / 255 + 1e-12
-        W = np.concatenate([a.reshape(len(record), -1) for a in f["W"] + f["b"]], axis=1)
-        scale = r["wmax"]
-        assert np.abs(arrays["weights"][0, c] / 127 * scale - W).max() <= 0.5 / 127 * scale * 1.001 + 1e-12
+    assert [s["key"] for s in meta["scales"]] == list(why.WIDGET_SCALES)
+    for c, name in enumerate(why.WIDGET_SCALES):
+        r = meta["runs"]["circle"][name]
+        assert r["n"] == (3 if name in why.SCALES else 2)
+        np.testing.assert_allclose(r["median"], np.median(frames["circle"][name]["cost_all"], axis=1), rtol=5e-4)
+        for k, kind in enumerate(why.SEED_KINDS):
+            f = frames["circle"][name]["shown"][kind]
+            assert r["seed"][kind] == f["seed"]
+            np.testing.assert_allclose(r["cost"][kind], f["cost"], rtol=5e-4)
+            maps = framedata.undo_row_delta(arrays["maps"][0, c, k]) / 255
+            assert np.abs(maps - f["map"]).max() <= 0.5 / 255 + 1e-12
+            W = np.concatenate([a.reshape(len(record), -1) for a in f["W"] + f["b"]], axis=1)
+            scale = r["wmax"][kind]
+            assert np.abs(arrays["weights"][0, c, k] / 127 * scale - W).max() <= 0.5 / 127 * scale * 1.001 + 1e-12
+    # the page holds the default choice's frames: the first dataset, c = 1, the median seed
+    c = list(why.WIDGET_SCALES).index("appropriate")
+    for key in ("maps", "weights", "grads"):
+        assert inline["arrays"][key].shape[:3] == (1, 1, 1)
+        np.testing.assert_array_equal(inline["arrays"][key][0, 0, 0], arrays[key][0, c, 0])
 
 
 def test_frame_epochs_rejects_bad_input():

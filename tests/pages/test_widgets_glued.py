@@ -34,8 +34,17 @@ def test_why_widget_numbers(glued):
     assert epochs[: first + 1] == list(range(first + 1))
     assert epochs[first + 1] > first + 1
     assert epochs[-1] == int(g["why_epochs"])
-    assert meta["seeds"] == int(g["why_S"])
     assert sorted(meta["datasets"]) == ["circle", "gaussian", "moon", "square"]
+    # c on a log grid 10^-3 .. 10^3 (and 0); the article's four scales with why_S seeds each,
+    # the others with why_S_extra
+    cs = [s["c"] for s in meta["scales"]]
+    assert cs == [0.0] + [10.0 ** e for e in range(-3, 4)]
+    article = {0.0, 0.01, 1.0, 100.0}
+    for d in meta["datasets"]:
+        for s in meta["scales"]:
+            n = meta["runs"][d][s["key"]]["n"]
+            assert n == int(g["why_S" if s["c"] in article else "why_S_extra"]), (d, s)
+    assert meta["default"] == {"dataset": "circle", "scale": "appropriate", "seed": "median"}
 
 
 def test_xavier_init_widget_numbers(glued):

@@ -169,23 +169,80 @@
   // -- Widget 1: the playground ------------------------------------------------------------------
 
   function playground(container, data) {
-    const { meta, arrays } = data;
+    const { meta } = data;
     const F = meta.epochs.length, k = meta.k, sizes = meta.sizes;
-    const state = { dataset: meta.datasets[0], scale: "appropriate", show: "weights", frame: 0 };
-    if (!meta.runs[state.dataset][state.scale]) state.scale = meta.scales[0].key;
+    const def = meta.default || { dataset: meta.datasets[0], scale: "appropriate", seed: "median" };
+    const kinds = meta.seed_kinds || ["median"];
+    const state = { dataset: def.dataset, scale: def.scale, seed: def.seed, show: "weights", frame: 0 };
+    const script = container.nextElementSibling;
+    const extra = script && script.dataset ? script.dataset.extra : undefined;
+    // The page holds the default choice's frames (arrays of shape (1, 1, 1, F, ...)); every
+    // choice's frames are in the file `extra` beside the page, loaded with a classic <script>
+    // (which works from file://, where fetch does not) when the widget comes into view or another
+    // choice is picked.
+    let arrays = data.arrays, full = !extra, loading = null;
     const di = () => meta.datasets.indexOf(state.dataset);
     const ci = () => meta.scales.findIndex((s) => s.key === state.scale);
+    const ki = () => kinds.indexOf(state.seed);
+    const isDefault = () => state.dataset === def.dataset && state.scale === def.scale && state.seed === def.seed;
+    const index = () => (full ? [di(), ci(), ki()] : [0, 0, 0]);
     const run = () => meta.runs[state.dataset][state.scale];
 
+    async function inflate(outer) {
+      const packed = Uint8Array.from(atob(outer.zlib), (c) => c.charCodeAt(0));
+      const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream("deflate"));
+      const buf = new Uint8Array(await new Response(stream).arrayBuffer());
+      if (buf.length !== outer.size) throw new Error(`frames inflate to ${buf.length} bytes, not ${outer.size}`);
+      const head = JSON.parse(new TextDecoder().decode(buf.subarray(0, outer.head)));
+      const types = { int8: Int8Array, uint8: Uint8Array, uint16: Uint16Array };
+      const out = {};
+      for (const [name, spec] of Object.entries(head.arrays)) {
+        const n = spec.shape.reduce((a, b) => a * b, 1);
+        out[name] = { shape: spec.shape, data: new types[spec.dtype](buf.buffer, outer.head + spec.offset, n) };
+      }
+      return out;
+    }
+    function loadAll() {
+      if (full) return Promise.resolve();
+      if (loading) return loading;
+      container.dataset.full = "loading";
+      loading = new Promise((resolve, reject) => {
+        const tag = document.createElement("script");
+        tag.src = new URL(extra, document.baseURI).href;
+        tag.onload = () => {
+          const outer = (window.xavierFrames || {})[extra];
+          if (!outer) { reject(new Error(`${extra} holds no frames`)); return; }
+          inflate(outer).then((all) => { arrays = all; full = true; container.dataset.full = "true"; resolve(); }, reject);
+        };
+        tag.onerror = () => reject(new Error(`could not load ${extra}`));
+        document.head.append(tag);
+      }).catch((err) => {
+        container.dataset.full = "failed";
+        status.textContent = `The frames of the other choices could not be loaded (${err.message}); the default choice still plays.`;
+        throw err;
+      });
+      return loading;
+    }
+    function choose(key, value) {
+      state[key] = value;
+      if (full || isDefault()) { redraw(true); return; }
+      status.textContent = "Loading the frames of every choice…";
+      loadAll().then(() => { status.textContent = ""; redraw(true); }, () => {});
+    }
+
+    const scaleLabel = (s) => (s.label ? `${s.c} (${s.label})` : String(s.c));
+    const kindLabel = { median: "median", best: "lowest cost", worst: "highest cost" };
     const controls = el("div", { class: "xw-controls" },
       radios("Dataset", "dataset", meta.datasets.map((d) => ({ value: d, label: d })), state.dataset,
-             (v) => { state.dataset = v; redraw(true); }),
-      radios("Initialization scale c", "scale",
-             meta.scales.map((s) => ({ value: s.key, label: `${s.c} (${s.label})` })), state.scale,
-             (v) => { state.scale = v; redraw(true); }),
+             (v) => choose("dataset", v)),
+      radios("Initialization scale c", "scale", meta.scales.map((s) => ({ value: s.key, label: scaleLabel(s) })),
+             state.scale, (v) => choose("scale", v)),
+      radios("Seed (by final cost)", "seed", kinds.map((s) => ({ value: s, label: kindLabel[s] || s })), state.seed,
+             (v) => choose("seed", v)),
       radios("Links show", "links", [{ value: "weights", label: "weights W" },
                                       { value: "gradients", label: "gradients dW" }], state.show,
              (v) => { state.show = v; redraw(false); }));
+    const status = el("p", { class: "xw-status", role: "status" });
     const readout = el("p", { class: "xw-readout", "aria-live": "polite", "aria-atomic": "true" });
     const play = player(F, "Epoch", (f) => { state.frame = f; redraw(false); }, readout);
 
@@ -231,18 +288,18 @@
     let off = 0;
     for (let l = 1; l < sizes.length; l++) { wOff[l] = off; off += sizes[l] * sizes[l - 1]; }
     for (let l = 1; l < sizes.length; l++) { bOff[l] = off; off += sizes[l]; }
-    const P = off;
 
     // cost chart (epoch on a symlog axis: the first epochs one by one, then spaced out)
     let chart = null;
     const chartBox = el("div");
+    const chartLegend = el("p", { class: "xw-legend" });
 
     const views = el("div", { class: "xw-views" },
       el("div", { class: "xw-view" }, el("p", { class: "xw-caption", text: "Decision map ŷ and the 100 points" }), mapBox, mapCaption),
       el("div", { class: "xw-view" }, el("p", { class: "xw-caption xw-net-caption" }), net.node(), netLegend),
       el("div", { class: "xw-view xw-wide" }, el("p", { class: "xw-caption", text: "Cost (mean binary cross-entropy)" }), chartBox,
-         el("p", { class: "xw-legend" }, `Solid: the shown seed; dashed: median; band: 10–90 % of the ${meta.seeds} seeds.`)));
-    container.replaceChildren(controls, play.box, readout, views);
+         chartLegend));
+    container.replaceChildren(controls, play.box, status, readout, views);
 
     function drawPoints() {
       const p = meta.points[state.dataset];
@@ -256,7 +313,7 @@
 
     function newChart() {
       const r = run();
-      const [lo, hi] = finiteExtent(r.cost, r.q10, r.q90, r.median);
+      const [lo, hi] = finiteExtent(...kinds.map((s) => r.cost[s]), r.q10, r.q90, r.median);
       chart = curveChart({
         xLabel: "epoch", yLabel: "cost (log scale)", title: "Cost against epoch",
         xScale: d3.scaleSymlog().domain([0, meta.epochs[F - 1]]).constant(1),
@@ -264,10 +321,11 @@
         yScale: d3.scaleLog().domain(logDomain(lo, hi)).clamp(true),
       });
       chartBox.replaceChildren(chart.node);
+      chartLegend.textContent = `Solid: the shown seed; dashed: median; band: 10–90 % of the ${r.n} seeds of this scale.`;
     }
 
     function drawMap(f) {
-      const maps = arrays.maps, base = at(maps.shape, di(), ci(), f, 0, 0);
+      const maps = arrays.maps, base = at(maps.shape, ...index(), f, 0, 0);
       const px_ = image.data;
       for (let i = 0; i < k; i++) {           // row i goes up in x2: canvas row k - 1 - i
         let q = 0;
@@ -283,8 +341,8 @@
     function drawNet(f) {
       const r = run(), grads = state.show === "gradients";
       const arr = grads ? arrays.grads : arrays.weights;
-      const base = at(arr.shape, di(), ci(), f, 0);
-      const scale = grads ? r.gmax[f] : r.wmax;
+      const base = at(arr.shape, ...index(), f, 0);
+      const scale = grads ? r.gmax[state.seed][f] : r.wmax[state.seed];
       const v = (k_) => arr.data[base + k_] / 127;  // -1..1 of the scale
       linkSel.each(function (d) {
         const q = v(wOff[d.l] + d.j * sizes[d.l - 1] + d.i);
@@ -305,21 +363,31 @@
     }
 
     function redraw(choiceChanged) {
-      const f = state.frame, r = run();
+      if (!full && !isDefault()) return;  // the frames of this choice are still loading
+      const f = state.frame, r = run(), cost = r.cost[state.seed];
       if (choiceChanged || !chart) { drawPoints(); newChart(); }
       drawMap(f);
       drawNet(f);
-      chart.draw(meta.epochs, { name: "cost", value: r.cost, median: r.median, lo: r.q10, hi: r.q90 }, f);
+      chart.draw(meta.epochs, { name: "cost", value: cost, median: r.median, lo: r.q10, hi: r.q90 }, f);
       readout.textContent = `Epoch ${meta.epochs[f]} of ${meta.epochs[F - 1]} (frame ${f + 1} of ${F}) · ` +
-        `cost ${fmt(r.cost[f])} (seed ${r.seed + 1}) · median of ${meta.seeds} seeds ${fmt(r.median[f])}`;
+        `cost ${fmt(cost[f])} (seed ${r.seed[state.seed] + 1} of ${r.n}, ${kindLabel[state.seed] || state.seed}) · ` +
+        `median of ${r.n} seeds ${fmt(r.median[f])}`;
       play.slider.setAttribute("aria-valuetext", `epoch ${meta.epochs[f]}`);
       readout.dataset.frame = String(f);
       readout.dataset.epoch = String(meta.epochs[f]);
-      readout.dataset.cost = r.cost[f] === null ? "" : String(r.cost[f]);
+      readout.dataset.cost = cost[f] === null ? "" : String(cost[f]);
+      readout.dataset.choice = `${state.dataset} ${state.scale} ${state.seed}`;
     }
 
+    container.dataset.full = full ? "true" : "false";
+    if (!full && "IntersectionObserver" in window) {
+      const seen = new IntersectionObserver((entries) => {
+        if (entries.some((e) => e.isIntersecting)) { seen.disconnect(); loadAll().catch(() => {}); }
+      });
+      seen.observe(container);
+    }
     redraw(true);
-    return { state, show: play.show, player: play };
+    return { state, show: play.show, player: play, loadAll };
   }
 
   // -- Widget 2: the digits ----------------------------------------------------------------------
