@@ -1,7 +1,8 @@
 /* The pages' interactive widgets: draw frames computed at build time (docs/why.py,
  * docs/xavier_init.py, packed by docs/framedata.py). Nothing is computed here but drawing, and
- * nothing is fetched: the frames are in the page, inflated with DecompressionStream, so the page
- * also works opened from the file system. Needs d3 (selection, scale, shape, axis), served from
+ * nothing is fetched: the frames are in the page, or (section 1's other choices) in a classic
+ * script beside it, inflated with DecompressionStream, so the page also works opened from the file
+ * system. Needs d3 (selection, scale, shape, axis), served from
  * _static/widgets/d3-widgets.min.js.
  *
  * Every widget is a classic player: native radio groups / select for the choices, a range input
@@ -16,8 +17,8 @@
 
   // -- Frame data --------------------------------------------------------------------------------
 
-  async function decode(script) {
-    const outer = JSON.parse(script.textContent);
+  /** Unpack frames: {zlib: base64 of deflated (JSON head + arrays), size, head} (docs/framedata.py). */
+  async function unpack(outer) {
     const packed = Uint8Array.from(atob(outer.zlib), (c) => c.charCodeAt(0));
     const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream("deflate"));
     const buf = new Uint8Array(await new Response(stream).arrayBuffer());
@@ -31,6 +32,8 @@
     }
     return { kind: head.kind, meta: head.meta, arrays };
   }
+
+  const decode = (script) => unpack(JSON.parse(script.textContent));
 
   /** Offset of index (i0, i1, ...) in an array of `shape` (row-major). */
   function at(shape, ...idx) {
@@ -188,20 +191,7 @@
     const index = () => (full ? [di(), ci(), ki()] : [0, 0, 0]);
     const run = () => meta.runs[state.dataset][state.scale];
 
-    async function inflate(outer) {
-      const packed = Uint8Array.from(atob(outer.zlib), (c) => c.charCodeAt(0));
-      const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream("deflate"));
-      const buf = new Uint8Array(await new Response(stream).arrayBuffer());
-      if (buf.length !== outer.size) throw new Error(`frames inflate to ${buf.length} bytes, not ${outer.size}`);
-      const head = JSON.parse(new TextDecoder().decode(buf.subarray(0, outer.head)));
-      const types = { int8: Int8Array, uint8: Uint8Array, uint16: Uint16Array };
-      const out = {};
-      for (const [name, spec] of Object.entries(head.arrays)) {
-        const n = spec.shape.reduce((a, b) => a * b, 1);
-        out[name] = { shape: spec.shape, data: new types[spec.dtype](buf.buffer, outer.head + spec.offset, n) };
-      }
-      return out;
-    }
+    const inflate = async (outer) => (await unpack(outer)).arrays;
     function loadAll() {
       if (full) return Promise.resolve();
       if (loading) return loading;
