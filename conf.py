@@ -138,6 +138,14 @@ def _merge_keys(app, env, docnames, other) -> None:
             env.xavier_execution_keys[docname] = other.xavier_execution_keys[docname]
 
 
+# With -j N the notebook pages execute N at a time, each starting when a worker is free
+# (docs/_ext/parallel_pages.py), the slowest first. On a build with no record of the last execution
+# times (a clean build) they start in this order, so that the slowest page is not left to start
+# last, alone on one core. Slowest first, as measured on an idle machine (reproducibility page's
+# table, `make bench`); tests/build/test_page_order.py checks that it names every notebook page.
+parallel_pages_heaviest = ["xavier_init", "why", "beyond", "justification", "signals", "conclusion",
+                           "reproducibility"]
+
 xavier_library = str(ROOT / "xavier")
 nb_execution_mode = "cache"
 nb_execution_cache_path = str(ROOT / "_build" / ".jupyter_cache")
