@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 from typing import Any, Callable, TypeVar
 
 import matplotlib
@@ -122,14 +123,6 @@ def styled(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-class _CanvasSize(Exception):
-    """Raised by :meth:`PageFigure.draw` while :meth:`PageFigure._png_width` probes a save."""
-
-    def __init__(self, width: int) -> None:
-        super().__init__(width)
-        self.width = width
-
-
 class PageFigure(Figure):
     """A :class:`matplotlib.figure.Figure` that shows itself as a PNG in a notebook.
 
@@ -160,14 +153,16 @@ class PageFigure(Figure):
 
     def _save_png(self) -> bytes:
         buf = io.BytesIO()
-        text_px = 0.0 if getattr(self, "_probing", False) else self.min_text_px()  # not drawn
         self.savefig(buf, format="png", bbox_inches="tight", facecolor=self.get_facecolor(),
                      edgecolor=self.get_edgecolor(), dpi=PNG_DPI,
-                     metadata={"xavier:min-text-px": f"{text_px * PNG_DPI / self.dpi:.2f}"})
+                     metadata={"xavier:min-text-px":
+                               f"{self.min_text_px() * PNG_DPI / self.dpi:.2f}"})
         return buf.getvalue()
 
-    def _raise_small_text(self, floor: float) -> bool:
-        """Set every text smaller than ``floor`` points to ``floor``; whether any was."""
+    def _raise_small_text(self, floor: float, wrap: bool = True) -> bool:
+        """Set every text smaller than ``floor`` points to ``floor``, then (``wrap``) wrap titles
+        too wide for their axes (:meth:`_wrap_wide_titles`, which needs the figure laid out);
+        whether anything changed."""
         from matplotlib.text import Text
 
         changed = False
@@ -182,7 +177,7 @@ class PageFigure(Figure):
             if text.get_fontsize() < floor:
                 text.set_fontsize(floor)
                 changed = True
-        return changed | self._wrap_wide_titles()
+        return changed | (wrap and self._wrap_wide_titles())
 
     def _wrap_wide_titles(self) -> bool:
         """Break an axes title wider than its axes into two lines, so that neighbouring titles
@@ -207,53 +202,24 @@ class PageFigure(Figure):
                         break
         return changed
 
-    def _png_width(self) -> int:
-        """Width in pixels of the PNG that :meth:`_save_png` would write now, without drawing it.
-
-        :meth:`_save_png` is run up to the point where the tight, cropped canvas is made (the
-        layout pass, constrained layout included, at :data:`PNG_DPI`): the first draw onto that
-        canvas raises, so nothing is rasterized or encoded. The figure is left as a save leaves it.
-        """
-        self._probing = True
-        try:
-            self._save_png()
-        except _CanvasSize as size:
-            return size.width
-        finally:
-            self._probing = False
-        raise RuntimeError("savefig did not draw the figure onto a canvas")  # pragma: no cover
-
-    def draw(self, renderer):
-        # savefig first lays the figure out with the renderer's drawing methods replaced by
-        # no-ops on the instance (RendererBase._draw_disabled), then draws on the cropped canvas.
-        if getattr(self, "_probing", False) and "draw_path" not in vars(renderer):
-            raise _CanvasSize(int(renderer.width))  # the canvas's pixels, as RendererAgg sizes it
-        return super().draw(renderer)
-
     def _repr_png_(self) -> bytes:
         from PIL import Image
 
         with matplotlib.rc_context(STYLE):
-            # The text floor depends on the image's width: the first width comes from a probe
-            # (laid out, not drawn), the next ones from the saved images themselves.
-            width, png = self._png_width(), None
+            # The text floor depends on the image's width. Raised first to the floor of the
+            # widest image the figure gives when nothing sticks out of it (its width plus the
+            # save's padding), so that one save usually suffices; the saved width is then
+            # checked, and titles that came out too wide for their axes are wrapped.
+            pad = matplotlib.rcParams["savefig.pad_inches"]
+            widest = math.ceil((self.get_figwidth() + 2 * pad) * PNG_DPI)
+            self._raise_small_text(self.min_font_points(widest) * 1.005, wrap=False)
+            png = self._save_png()
             for _ in range(3):  # larger text widens the image a little: settle the size
+                width = Image.open(io.BytesIO(png)).size[0]
                 if not self._raise_small_text(self.min_font_points(width) * 1.005):
                     break
                 png = self._save_png()
-                width = Image.open(io.BytesIO(png)).size[0]
-            if png is not None:
-                return png
-            # Nothing to raise: save as laid out by the probe. A second layout pass would move
-            # things by a fraction of a pixel (constrained layout starts from the current positions).
-            engine = self.get_layout_engine()
-            if engine is None:
-                return self._save_png()
-            self.set_layout_engine("none")
-            try:
-                return self._save_png()
-            finally:
-                self.set_layout_engine(engine)
+        return png
 
 
 @styled

@@ -1,10 +1,15 @@
-"""PageFigure's PNG: the width probe saves time, not pixels.
+"""PageFigure's PNG: one save where one suffices, and text that still reaches its floor.
 
-``PageFigure._repr_png_`` raises small text to a floor that depends on the image's width. It used
-to save the whole PNG to learn that width; it now probes it (the layout pass of a save, stopped
-before anything is drawn). Here the PNG it writes is compared byte for byte with what plain saves
-give, the old way, on figures that exercise the loop: log axes (mathtext tick labels), a legend, a
-wide figure (whose floor depends on its width) and a title too wide for its axes.
+``PageFigure._repr_png_`` raises small text to a floor that depends on the PNG's width. It used to
+save the whole PNG once only to learn that width, then raise the text and save again. It now
+raises the text first to the floor of the widest image the figure can give when nothing sticks
+out of it (its width plus the save's padding), saves once, and checks the saved width. Checked here
+on figures that exercise it (log axes with mathtext labels, a legend, a wide figure whose floor
+depends on its width, titles too wide for their axes, a legend wider than the figure): the text of
+the PNG reaches the floor of the PNG's own width and exceeds it by little; a figure is saved once
+unless something sticks out of it or a title must be wrapped; narrow figures get the text sizes and
+title wraps that the old save-twice way gave. (A legend wider than the figure can keep widening
+the image as its text grows: then, as before, the loop stops after three raises.)
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import io
 import matplotlib
 import numpy as np
 import pytest
+from matplotlib.text import Text
 from PIL import Image
 
 import plotting
@@ -21,7 +27,7 @@ from plotting import STYLE, PageFigure, subplots
 
 
 def _by_plain_saves(fig: PageFigure) -> bytes:
-    """The PNG as saved before the probe: save, read the width, raise the text, save again."""
+    """The PNG the old way: save, read the width, raise the text, save again."""
     with matplotlib.rc_context(STYLE):
         png = fig._save_png()
         for _ in range(3):
@@ -48,30 +54,69 @@ def _figure(kind: str) -> PageFigure:
         for ax in axes:
             ax.plot(x, np.sqrt(x))
             ax.set_title("a title far too long for the narrow axes it sits above, with a comma")
+    elif kind == "legend sticks out":
+        fig, axes = subplots(1, 2, figsize=(8, 2.5))
+        for ax in axes:
+            for k in range(5):
+                ax.plot(x, x * k, label=f"legend entry {k}")
+        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=5)
     else:
         raise ValueError(kind)
     return fig
 
 
+def _sizes(fig: PageFigure) -> list[float]:
+    return sorted({round(t.get_fontsize(), 9) for t in fig.findobj(Text)
+                   if t.get_visible() and t.get_text().strip()})
+
+
+def _rendered(kind: str, monkeypatch) -> tuple[PageFigure, bytes, int]:
+    """The figure after ``_repr_png_``, its PNG, and how many times it was saved."""
+    fig = _figure(kind)
+    saves = []
+    save = PageFigure._save_png
+    monkeypatch.setattr(PageFigure, "_save_png", lambda self: saves.append(1) or save(self))
+    png = fig._repr_png_()
+    monkeypatch.setattr(PageFigure, "_save_png", save)
+    return fig, png, len(saves)
+
+
 @pytest.mark.parametrize("kind", ["narrow", "wide", "wide title"])
-def test_probe_gives_the_bytes_of_plain_saves(kind):
-    expected = _by_plain_saves(_figure(kind))
-    assert _figure(kind)._repr_png_() == expected
+def test_the_text_reaches_the_floor_of_the_saved_width(kind, monkeypatch):
+    fig, png, _ = _rendered(kind, monkeypatch)
+    image = Image.open(io.BytesIO(png))
+    floor = fig.min_font_points(image.size[0])
+    assert min(_sizes(fig)) >= floor
+    assert float(image.info["xavier:min-text-px"]) >= floor * plotting.PNG_DPI / 72 - 0.01
+    assert min(_sizes(fig)) <= floor * 1.03  # raised to the floor, not far beyond it
 
 
-def test_probe_measures_the_saved_width():
-    fig = _figure("wide")
-    with matplotlib.rc_context(STYLE):
-        width = fig._png_width()
-        png = fig._save_png()
-    assert width == Image.open(io.BytesIO(png)).size[0]
-    assert width > 2 * plotting.COLUMN_PX  # a figure whose text floor depends on its width
+@pytest.mark.parametrize("kind, saves", [("narrow", 1), ("wide", 1), ("wide title", 2)])
+def test_one_save_unless_a_title_must_be_wrapped(kind, saves, monkeypatch):
+    assert _rendered(kind, monkeypatch)[2] == saves
 
 
-def test_probe_leaves_the_figure_drawable_and_its_layout_engine():
-    fig = _figure("narrow")
-    engine = fig.get_layout_engine()
-    fig._repr_png_()
-    assert fig.get_layout_engine() is engine
-    assert not getattr(fig, "_probing", False)
-    assert fig._repr_png_()[1:4] == b"PNG"  # a second rendering, as a page that displays it twice
+def test_a_figure_wider_than_planned_is_saved_again_with_larger_text(monkeypatch):
+    # A legend wider than the figure: larger text widens the image, which raises the floor
+    # again; as before, the text is raised at most three times after the first save.
+    fig, png, saves = _rendered("legend sticks out", monkeypatch)
+    width = Image.open(io.BytesIO(png)).size[0]
+    widest = (fig.get_figwidth() + 2 * matplotlib.rcParams["savefig.pad_inches"]) * plotting.PNG_DPI
+    assert width > widest and 2 <= saves <= 4
+    assert min(_sizes(fig)) > fig.min_font_points(widest) * 1.005
+
+
+@pytest.mark.parametrize("kind", ["narrow", "wide title"])
+def test_narrow_figures_get_the_text_and_titles_of_the_old_way(kind, monkeypatch):
+    old = _figure(kind)
+    _by_plain_saves(old)
+    new, _, _ = _rendered(kind, monkeypatch)
+    assert _sizes(new) == _sizes(old)
+    assert [ax.get_title() for ax in new.axes] == [ax.get_title() for ax in old.axes]
+    if kind == "wide title":
+        assert all("\n" in ax.get_title() for ax in new.axes)
+
+
+def test_a_figure_renders_twice(monkeypatch):
+    fig, png, _ = _rendered("narrow", monkeypatch)
+    assert fig._repr_png_() == png  # a page that displays a figure twice shows it the same
