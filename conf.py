@@ -356,9 +356,14 @@ def _notebook_download(app, pagename, templatename, context, doctree) -> None:
 
 
 def _copy_notebooks(app, exception) -> None:
+    """Copy the executed notebooks, their cells numbered ``cell-0``, ``cell-1``, ...
+
+    nbformat gives each cell a random id when MyST-NB reads a page, so two builds would otherwise
+    write different ``.ipynb`` files.
+    """
     if exception is not None or app.builder.format != "html":
         return
-    import shutil
+    import nbformat
 
     executed = Path(app.outdir).parent / "jupyter_execute"
     for docname in app.env.found_docs:
@@ -366,7 +371,11 @@ def _copy_notebooks(app, exception) -> None:
         if notebook.is_file():
             target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(notebook, target)
+            nb = nbformat.read(notebook, as_version=nbformat.NO_CONVERT)
+            for i, cell in enumerate(nb.cells):
+                if "id" in cell:
+                    cell["id"] = f"cell-{i}"
+            target.write_text(nbformat.writes(nb), encoding="utf-8")
 
 
 def _named_toctree_toggles(app, pagename, templatename, context, doctree) -> None:
