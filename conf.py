@@ -8,6 +8,7 @@ to ``docs/``.
 from __future__ import annotations
 
 import doctest
+import functools
 import hashlib
 import importlib
 import os
@@ -72,8 +73,9 @@ def _digest(paths, base: Path) -> str:
     return h.hexdigest()
 
 
+@functools.lru_cache(maxsize=None)  # conf.py runs anew for every build: one digest per build
 def _library_digest(package: Path) -> str:
-    """sha256 over ``xavier/**/*.py`` and ``xavier/_data/*``."""
+    """sha256 over ``xavier/**/*.py`` and ``xavier/_data/*`` (it was computed for every page)."""
     files = set(package.rglob("*.py")) | {p for p in package.glob("_data/*") if p.is_file()}
     return _digest(files, package)
 

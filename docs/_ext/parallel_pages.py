@@ -12,7 +12,9 @@ after the other. At ``env-before-read-docs`` this extension
   names exactly the site's notebook pages), with pages not in it after those in it, by name. Without it a clean build started the slowest page last, by name, and
   it became the build's critical path;
 * has Sphinx cut that list into one chunk per notebook page and the usual chunks for the rest, so
-  a worker takes the next notebook as soon as it is free (a longest-first greedy schedule);
+  a worker takes the next notebook as soon as it is free (a longest-first greedy schedule); the
+  chunks after the first ``N`` are handed to Sphinx in reverse, since it starts the waiting chunk
+  added last first;
 * creates the execution cache's database before the workers start: two workers creating it at
   once fail with "table settings already exists";
 * lets one process at a time store a notebook in the cache (a file lock): jupyter-cache 1.0.1
@@ -108,7 +110,11 @@ def make_chunks(arguments, nproc: int, maxbatch: int = 10):
     _plan.pop("docnames")
     chunks = [[doc] for doc in arguments[:head]]
     rest = list(arguments[head:])
-    return chunks + (_sphinx_make_chunks(rest, nproc, maxbatch) if rest else [])
+    chunks += _sphinx_make_chunks(rest, nproc, maxbatch) if rest else []
+    # Sphinx 9's ParallelTasks starts the first nproc chunks at once, then, each time a worker is
+    # free, the chunk added LAST of those waiting (dict.popitem). Listed so that they start in
+    # the planned order: the first nproc as planned, the others reversed.
+    return chunks[:nproc] + chunks[nproc:][::-1]
 
 
 def _store_one_at_a_time() -> None:
