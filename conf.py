@@ -8,6 +8,7 @@ to ``docs/``.
 from __future__ import annotations
 
 import doctest
+import functools
 import hashlib
 import importlib
 import os
@@ -72,8 +73,9 @@ def _digest(paths, base: Path) -> str:
     return h.hexdigest()
 
 
+@functools.lru_cache(maxsize=None)  # conf.py runs anew for every build: one digest per build
 def _library_digest(package: Path) -> str:
-    """sha256 over ``xavier/**/*.py`` and ``xavier/_data/*``."""
+    """sha256 over ``xavier/**/*.py`` and ``xavier/_data/*`` (it was computed for every page)."""
     files = set(package.rglob("*.py")) | {p for p in package.glob("_data/*") if p.is_file()}
     return _digest(files, package)
 
@@ -137,6 +139,14 @@ def _merge_keys(app, env, docnames, other) -> None:
         if docname in getattr(other, "xavier_execution_keys", {}):
             env.xavier_execution_keys[docname] = other.xavier_execution_keys[docname]
 
+
+# With -j N the notebook pages execute N at a time, each starting when a worker is free
+# (docs/_ext/parallel_pages.py), the slowest first. On a build with no record of the last execution
+# times (a clean build) they start in this order, so that the slowest page is not left to start
+# last, alone on one core. Slowest first, as measured on an idle machine (reproducibility page's
+# table, `make bench`); tests/build/test_page_order.py checks that it names every notebook page.
+parallel_pages_heaviest = ["xavier_init", "why", "beyond", "justification", "signals", "conclusion",
+                           "reproducibility"]
 
 xavier_library = str(ROOT / "xavier")
 nb_execution_mode = "cache"
@@ -348,9 +358,14 @@ def _notebook_download(app, pagename, templatename, context, doctree) -> None:
 
 
 def _copy_notebooks(app, exception) -> None:
+    """Copy the executed notebooks, their cells numbered ``cell-0``, ``cell-1``, ...
+
+    nbformat gives each cell a random id when MyST-NB reads a page, so two builds would otherwise
+    write different ``.ipynb`` files.
+    """
     if exception is not None or app.builder.format != "html":
         return
-    import shutil
+    import nbformat
 
     executed = Path(app.outdir).parent / "jupyter_execute"
     for docname in app.env.found_docs:
@@ -358,7 +373,11 @@ def _copy_notebooks(app, exception) -> None:
         if notebook.is_file():
             target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(notebook, target)
+            nb = nbformat.read(notebook, as_version=nbformat.NO_CONVERT)
+            for i, cell in enumerate(nb.cells):
+                if "id" in cell:
+                    cell["id"] = f"cell-{i}"
+            target.write_text(nbformat.writes(nb), encoding="utf-8")
 
 
 def _named_toctree_toggles(app, pagename, templatename, context, doctree) -> None:

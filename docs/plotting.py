@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 from typing import Any, Callable, TypeVar
 
 import matplotlib
@@ -158,8 +159,10 @@ class PageFigure(Figure):
                                f"{self.min_text_px() * PNG_DPI / self.dpi:.2f}"})
         return buf.getvalue()
 
-    def _raise_small_text(self, floor: float) -> bool:
-        """Set every text smaller than ``floor`` points to ``floor``; whether any was."""
+    def _raise_small_text(self, floor: float, wrap: bool = True) -> bool:
+        """Set every text smaller than ``floor`` points to ``floor``, then (``wrap``) wrap titles
+        too wide for their axes (:meth:`_wrap_wide_titles`, which needs the figure laid out);
+        whether anything changed."""
         from matplotlib.text import Text
 
         changed = False
@@ -174,7 +177,7 @@ class PageFigure(Figure):
             if text.get_fontsize() < floor:
                 text.set_fontsize(floor)
                 changed = True
-        return changed | self._wrap_wide_titles()
+        return changed | (wrap and self._wrap_wide_titles())
 
     def _wrap_wide_titles(self) -> bool:
         """Break an axes title wider than its axes into two lines, so that neighbouring titles
@@ -203,6 +206,13 @@ class PageFigure(Figure):
         from PIL import Image
 
         with matplotlib.rc_context(STYLE):
+            # The text floor depends on the image's width. Raised first to the floor of the
+            # widest image the figure gives when nothing sticks out of it (its width plus the
+            # save's padding), so that one save usually suffices; the saved width is then
+            # checked, and titles that came out too wide for their axes are wrapped.
+            pad = matplotlib.rcParams["savefig.pad_inches"]
+            widest = math.ceil((self.get_figwidth() + 2 * pad) * PNG_DPI)
+            self._raise_small_text(self.min_font_points(widest) * 1.005, wrap=False)
             png = self._save_png()
             for _ in range(3):  # larger text widens the image a little: settle the size
                 width = Image.open(io.BytesIO(png)).size[0]

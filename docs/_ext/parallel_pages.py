@@ -5,10 +5,16 @@ processes contiguous chunks of the sorted page names: with ``-j 2`` the site's 2
 chunks of 11, and all six notebook pages fell into the second, one process executing them one
 after the other. At ``env-before-read-docs`` this extension
 
-* puts the notebook pages first, those that took longest in the last build first (MyST-NB's record
-  in the environment; in a clean build, by name), then the other pages;
+* puts the notebook pages first, the slowest first, then the other pages. "Slowest" is MyST-NB's
+  record of each page's last execution time in the environment when every notebook page to read
+  has one; otherwise (a clean build, a new page) it is the static order of the configuration value
+  ``parallel_pages_heaviest``, a list of page names, slowest first (conf.py; a test checks that it
+  names exactly the site's notebook pages), with pages not in it after those in it, by name. Without it a clean build started the slowest page last, by name, and
+  it became the build's critical path;
 * has Sphinx cut that list into one chunk per notebook page and the usual chunks for the rest, so
-  a worker takes the next notebook as soon as it is free (a longest-first greedy schedule);
+  a worker takes the next notebook as soon as it is free (a longest-first greedy schedule); the
+  chunks after the first ``N`` are handed to Sphinx in reverse, since it starts the waiting chunk
+  added last first;
 * creates the execution cache's database before the workers start: two workers creating it at
   once fail with "table settings already exists";
 * lets one process at a time store a notebook in the cache (a file lock): jupyter-cache 1.0.1
@@ -29,6 +35,9 @@ import re
 from pathlib import Path
 
 import sphinx.builders
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 _FRONT = re.compile(r"\A---\n.*?\bkernelspec:.*?\n---\n", re.S)
 _sphinx_make_chunks = sphinx.builders.make_chunks
@@ -44,17 +53,39 @@ def is_notebook(path: Path) -> bool:
     return bool(_FRONT.match(text)) and "{code-cell}" in text
 
 
+def heaviest_first(notebooks: list[str], previous: dict[str, float], static: list[str]) -> list[str]:
+    """``notebooks`` sorted slowest first.
+
+    By ``previous`` (seconds of the last execution) when it has every one of them, else by their
+    position in ``static``, those not in it last; ties by name.
+
+    >>> heaviest_first(["a", "b", "c"], {"a": 1.0, "b": 5.0, "c": 2.0}, ["a"])
+    ['b', 'c', 'a']
+    >>> heaviest_first(["a", "b", "c", "d"], {"a": 1.0}, ["c", "a"])
+    ['c', 'a', 'b', 'd']
+    """
+    if all(d in previous for d in notebooks):
+        return sorted(notebooks, key=lambda d: (-previous[d], d))
+    rank = {d: i for i, d in enumerate(static)}
+    return sorted(notebooks, key=lambda d: (rank.get(d, len(rank)), d))
+
+
 def order_pages(app, env, docnames: list[str]) -> None:
-    """Reorder ``docnames`` in place: notebooks (slowest last time first), then the rest."""
+    """Reorder ``docnames`` in place: notebooks (slowest first), then the rest."""
     if app.parallel <= 1:
         return
+    static = list(app.config.parallel_pages_heaviest)  # names of other pages are ignored
     previous = {}
     for doc, data in getattr(env, "nb_metadata", {}).items():
         runtime = (data.get("exec_data") or {}).get("runtime")
         if runtime is not None:
             previous[doc] = float(runtime)
-    notebooks = [d for d in docnames if is_notebook(Path(env.doc2path(d)))]
-    notebooks.sort(key=lambda d: (-previous.get(d, 0.0), d))
+    notebooks = heaviest_first([d for d in docnames if is_notebook(Path(env.doc2path(d)))],
+                               previous, static)
+    if len(notebooks) > 1:  # logged now; the workers' own messages show when each page finishes
+        basis = ("last execution times" if all(d in previous for d in notebooks)
+                 else "parallel_pages_heaviest")
+        logger.info(f"notebook pages start in this order ({basis}): {', '.join(notebooks)}")
     rest = [d for d in docnames if d not in set(notebooks)]
     docnames[:] = notebooks + rest
     _plan.update(docnames=docnames, notebooks=len(notebooks))
@@ -79,7 +110,11 @@ def make_chunks(arguments, nproc: int, maxbatch: int = 10):
     _plan.pop("docnames")
     chunks = [[doc] for doc in arguments[:head]]
     rest = list(arguments[head:])
-    return chunks + (_sphinx_make_chunks(rest, nproc, maxbatch) if rest else [])
+    chunks += _sphinx_make_chunks(rest, nproc, maxbatch) if rest else []
+    # Sphinx 9's ParallelTasks starts the first nproc chunks at once, then, each time a worker is
+    # free, the chunk added LAST of those waiting (dict.popitem). Listed so that they start in
+    # the planned order: the first nproc as planned, the others reversed.
+    return chunks[:nproc] + chunks[nproc:][::-1]
 
 
 def _store_one_at_a_time() -> None:
@@ -115,5 +150,6 @@ def _lock(path: Path):
 def setup(app):
     _store_one_at_a_time()
     sphinx.builders.make_chunks = make_chunks
+    app.add_config_value("parallel_pages_heaviest", [], "", types=[list, tuple])
     app.connect("env-before-read-docs", order_pages)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -8,7 +8,9 @@ one-page rebuild does not write, and the general index and search page, which ev
 * A rebuild with nothing changed rewrites some files (the index and search pages): every file
   must keep its bytes.
 * After ``a.py`` is edited, only ``a.md`` runs again; the rebuilt site must equal, file for file, a
-  clean build of the edited sources, and the files other than ``a.html`` must keep their bytes.
+  clean build of the edited sources, and the files other than ``a.html`` and its executed notebook
+  ``_sources/a.ipynb`` must keep their bytes (the notebooks are copied with cell ids numbered, not
+  nbformat's random ones).
   A word that only the rewritten page had must leave the search index.
 * A two-process clean build must equal the serial one.
 """
@@ -116,12 +118,13 @@ def test_rebuilds_write_the_bytes_of_a_clean_build(tmp_path, lib, jobs):
 
     assert changed(clean, build(src, out, lib, jobs)) == []  # nothing changed: not one byte
 
-    # A number: the search index leaves digits out, so a.html alone should change.
+    # A number: the search index leaves digits out, so a.html (and a.ipynb) alone should change.
     (src / "a.py").write_text("VALUE = 2002\n")
     rebuilt = build(src, out, lib, jobs)
     assert b"2002" in rebuilt["a.html"]
     assert changed(build(src, tmp_path / "fresh", lib, jobs), rebuilt) == []
-    assert changed(clean, rebuilt) == ["a.html"]  # the page whose module changed, and no other file
+    # the page whose module changed and its executed notebook (the download menu's .ipynb), no other file
+    assert changed(clean, rebuilt) == ["_sources/a.ipynb", "a.html"]
 
 
 def test_a_word_gone_from_a_page_leaves_the_search_index(tmp_path, lib):

@@ -1,0 +1,122 @@
+"""PageFigure's PNG: one save where one suffices, and text that still reaches its floor.
+
+``PageFigure._repr_png_`` raises small text to a floor that depends on the PNG's width. It used to
+save the whole PNG once only to learn that width, then raise the text and save again. It now
+raises the text first to the floor of the widest image the figure can give when nothing sticks
+out of it (its width plus the save's padding), saves once, and checks the saved width. Checked here
+on figures that exercise it (log axes with mathtext labels, a legend, a wide figure whose floor
+depends on its width, titles too wide for their axes, a legend wider than the figure): the text of
+the PNG reaches the floor of the PNG's own width and exceeds it by little; a figure is saved once
+unless something sticks out of it or a title must be wrapped; narrow figures get the text sizes and
+title wraps that the old save-twice way gave. (A legend wider than the figure can keep widening
+the image as its text grows: then, as before, the loop stops after three raises.)
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+import numpy as np
+import pytest
+from matplotlib.text import Text
+from PIL import Image
+
+import plotting
+from plotting import STYLE, PageFigure, subplots
+
+
+def _by_plain_saves(fig: PageFigure) -> bytes:
+    """The PNG the old way: save, read the width, raise the text, save again."""
+    with matplotlib.rc_context(STYLE):
+        png = fig._save_png()
+        for _ in range(3):
+            width = Image.open(io.BytesIO(png)).size[0]
+            if not fig._raise_small_text(fig.min_font_points(width) * 1.005):
+                break
+            png = fig._save_png()
+    return png
+
+
+def _figure(kind: str) -> PageFigure:
+    x = np.logspace(0, 3, 40)
+    if kind == "narrow":
+        fig, ax = subplots(figsize=(5, 3))
+        ax.loglog(x, x**-1.5, label="$x^{-3/2}$")
+        ax.legend()
+    elif kind == "wide":
+        fig, axes = subplots(1, 3, figsize=(12, 3))
+        for k, ax in enumerate(axes):
+            ax.semilogy(x, x ** (k + 1), marker="o", markevery=5)
+            ax.set_xlabel("step")
+    elif kind == "wide title":
+        fig, axes = subplots(1, 2, figsize=(6, 2.5))
+        for ax in axes:
+            ax.plot(x, np.sqrt(x))
+            ax.set_title("a title far too long for the narrow axes it sits above, with a comma")
+    elif kind == "legend sticks out":
+        fig, axes = subplots(1, 2, figsize=(8, 2.5))
+        for ax in axes:
+            for k in range(5):
+                ax.plot(x, x * k, label=f"legend entry {k}")
+        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=5)
+    else:
+        raise ValueError(kind)
+    return fig
+
+
+def _sizes(fig: PageFigure) -> list[float]:
+    return sorted({round(t.get_fontsize(), 9) for t in fig.findobj(Text)
+                   if t.get_visible() and t.get_text().strip()})
+
+
+def _rendered(kind: str, monkeypatch) -> tuple[PageFigure, bytes, int]:
+    """The figure after ``_repr_png_``, its PNG, and how many times it was saved."""
+    fig = _figure(kind)
+    saves = []
+    save = PageFigure._save_png
+    monkeypatch.setattr(PageFigure, "_save_png", lambda self: saves.append(1) or save(self))
+    png = fig._repr_png_()
+    monkeypatch.setattr(PageFigure, "_save_png", save)
+    return fig, png, len(saves)
+
+
+@pytest.mark.parametrize("kind", ["narrow", "wide", "wide title"])
+def test_the_text_reaches_the_floor_of_the_saved_width(kind, monkeypatch):
+    fig, png, _ = _rendered(kind, monkeypatch)
+    image = Image.open(io.BytesIO(png))
+    floor = fig.min_font_points(image.size[0])
+    assert min(_sizes(fig)) >= floor
+    assert float(image.info["xavier:min-text-px"]) >= floor * plotting.PNG_DPI / 72 - 0.01
+    assert min(_sizes(fig)) <= floor * 1.03  # raised to the floor, not far beyond it
+
+
+@pytest.mark.parametrize("kind, saves", [("narrow", 1), ("wide", 1), ("wide title", 2)])
+def test_one_save_unless_a_title_must_be_wrapped(kind, saves, monkeypatch):
+    assert _rendered(kind, monkeypatch)[2] == saves
+
+
+def test_a_figure_wider_than_planned_is_saved_again_with_larger_text(monkeypatch):
+    # A legend wider than the figure: larger text widens the image, which raises the floor
+    # again; as before, the text is raised at most three times after the first save.
+    fig, png, saves = _rendered("legend sticks out", monkeypatch)
+    width = Image.open(io.BytesIO(png)).size[0]
+    widest = (fig.get_figwidth() + 2 * matplotlib.rcParams["savefig.pad_inches"]) * plotting.PNG_DPI
+    assert width > widest and 2 <= saves <= 4
+    assert min(_sizes(fig)) > fig.min_font_points(widest) * 1.005
+
+
+@pytest.mark.parametrize("kind", ["narrow", "wide title"])
+def test_narrow_figures_get_the_text_and_titles_of_the_old_way(kind, monkeypatch):
+    old = _figure(kind)
+    _by_plain_saves(old)
+    new, _, _ = _rendered(kind, monkeypatch)
+    assert _sizes(new) == _sizes(old)
+    assert [ax.get_title() for ax in new.axes] == [ax.get_title() for ax in old.axes]
+    if kind == "wide title":
+        assert all("\n" in ax.get_title() for ax in new.axes)
+
+
+def test_a_figure_renders_twice(monkeypatch):
+    fig, png, _ = _rendered("narrow", monkeypatch)
+    assert fig._repr_png_() == png  # a page that displays a figure twice shows it the same
