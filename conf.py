@@ -179,6 +179,8 @@ os.environ["MATPLOTLIBRC"] = str(_mplrc)
 html_theme = "sphinx_book_theme"
 html_title = "xavier: initializing neural networks"
 html_static_path = ["docs/_static"]
+# A site icon, so that browsers do not ask the server for a missing /favicon.ico on every page.
+html_favicon = "docs/_static/favicon.svg"
 templates_path = ["docs/_templates"]  # search-button-field.html: see its comment
 html_css_files = ["custom.css"]
 html_last_updated_fmt = None
