@@ -146,7 +146,7 @@ def _pack(kind: str, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray], 
 
 PRINT_NOTE = ("In the web version of this page, an interactive widget here plays the training frame by "
               "frame; the figures above show its frames.")
-"""The line printed in a widget's place: on paper the widget is hidden (widgets.css)."""
+"""The line printed in a widget's place, where on paper the widget is hidden (widgets.css)."""
 
 
 def widget_html(kind: str, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray], *,

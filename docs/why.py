@@ -78,7 +78,7 @@ CLASS_COLORS: dict[int, tuple[str, str]] = {
     0: ("purple", to_hex(colormaps[_DATA_CMAP](0.05))),
     1: ("orange", to_hex(colormaps[_DATA_CMAP](0.9))),
 }
-"""The colours of the two classes' points, ``class -> (name, hex)``, from :data:`_DATA_CMAP`: the
+"""The colours of the two classes' points, ``class -> (name, hex)``, from the decision maps' colour map: the
 one source of their names for the static figures, the widget (points, map and captions) and the
 page's text."""
 
