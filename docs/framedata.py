@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["sig", "sig_list", "quantize", "quantize_signed", "row_delta", "undo_row_delta", "widget_html",
-           "read_widget_html", "side_file", "read_side_file", "DTYPES"]
+           "read_widget_html", "side_file", "read_side_file", "DTYPES", "PRINT_NOTE"]
 
 DTYPES: dict[str, str] = {"int8": "<i1", "uint8": "<u1", "uint16": "<u2"}
 """The blob's element types (name -> numpy little-endian dtype); the browser reads the same names."""
@@ -144,6 +144,11 @@ def _pack(kind: str, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray], 
     return text.replace("</", "<\\/")  # cannot close a script element early
 
 
+PRINT_NOTE = ("In the web version of this page, an interactive widget here plays the training frame by "
+              "frame; the figures above show its frames.")
+"""The line printed in a widget's place, where on paper the widget is hidden (widgets.css)."""
+
+
 def widget_html(kind: str, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray], *,
                 fallback: str = "", extra: str | None = None) -> str:
     """The HTML of one widget: a container ``div.xw-widget`` and its frame data.
@@ -178,7 +183,10 @@ def widget_html(kind: str, meta: Mapping[str, Any], arrays: Mapping[str, np.ndar
         _check_file_name(extra)
         attr = f' data-extra="{extra}"'
     note = _html.escape(fallback or "This interactive figure needs JavaScript; the figures above show its frames.")
-    return (f'<div class="xw-widget" data-kind="{kind}"><p class="xw-nojs">{note}</p></div>\n'
+    # shown only in print, where the widget is hidden (widgets.css), in the widget's place
+    printed = _html.escape(PRINT_NOTE)
+    return (f'<p class="xw-print">{printed}</p>\n'
+            f'<div class="xw-widget" data-kind="{kind}"><p class="xw-nojs">{note}</p></div>\n'
             f'<script type="application/json" class="xw-data" data-kind="{kind}"{attr}>{text}</script>\n')
 
 

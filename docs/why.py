@@ -25,6 +25,7 @@ from typing import Any, Literal, Mapping, Sequence
 
 import numpy as np
 from matplotlib import colormaps
+from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
 
 from xavier import _checks
@@ -38,6 +39,7 @@ from plotting import COLORS, band, styled, subplots
 __all__ = [
     "SCALES", "SIZES", "ACTIVATIONS", "LR", "LABELS", "stacked_init", "decision_grid", "epochs_to",
     "representative_seed", "dead_units", "naive_bce_infinite", "run", "zero_init_run", "symmetry_run", "plot_datasets", "plot_training",
+    "CLASS_COLORS", "exact_or_bound", "counts_text",
     "plot_network_grid", "plot_zero_init", "plot_symmetry", "boundary_offsets", "ray_agreement",
     "rank_correlation", "wedge_summary", "plot_wedges", "frame_epochs", "network_at", "widget_frames",
     "widget_html", "EXTRA_SCALES", "WIDGET_SCALES", "SEED_KINDS", "shown_seeds", "WIDGET_FILE", "quadrant_summary",
@@ -70,6 +72,44 @@ _RISE = 1e-9  # a step "raises" the cost when it grows by more than this relativ
 _ROUNDING = 1e-12  # below this, a parameter of the zero initialization is rounding noise
 _SCALE_QUANTILE = 0.9  # network diagrams: colour scale up to this quantile of the row's |links|
 _DATA_CMAP = "PuOr_r"  # decision maps: class 0 purple, class 1 orange (apart from COLORS)
+_MAP_RANGE = (-0.7, 1.7)  # decision maps: y-hat 0..1 in the light middle of _DATA_CMAP, under the points
+
+CLASS_COLORS: dict[int, tuple[str, str]] = {
+    0: ("purple", to_hex(colormaps[_DATA_CMAP](0.05))),
+    1: ("orange", to_hex(colormaps[_DATA_CMAP](0.9))),
+}
+"""The colours of the two classes' points, ``class -> (name, hex)``, from the decision maps' colour map: the
+one source of their names for the static figures, the widget (points, map and captions) and the
+page's text."""
+
+
+def exact_or_bound(value: float, rounding: str) -> str:
+    """A bound as the page's prose words it: "exactly 0" when ``value`` is 0, else "at most" the
+    value and what it is no more than (``rounding``).
+
+    >>> exact_or_bound(0.0, "rounding")
+    'exactly 0'
+    >>> exact_or_bound(1.1102230246251565e-16, "rounding")
+    'at most 1.1e-16, no more than rounding'
+    """
+    return "exactly 0" if value == 0 else f"at most {value:.1e}, no more than {rounding}"
+
+
+def counts_text(counts: Sequence[int], total: int, places: Sequence[str]) -> str:
+    """How many of ``total`` seeds do something in each of ``places``, in words.
+
+    >>> counts_text([1, 1], 24, ["the circle", "XOR"])
+    '1 seed of 24 on each'
+    >>> counts_text([2, 5], 24, ["the circle", "XOR"])
+    '2 of 24 seeds on the circle and 5 on XOR'
+    """
+    if len(counts) != len(places) or not counts:
+        raise ValueError(f"counts {list(counts)} and places {list(places)} must be as many, at least one")
+    if len(set(counts)) == 1:
+        n = counts[0]
+        return f"{n} seed{'s' if n != 1 else ''} of {total}" + (" on each" if len(counts) > 1 else "")
+    parts = [f"{counts[0]} of {total} seeds on {places[0]}"] + [f"{c} on {p}" for c, p in zip(counts[1:], places[1:])]
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _scale_label(name: str) -> str:
@@ -512,10 +552,9 @@ def symmetry_run(
 # ------------------------------------------------------------------------------------------------
 
 def _scatter_points(ax, X: np.ndarray, Y: np.ndarray, size: float = 14) -> None:
-    cmap = colormaps[_DATA_CMAP]
-    for cls, shade, marker in ((0, 0.05, "o"), (1, 0.9, "s")):
+    for cls, marker in ((0, "o"), (1, "s")):
         pts = X[:, Y[0] == cls]
-        ax.scatter(pts[0], pts[1], s=size, color=cmap(shade), edgecolors="white", linewidths=0.5,
+        ax.scatter(pts[0], pts[1], s=size, color=CLASS_COLORS[cls][1], edgecolors="white", linewidths=0.5,
                    marker=marker, label=f"class {cls}", zorder=3)
 
 
@@ -595,18 +634,19 @@ def plot_training(result: Mapping[str, Any]):
            ylabel="mean binary cross-entropy",
            title=f"{result['dataset']}: median and 10–90 % of {S} seeds", xlim=(0, T))
     ax.axhline(result["threshold"], color="0.5", lw=0.8, ls=":")
-    ax.legend(loc="lower left")
+    # below the axes, under the epoch label: inside, it covered a band on some dataset or other
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2, borderaxespad=0.0)
     xs = result["xs"]
     lim = float(xs[-1]) + (xs[1] - xs[0]) / 2
     for a, name in zip(axes[1:].ravel(), names):
         rep = result["representative"][name]
         # vmin/vmax beyond [0, 1] keep the map in the light middle of the colour map, under the points
         a.imshow(result["grid"][name], origin="lower", extent=(-lim, lim, -lim, lim), cmap=_DATA_CMAP,
-                 vmin=-0.7, vmax=1.7, interpolation="nearest")
+                 vmin=_MAP_RANGE[0], vmax=_MAP_RANGE[1], interpolation="nearest")
         a.contour(xs, xs, result["grid"][name], levels=[0.5], colors="black", linewidths=0.8)
         _scatter_points(a, result["X"], result["Y"], size=8)
         final = result["cost"][name][-1, rep]
-        a.set_title(f"c = {SCALES[name]:g}, seed {rep}\nJ = {final:.3g}", fontsize=9,
+        a.set_title(f"c = {SCALES[name]:g}, seed {rep + 1}\nJ = {final:.3g}", fontsize=9,
                     color=COLORS[name])
         a.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xticks=[], yticks=[])
         a.grid(False)
@@ -959,7 +999,7 @@ def plot_wedges(result: Mapping[str, Any], summary: Mapping[str, Any]):
     xs = result["xs"]
     lim = float(xs[-1]) + (xs[1] - xs[0]) / 2
     ax_map.imshow(result["grid"][name], origin="lower", extent=(-lim, lim, -lim, lim), cmap=_DATA_CMAP,
-                  vmin=-0.7, vmax=1.7, interpolation="nearest")
+                  vmin=_MAP_RANGE[0], vmax=_MAP_RANGE[1], interpolation="nearest")
     ax_map.contour(xs, xs, result["grid"][name], levels=[0.5], colors="black", linewidths=0.8)
     _scatter_points(ax_map, result["X"], result["Y"], size=8)
     W, b = result["net_trained"].W[1][i], result["net_trained"].b[1][i, :, 0]
@@ -970,7 +1010,7 @@ def plot_wedges(result: Mapping[str, Any], summary: Mapping[str, Any]):
         else:
             ax_map.plot(-(w[1] * t + bk) / w[0], t, color="0.15", lw=1.0, ls=(0, (4, 2)))
     ax_map.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xticks=[], yticks=[],
-               title=f"c = 100, seed {rep}:\nmap and first-layer lines (dashed)")
+               title=f"c = 100, seed {rep + 1}:\nmap and first-layer lines (dashed)")
     ax_map.grid(False)
     return fig
 
@@ -1241,6 +1281,14 @@ def widget_frames(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.5
     return out
 
 
+def _map_stops(count: int = 11) -> list[str]:
+    """The decision map's colours at y-hat = 0, 0.1, ..., 1 (``count`` stops), as the static maps
+    draw them: :data:`_DATA_CMAP` over :data:`_MAP_RANGE`."""
+    lo, hi = _MAP_RANGE
+    cmap = colormaps[_DATA_CMAP]
+    return [to_hex(cmap((p - lo) / (hi - lo))) for p in np.linspace(0.0, 1.0, count)]
+
+
 def _flat(arrays: Sequence[np.ndarray]) -> np.ndarray:
     """Per frame, layers 1..L concatenated: (F, total) from a list of (F, ...) arrays."""
     return np.concatenate([a.reshape(a.shape[0], -1) for a in arrays], axis=1)
@@ -1342,6 +1390,9 @@ def widget_html(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.5,
         "points": {d: {"x": framedata.sig_list(results[d]["X"]),
                        "y": [int(v) for v in results[d]["Y"][0]]} for d in names},
         "runs": runs,
+        # the static figures' colours (CLASS_COLORS, _DATA_CMAP over _MAP_RANGE), in both colour modes
+        "classes": [{"name": n, "hex": h} for n, h in (CLASS_COLORS[0], CLASS_COLORS[1])],
+        "map_colors": _map_stops(),
     }
     html = framedata.widget_html(
         "playground", meta, inline, extra=WIDGET_FILE,

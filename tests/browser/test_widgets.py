@@ -158,14 +158,17 @@ def drawn_map(page) -> list[int]:
 
 
 def expected_map(data, dataset, scale, kind, f) -> list[int]:
-    """The same, from the frames decoded in Python and the widget's colour ramp (blue, white, orange)."""
+    """The same, from the frames decoded in Python and the page's colour stops (purple, white,
+    orange: the static maps' colours, checked against them in tests/experiments), linear between."""
     meta, arrays = data["meta"], data["side"]["arrays"]
     idx = (meta["datasets"].index(dataset), [s["key"] for s in meta["scales"]].index(scale),
            meta["seed_kinds"].index(kind), f)
     q = framedata.undo_row_delta(arrays["maps"][idx])[::-1]  # rows go up in x2; the canvas's go down
     p = q.astype(float) / 255
-    # d3.interpolateRgb from #7fb6dc to #f7f7f7 below 0.5, from #f7f7f7 to #f6c87a above (red: 0x7f, 0xf7, 0xf6)
-    red = np.where(p < 0.5, 0x7F + (0xF7 - 0x7F) * (2 * p), 0xF7 + (0xF6 - 0xF7) * (2 * p - 1))
+    stops = np.array([int(h[1:3], 16) for h in meta["map_colors"]], dtype=float)  # their red channels
+    t = p * (len(stops) - 1)
+    i = np.minimum(np.floor(t).astype(int), len(stops) - 2)
+    red = stops[i] + (stops[i + 1] - stops[i]) * (t - i)
     return [int(v) for v in np.rint(red).ravel()]
 
 
@@ -312,3 +315,62 @@ def test_playground_loads_the_other_choices_on_demand(browser):
         assert len([u for u in requested if u.endswith(data["extra"])]) == 1
     finally:
         context.close()
+
+
+def _luminance(rgb) -> float:
+    """WCAG relative luminance of sRGB 0..255."""
+    c = np.asarray(rgb, dtype=float) / 255
+    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return float(lin @ [0.2126, 0.7152, 0.0722])
+
+
+def _rgba(text: str) -> tuple[list[float], float]:
+    nums = [float(v) for v in re.findall(r"[\d.]+", text)]
+    return nums[:3], (nums[3] if len(nums) > 3 else 1.0)
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_playground_colours_band_and_axis(browser, mode):
+    """Section 1's widget at 375 px: the points take the static figures' class colours (from the
+    page's meta) in both modes; in dark mode the 10-90 % band stands 3:1 against the ground; with the
+    largest c the rotated y label covers no tick label; printed, a line replaces the widget."""
+    b, base_url = browser
+    data = frames("why.html")
+    meta = data["meta"]
+    context, page, _ = open_widget(b, base_url + "why.html", mode, 375)
+    try:
+        page.evaluate("() => document.querySelector('.xw-widget').scrollIntoView()")
+        wait_full(page)
+        fills = page.evaluate("""() => ['.xw-pt0', '.xw-pt1'].map(s =>
+            getComputedStyle(document.querySelector('.xw-map ' + s)).fill)""")
+        for fill, cls in zip(fills, meta["classes"]):
+            h = cls["hex"]
+            assert _rgba(fill)[0] == [int(h[i:i + 2], 16) for i in (1, 3, 5)], (mode, fill, cls)
+        caption = page.evaluate("() => document.querySelector('.xw-map').nextElementSibling.textContent")
+        assert f"0 ({meta['classes'][0]['name']}, class 0" in caption and "blue" not in caption
+        band, ground = page.evaluate("""() => [getComputedStyle(document.querySelector('.xw-band')).fill,
+            getComputedStyle(document.querySelector('.xw-widget')).backgroundColor]""")
+        (rgb, alpha), (bg, _) = _rgba(band), _rgba(ground)
+        seen = alpha * np.asarray(rgb) + (1 - alpha) * np.asarray(bg)
+        hi, lo = sorted([_luminance(seen), _luminance(bg)], reverse=True)
+        if mode == "dark":
+            assert (hi + 0.05) / (lo + 0.05) >= 3, (band, ground)
+        largest = max(meta["scales"], key=lambda s: s["c"])["key"]
+        page.click(f".xw-scale input[value='{largest}']")
+        page.wait_for_function(f"() => document.querySelector('.xw-readout').dataset.choice.includes(' {largest} ')")
+        clash = page.evaluate("""() => { const svg = document.querySelector('.xw-view.xw-wide svg');
+            const label = [...svg.querySelectorAll(':scope > text')].find(t => (t.getAttribute('transform') || '').includes('rotate'));
+            const box = label.getBoundingClientRect();
+            const ticks = [...svg.querySelectorAll('.xw-yaxis .tick text')];
+            return {n: ticks.length, texts: ticks.map(t => t.textContent),
+                    hits: ticks.filter(t => { const r = t.getBoundingClientRect();
+                      return r.left < box.right && r.right > box.left && r.top < box.bottom && r.bottom > box.top; })
+                      .map(t => t.textContent)}; }""")
+        assert clash["n"] >= 2 and clash["hits"] == [], clash
+        page.emulate_media(media="print")
+        shown = page.evaluate("""() => [getComputedStyle(document.querySelector('.xw-widget')).display,
+            getComputedStyle(document.querySelector('.xw-print')).display]""")
+        assert shown == ["none", "block"]
+    finally:
+        context.close()
+    assert framedata.PRINT_NOTE in (SITE / "why.html").read_text(encoding="utf-8")

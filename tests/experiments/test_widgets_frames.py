@@ -163,6 +163,33 @@ def test_playground_html_holds_the_frames(playground):
         np.testing.assert_array_equal(inline["arrays"][key][0, 0, 0], arrays[key][0, c, 0])
 
 
+def test_playground_draws_the_static_figures_colours_and_seed_numbers(playground):
+    """The widget's classes and map take the colours the static figure draws, read back from the
+    figure's artists; the figure numbers seeds from 1, as the widget does (seed index + 1)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+    from matplotlib.image import AxesImage
+
+    _, result = playground
+    html, _ = why.widget_html({"circle": result}, step=0.5)
+    meta = framedata.read_widget_html(html)["meta"]
+    assert framedata.PRINT_NOTE in html and html.index('class="xw-print"') < html.index('class="xw-widget"')
+    fig = why.plot_training(result)
+    try:
+        for ax, name in zip(fig.axes[:4], why.SCALES):
+            rep = result["representative"][name]
+            assert f"seed {rep + 1}\n" in ax.get_title()
+            faces = [to_hex(c.get_facecolor()[0]) for c in ax.collections if c.get_label() in ("class 0", "class 1")]
+            assert faces == [meta["classes"][0]["hex"], meta["classes"][1]["hex"]]
+            image = next(a for a in ax.get_children() if isinstance(a, AxesImage))
+            rendered = [to_hex(image.to_rgba(np.array([[p]]))[0, 0]) for p in (0.0, 0.5, 1.0)]
+            stops = meta["map_colors"]
+            assert rendered == [stops[0], stops[len(stops) // 2], stops[-1]]
+    finally:
+        plt.close(fig)
+    assert [c["name"] for c in meta["classes"]] == ["purple", "orange"]
+
+
 def test_frame_epochs_rejects_bad_input():
     with pytest.raises(ValueError, match="epochs must be a positive integer"):
         why.frame_epochs(0)

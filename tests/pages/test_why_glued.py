@@ -44,6 +44,36 @@ def _num(text: str) -> float:
     return float(text)
 
 
+def _str(text: str) -> str:
+    """A glued string as the page shows it (its text/plain is the repr)."""
+    return text[1:-1] if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"" else text
+
+
+def test_glued_reached_text(glued, page):
+    """c = 100 on the circle and XOR: the seeds below 0.1, counted here by a loop, in the prose's words."""
+    results, _, _ = page
+    counts = []
+    for n in ("circle", "square"):
+        J = results[n]["cost"]["large"]
+        counts.append(sum(any(J[t, s] < 0.1 for t in range(len(J))) for s in range(24)))
+    text = _str(glued("why")["why_large_reached_text"])
+    if counts[0] == counts[1]:
+        assert text == f"{counts[0]} seed{'' if counts[0] == 1 else 's'} of 24 on each"
+    else:
+        assert text == f"{counts[0]} of 24 seeds on the circle and {counts[1]} on XOR"
+
+
+def test_glued_class_colors(glued):
+    """One source of the classes' colour names (why.CLASS_COLORS), and the name fits the hex."""
+    g = glued("why")
+    assert _str(g["why_class0_color"]) == why.CLASS_COLORS[0][0] == "purple"
+    assert _str(g["why_class1_color"]) == why.CLASS_COLORS[1][0] == "orange"
+    r0, g0, b0 = to_rgba_array(why.CLASS_COLORS[0][1])[0, :3]
+    r1, g1, b1 = to_rgba_array(why.CLASS_COLORS[1][1])[0, :3]
+    assert b0 > g0 and r0 > g0          # purple: red and blue over green
+    assert r1 > g1 > b1                 # orange: red over green over blue
+
+
 def test_glued_training_summary(glued, page):
     g = glued("why")
     results, _, _ = page
@@ -71,7 +101,8 @@ def test_glued_training_summary(glued, page):
 
 
 def test_glued_claims_of_the_prose(glued):
-    g = {k: _num(v) for k, v in glued("why").items() if not k.startswith(("fig_", "xw_files_"))}
+    g = {k: _num(v) for k, v in glued("why").items()
+         if not k.startswith(("fig_", "xw_files_")) and not k.endswith(("_text", "_color"))}
     names = datasets.PLAYGROUND
     for n in names:  # c = 0.01 needs more epochs than c = 1 on every dataset; c = 1 falls at once
         assert g[f"why_{n}_small_median_epochs"] > g[f"why_{n}_appropriate_median_epochs"]
@@ -109,6 +140,15 @@ def test_glued_zero_and_symmetry(glued, page):
     b3 = max(np.abs(n.b[3][i]).max() for n, i, _ in zero)
     assert _num(g["why_zero_max_b3"]) == b3 and b3 < 1e-15
     assert _num(g["why_zero_cost_dev"]) < 1e-15
+    # the prose's words for these bounds: "exactly 0" when they are 0, never "at most 0.0e+00"
+    dev = max(float(np.abs(J - math.log(2)).max()) for _, _, J in zero)
+    for key, value in (("why_zero_cost_dev_text", dev), ("why_zero_max_b3_text", b3)):
+        text = _str(g[key])
+        assert "0.0e+00" not in text
+        if value == 0:
+            assert text == "exactly 0", key
+        else:
+            assert text.startswith("at most ") and float(text.split()[2].rstrip(",")) == pytest.approx(value, rel=0.06)
     # Unbalanced circle: 50 of class 0, 20 of class 1.
     p = 20 / 70
     assert _num(g["why_unbal_fraction"]) == pytest.approx(p, rel=1e-15)

@@ -119,15 +119,35 @@
 
   const fmt = (v) => (v === null || v === undefined ? "not finite" : String(v));
 
+  const SUP = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
+  /** A tick label: a power of ten outside 0.01..1000 as 10ⁿ (short), anything else as "~g". */
+  function tickText(v, base) {
+    const e = Math.round(Math.log10(Math.abs(v)));
+    if (v > 0 && (e > 3 || e < -2) && Math.abs(v / 10 ** e - 1) < 1e-9) return "10" + [...String(e)].map((c) => SUP[c]).join("");
+    return base(v);
+  }
+  let measurer = null;
+  /** Width in px of `text` in the charts' tick font (11 px, the page's family). */
+  function textWidth(text) {
+    measurer = measurer || document.createElement("canvas").getContext("2d");
+    measurer.font = `11px ${getComputedStyle(document.body).fontFamily || "sans-serif"}`;
+    return measurer.measureText(text).width;
+  }
+
   /** A line chart over frames: band [lo, hi], median, the shown line, a dot at the current frame. */
   function curveChart({ width = 320, height = 190, xLabel, yLabel, xScale, yScale, title, xTicks }) {
-    const m = { l: 46, r: 10, t: 8, b: 34 };
+    // y ticks first: the left margin holds the rotated axis label (~14 px), the widest tick label
+    // (measured), the tick and its padding (9 px), so that the label never covers a tick label
+    const yTicks = yScale.ticks(4), yBase = yScale.tickFormat(4, "~g");
+    const yFormat = (v) => tickText(v, yBase);
+    const widest = Math.max(0, ...yTicks.map((v) => textWidth(yFormat(v))));
+    const m = { l: Math.max(40, Math.ceil(18 + widest + 9)), r: 10, t: 8, b: 34 };
     const root = svg(width, height, "xw-curve");
     root.append("title").text(title);
     const x = xScale.range([m.l, width - m.r]);
     const y = yScale.range([height - m.b, m.t]);
     root.append("g").attr("transform", `translate(0,${height - m.b})`).call(xTicks ? d3.axisBottom(x).tickValues(xTicks).tickFormat(d3.format("d")) : d3.axisBottom(x).ticks(5));
-    root.append("g").attr("transform", `translate(${m.l},0)`).call(d3.axisLeft(y).ticks(4, "~g"));
+    root.append("g").attr("class", "xw-yaxis").attr("transform", `translate(${m.l},0)`).call(d3.axisLeft(y).tickValues(yTicks).tickFormat(yFormat));
     root.append("text").attr("x", (m.l + width - m.r) / 2).attr("y", height - 4).attr("text-anchor", "middle").text(xLabel);
     root.append("text").attr("transform", `translate(11,${(m.t + height - m.b) / 2}) rotate(-90)`)
       .attr("text-anchor", "middle").text(yLabel);
@@ -247,10 +267,14 @@
     pts.append("title").text("Decision map");
     const ptsG = pts.append("g");
     const mapBox = el("div", { class: "xw-map" }, canvas, pts.node());
+    // the classes' and the map's colours are the static figures' (docs/why.py CLASS_COLORS), in both modes
+    const [c0, c1] = meta.classes, stops = meta.map_colors.map((h) => d3.rgb(h));
     const mapCaption = el("p", { class: "xw-legend" },
-      "ŷ from 0 (blue, class 0: circles) through 0.5 (white) to 1 (orange, class 1: squares), on [−5, 5]².");
-    const neg = d3.interpolateRgb("#7fb6dc", "#f7f7f7"), pos = d3.interpolateRgb("#f7f7f7", "#f6c87a");
-    const mapColor = (p) => d3.rgb(p < 0.5 ? neg(p * 2) : pos(p * 2 - 1));
+      `ŷ from 0 (${c0.name}, class 0: circles) through 0.5 (white) to 1 (${c1.name}, class 1: squares), on [−5, 5]².`);
+    const mapColor = (p) => {   // piecewise linear between the stops
+      const t = Math.max(0, Math.min(1, p)) * (stops.length - 1), i = Math.min(Math.floor(t), stops.length - 2);
+      return d3.rgb(d3.interpolateRgb(stops[i], stops[i + 1])(t - i));
+    };
 
     // network diagram
     const NW = 320, NH = 190;
@@ -295,9 +319,9 @@
       const p = meta.points[state.dataset];
       const data_ = p.y.map((y, i) => ({ x1: p.x[0][i], x2: p.x[1][i], y }));
       ptsG.selectAll("*").remove();
-      ptsG.selectAll("circle").data(data_.filter((d) => d.y === 0)).join("circle").attr("class", "xw-pt0")
+      ptsG.selectAll("circle").data(data_.filter((d) => d.y === 0)).join("circle").attr("class", "xw-pt0").attr("fill", c0.hex)
         .attr("cx", (d) => px(d.x1)).attr("cy", (d) => py(d.x2)).attr("r", 4);
-      ptsG.selectAll("rect").data(data_.filter((d) => d.y === 1)).join("rect").attr("class", "xw-pt1")
+      ptsG.selectAll("rect").data(data_.filter((d) => d.y === 1)).join("rect").attr("class", "xw-pt1").attr("fill", c1.hex)
         .attr("x", (d) => px(d.x1) - 3.5).attr("y", (d) => py(d.x2) - 3.5).attr("width", 7).attr("height", 7);
     }
 
