@@ -570,9 +570,15 @@ def plot_histograms(hist: np.ndarray, edges: np.ndarray, *, labels: Sequence[str
         raise ValueError(f"edges must have bins + 1 = {bins + 1} entries, got {len(edges)}")
     if labels is not None and len(labels) != K:
         raise ValueError(f"labels must have one entry per histogram ({K}), got {len(labels)}")
-    fig, axes = plotting.subplots(1, n_layers, figsize=(2.3 * n_layers + 0.6, 2.6), sharey=True,
-                                  squeeze=False)
-    for i, ax in enumerate(axes[0]):
+    # Two panels per row, about 5 in wide: on a phone the figure is shown at about a third of
+    # its size rather than a seventh, so its text stays legible.
+    ncols = min(2, n_layers)
+    nrows = -(-n_layers // ncols)
+    fig, axes = plotting.subplots(nrows, ncols, figsize=(5.0, 2.1 * nrows + (0.9 if labels is not None else 0)),
+                                  sharex=True, sharey=True, squeeze=False)
+    for ax in axes.flat[n_layers:]:
+        ax.set_visible(False)
+    for i, ax in enumerate(axes.flat[:n_layers]):
         for k in range(K):
             first, last = k == 0 and K > 1, k == K - 1
             # Snapshots told apart by more than a dash: the first filled in a light shade, the
@@ -583,11 +589,13 @@ def plot_histograms(hist: np.ndarray, edges: np.ndarray, *, labels: Sequence[str
                       label=None if labels is None or i > 0 else labels[k])
         ax.set_title(f"$A^{{[{i + 1}]}}$")
         ax.set_xlim(edges[0], edges[-1])
-        ax.set_xlabel("activation value")
-    axes[0, 0].set_ylabel("fraction of values")
+        if i // ncols == nrows - 1:
+            ax.set_xlabel("activation value")
+        if i % ncols == 0:
+            ax.set_ylabel("fraction of values")
     axes[0, 0].set_ylim(0, ylim if ylim is not None else None)
     if labels is not None:
-        fig.legend(loc="outside right center")
+        fig.legend(loc="outside lower center", ncol=1)
     if title:
         fig.suptitle(title)
     return _text_at_floor(fig)
@@ -620,9 +628,14 @@ def plot_gradients(grad: Mapping[str, np.ndarray], names: Sequence[str]):
     S, n_layers, _ = hist.shape
     if len(names) != S:
         raise ValueError(f"names must have one entry per seed ({S}), got {len(names)}")
-    fig, axes = plotting.subplots(1, S, figsize=(2.6 * S + 0.4, 2.8), squeeze=False)
+    # Two panels per row, about 5 in wide, so that the text stays legible on a phone.
+    ncols = min(2, S)
+    nrows = -(-S // ncols)
+    fig, axes = plotting.subplots(nrows, ncols, figsize=(5.0, 2.5 * nrows + 0.7), squeeze=False)
+    for ax in axes.flat[S:]:
+        ax.set_visible(False)
     cmap = colormaps["viridis"]
-    for s, ax in enumerate(axes[0]):
+    for s, ax in enumerate(axes.flat[:S]):
         for i in range(n_layers):
             ax.stairs(hist[s, i], edges[s], color=cmap(i / max(n_layers - 1, 1)), lw=1.2,
                       label=f"$dA^{{[{i + 1}]}}$")
@@ -637,8 +650,9 @@ def plot_gradients(grad: Mapping[str, np.ndarray], names: Sequence[str]):
         ax.set_xlabel("gradient value" + (f"\n(in units of $10^{{{e}}}$)" if e else ""))
         if std[s].max() == 0:
             ax.text(0.5, 0.6, "all exactly 0", transform=ax.transAxes, ha="center")
-    axes[0, 0].set_ylabel("fraction of values")
-    fig.legend(*axes[0, -1].get_legend_handles_labels(), loc="outside right center")
+        if s % ncols == 0:
+            ax.set_ylabel("fraction of values")
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncol=2)
     return _text_at_floor(fig)
 
 

@@ -188,7 +188,9 @@ def check_digits(page, data) -> int:
             # the step's own batch: its labels and the slice's predictions, decoded in Python
             missed = int(np.sum(arrays["pred"][sl, f] != arrays["labels"][f]))
             assert d["missed"] == f"misclassified {missed}/{meta['batch']}"
-            assert d["text"].startswith(f"Step {meta['steps'][f]} of {meta['steps'][-1]} ")
+            # steps count updates: the last frame is the batch of the last update, before it
+            assert meta["last_step"] == meta["steps"][-1] + 1
+            assert d["text"].startswith(f"Step {meta['steps'][f]} of {meta['last_step']} ")
             assert f"held-out cost {run['cost'][seed][f]} · held-out error {run['error'][seed][f]}" in d["text"]
             assert d["values"] == [f"cost {run['cost'][seed][f]}", f"error {run['error'][seed][f]}"]
             checks_done += 1

@@ -446,15 +446,17 @@
     const digitCanvas = el("canvas", { class: "xw-digits", width: String(ncol * cell), height: String(nrow * cell),
                                        role: "img", "aria-label": `The step's batch of digits, framed ${colors.right.name} when right and ${colors.wrong.name} when wrong` });
     const dctx = digitCanvas.getContext("2d");
-    const counter = el("p", { class: "xw-misclassified", "aria-live": "off" });
+    // not a live region: the readout above already announces the count
+    const counter = el("p", { class: "xw-misclassified" });
 
     let costChart = null, errChart = null;
     const costBox = el("div"), errBox = el("div");
     const views = el("div", { class: "xw-views" },
       el("div", { class: "xw-view", style: "flex-basis: 100%" },
-         el("p", { class: "xw-caption", text: "Activations A[1]..A[4] over the batch this step trains on: fraction of the values per bin (square-root scale, shared by every choice; a bin above the top is cut, such as Zero's single spike at 0)" }),
+         el("p", { class: "xw-caption", text: "Activations over this step's batch" }),
          el("div", { class: "xw-hists", style: "display:flex;flex-wrap:wrap;gap:4px" },
-            ...panels.map((p) => el("div", { style: "flex: 1 1 120px; min-width: 0" }, p.node)))),
+            ...panels.map((p) => el("div", { style: "flex: 1 1 120px; min-width: 0" }, p.node))),
+         el("p", { class: "xw-legend", text: "Fraction of the values of A[1] to A[4] per bin, on a square-root scale shared by every choice; a taller bin is cut at the top (Zero's spike at 0)." })),
       el("div", { class: "xw-view" }, el("p", { class: "xw-caption", text: `The step's batch: right (${colors.right.name} frame) or wrong (${colors.wrong.name} frame, predicted digit in the corner)` }),
          digitCanvas, counter),
       el("div", { class: "xw-view" }, el("p", { class: "xw-caption", text: "Held-out cost (cross-entropy, 1,000 digits)" }), costBox,
@@ -488,14 +490,19 @@
         }
       }
       dctx.putImageData(base, 0, 0);
-      dctx.font = "bold 11px sans-serif";
+      // the predicted digit on a white patch, large enough to read when the grid is shown narrow
+      const fs = 16;
+      dctx.font = `bold ${fs}px sans-serif`;
       dctx.textAlign = "right";
       dctx.textBaseline = "top";
       for (let n = 0; n < meta.batch; n++) {
         const p = pred.data[off + n];
         if (p !== labels.data[loff + n]) {
+          const xr = (n % ncol) * cell + cell - 2, yt = Math.floor(n / ncol) * cell + 2;
+          dctx.fillStyle = "#ffffff";
+          dctx.fillRect(xr - 0.65 * fs, yt, 0.65 * fs, fs);
           dctx.fillStyle = colors.wrong.hex;
-          dctx.fillText(String(p), (n % ncol) * cell + cell - 2, Math.floor(n / ncol) * cell + 2);
+          dctx.fillText(String(p), xr - 1, yt + 1);
         }
       }
       return miss;
@@ -504,13 +511,13 @@
     function newCharts() {
       const r = meta.runs[state.init];
       const steps = meta.steps, last = steps[F - 1];
-      // the first steps one by one, then spaced out: a symlog step axis shows both
+      // the first steps one by one, then spaced out: an axis of log(1 + step) shows both
       const xTicks = [0, 1, 10, 100, 1000].filter((t) => t <= last);
       const [clo, chi] = finiteExtent(...r.cost, r.cost_q10, r.cost_q90);
-      costChart = curveChart({ xLabel: "SGD step (symlog)", yLabel: "cost (log)", title: "Held-out cost against step",
+      costChart = curveChart({ xLabel: "step (scale: log of 1 + step)", yLabel: "cost (log)", title: "Held-out cost against step",
         xScale: d3.scaleSymlog().domain([0, last]).constant(1), xTicks,
         yScale: d3.scaleLog().domain(logDomain(clo, chi)).clamp(true) });
-      errChart = curveChart({ xLabel: "SGD step (symlog)", yLabel: "error", title: "Held-out error against step",
+      errChart = curveChart({ xLabel: "step (scale: log of 1 + step)", yLabel: "error", title: "Held-out error against step",
         xScale: d3.scaleSymlog().domain([0, last]).constant(1), xTicks, yScale: d3.scaleLinear().domain([0, 1]) });
       costBox.replaceChildren(costChart.node);
       errBox.replaceChildren(errChart.node);
@@ -536,7 +543,7 @@
       errChart.draw(meta.steps, { name: "error", value: r.error[s], median: r.error_median, lo: r.error_q10, hi: r.error_q90 }, f);
       const step = meta.steps[f], epoch = Math.floor(step / meta.steps_per_epoch) + 1;
       const inEpoch = (step % meta.steps_per_epoch) + 1;
-      readout.textContent = `Step ${step} of ${meta.steps[F - 1]} (epoch ${epoch}, batch ${inEpoch} of ${meta.steps_per_epoch}; frame ${f + 1} of ${F}) · ` +
+      readout.textContent = `Step ${step} of ${meta.last_step} (epoch ${epoch}, batch ${inEpoch} of ${meta.steps_per_epoch}; frame ${f + 1} of ${F}) · ` +
         `held-out cost ${fmt(r.cost[s][f])} · held-out error ${fmt(r.error[s][f])} · misclassified ${miss}/${meta.batch}`;
       play.slider.setAttribute("aria-valuetext", `step ${step}`);
       readout.dataset.frame = String(f);
