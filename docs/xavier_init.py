@@ -47,7 +47,7 @@ __all__ = [
     "WIDGET_SIZES", "WIDGET_ACTIVATIONS", "WIDGET_INITS", "INIT_COLORS", "HIST_RANGE", "HIST_BINS",
     "SATURATION", "widget_network", "seed_slices", "frame_steps", "activation_histograms", "layer_statistics",
     "gradient_histograms", "run_widget", "plot_histograms", "plot_gradients", "plot_training",
-    "plot_digit_grid", "seed_curves", "widget_html", "GRID_COLORS", "WIDGET_BINS", "PLAY_SECONDS",
+    "plot_digit_grid", "seed_curves", "widget_html", "WIDGET_FILE", "GRID_COLORS", "WIDGET_BINS", "PLAY_SECONDS",
     "pack_pixels", "unpack_pixels", "hist_heights",
 ]
 
@@ -861,8 +861,13 @@ def hist_heights(fractions: np.ndarray, top: float) -> np.ndarray:
     return np.rint(255 * np.sqrt(np.clip(f / top, 0, 1))).astype(np.uint8)
 
 
-def widget_html(run: Mapping[str, Any], *, default: str = "Xavier", pixel_bits: int = 2) -> str:
-    r"""The HTML of the digits widget, from a :func:`run_widget` result.
+WIDGET_FILE = "xavier_init-digits-frames.js"
+"""The file beside the page that holds the widget's digit images, loaded when the widget comes into view."""
+
+
+def widget_html(run: Mapping[str, Any], *, default: str = "Xavier",
+                pixel_bits: int = 2) -> tuple[str, dict[str, str]]:
+    r"""The HTML of the digits widget, from a :func:`run_widget` result, and the file it loads.
 
     Per slice of the stack and frame the page carries the histograms of
     :math:`A^{[1]}, \dots, A^{[4]}` over that step's training batch (:data:`WIDGET_BINS` bins on
@@ -872,7 +877,10 @@ def widget_html(run: Mapping[str, Any], *, default: str = "Xavier", pixel_bits: 
     the frames (4 significant digits), with their median and 10th and 90th percentiles over the
     seeds. ``meta["slices"][k][j]`` is the slice of seed ``j`` of initialization ``k`` (an
     initialization drawn once has all its seeds in one slice). Packed by
-    :func:`framedata.widget_html`; drawn by ``_static/widgets/widgets.js``.
+    :func:`framedata.widget_html`; drawn by ``_static/widgets/widgets.js``. The digits' pixels,
+    the largest part, are not in the page but in :data:`WIDGET_FILE` beside it
+    (:func:`framedata.side_file`, array ``digits``), which the widget loads when it scrolls into
+    view: they would take the page's initial load past its budget.
 
     Parameters
     ----------
@@ -885,7 +893,9 @@ def widget_html(run: Mapping[str, Any], *, default: str = "Xavier", pixel_bits: 
 
     Returns
     -------
-    str
+    html : str
+    files : dict
+        ``{WIDGET_FILE: text}``, the file to write beside the page.
     """
     import framedata
 
@@ -930,7 +940,8 @@ def widget_html(run: Mapping[str, Any], *, default: str = "Xavier", pixel_bits: 
     index = allr["batch_index"]                          # (F, batch) training digits of each frame
     digits = pack_pixels(run["X_train"].T[index], pixel_bits)  # (F, batch, 784 * bits / 8)
     labels = run["labels_train"][index].astype(np.uint8)   # (F, batch)
-    return framedata.widget_html(
-        "digits", meta, {"hist": heights, "pred": pred, "digits": digits, "labels": labels},
+    html = framedata.widget_html(
+        "digits", meta, {"hist": heights, "pred": pred, "labels": labels},
         fallback="The interactive version of these figures needs JavaScript: it plays the training "
-                 "step by step for every initialization and seed.")
+                 "step by step for every initialization and seed.", extra=WIDGET_FILE)
+    return html, {WIDGET_FILE: framedata.side_file(WIDGET_FILE, "digits", {"part": "digits"}, {"digits": digits})}

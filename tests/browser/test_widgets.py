@@ -376,3 +376,39 @@ def test_playground_colours_band_and_axis(browser, mode):
     finally:
         context.close()
     assert framedata.PRINT_NOTE in (SITE / "why.html").read_text(encoding="utf-8")
+
+
+def test_digits_load_their_images_on_demand(browser):
+    """Section 3's digit images are not part of the page's initial load: the file beside the page is
+    requested once the widget comes into view, and the grid then draws the step's digits, pixel for
+    pixel as the file holds them (decoded here with numpy's own bit unpacking)."""
+    b, base_url = browser
+    data = frames("xavier_init.html")
+    bits = data["meta"]["pixel_bits"]
+    context = checks.new_context(b, "light")
+    page = context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    try:
+        page.goto(base_url + "xavier_init.html", wait_until="load")
+        page.wait_for_selector(".xw-widget[data-ready='true']", timeout=15000)
+        page.wait_for_timeout(300)
+        assert not [u for u in requested if u.endswith(data["extra"])]
+        assert page.evaluate("() => document.querySelector('.xw-widget').dataset.full") == "false"
+        page.evaluate("() => document.querySelector('.xw-widget').scrollIntoView()")
+        wait_full(page)
+        assert len([u for u in requested if u.endswith(data["extra"])]) == 1
+        f = page.evaluate("() => Number(document.querySelector('.xw-slider').value)")
+        # the first digit of the grid: its cell's left 16 columns (the predicted digit's patch is
+        # drawn over the right-hand ones), inside the 2 px frame
+        grey = np.array(page.evaluate("""() => {
+            const d = document.querySelector('canvas.xw-digits').getContext('2d').getImageData(2, 2, 16, 28).data;
+            const out = []; for (let i = 0; i < d.length; i += 4) out.push(d[i]); return out; }""")).reshape(28, 16)
+        packed = data["side"]["arrays"]["digits"][f, 0]
+        levels = np.unpackbits(packed).reshape(-1, bits) @ (2 ** np.arange(bits - 1, -1, -1))
+        expect = np.rint(255 * (1 - levels / (2**bits - 1))).reshape(28, 28)[:, :16]
+        assert np.abs(grey - expect).max() <= 1
+        assert (expect < 128).any()  # the digit has ink there, so a blank grid would fail
+    finally:
+        context.close()

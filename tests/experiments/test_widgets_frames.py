@@ -218,6 +218,17 @@ def test_more_seeds_keep_the_first_draws(digits_run):
     assert digits_run["all"]["batch_cost"].shape == (8, 7)
 
 
+def _digits_widget(run) -> dict:
+    """The digits widget's frames, those in the page and the digit images in the file beside it."""
+    html, files = xavier_init.widget_html(run)
+    data = framedata.read_widget_html(html)
+    assert set(files) == {xavier_init.WIDGET_FILE}
+    assert f'data-extra="{xavier_init.WIDGET_FILE}"' in html and "digits" not in data["arrays"]
+    side = framedata.read_side_file(files[xavier_init.WIDGET_FILE])
+    data["arrays"] = {**data["arrays"], **side["arrays"]}
+    return data
+
+
 def _plain_step_W5(Ws, bs, X, y, lr):
     """W[5] after one SGD step on (X, y), by the chain rule written out (softmax cross-entropy)."""
     A, Z, P = forward_reference(Ws, X, bs)
@@ -231,7 +242,7 @@ def test_digits_frames_equal_a_separate_run(digits_run, digits, init, seed):
     run = digits_run
     names = list(run["names"])
     k = names.index(init)
-    data = framedata.read_widget_html(xavier_init.widget_html(run))
+    data = _digits_widget(run)
     meta, arrays = data["meta"], data["arrays"]
     X, labels = digits
     X_train, y_train = X[:, :400], labels[:400]
@@ -294,7 +305,7 @@ def test_digits_frames_equal_a_separate_run(digits_run, digits, init, seed):
 
 
 def test_digits_widget_bytes_and_playback(digits_run):
-    data = framedata.read_widget_html(xavier_init.widget_html(digits_run))
+    data = _digits_widget(digits_run)
     meta = data["meta"]
     assert meta["once"] == ["Zero"] and meta["colors"]["right"]["name"] == xavier_init.GRID_COLORS["right"][0]
     # the whole run plays in PLAY_SECONDS

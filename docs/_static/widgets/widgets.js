@@ -35,6 +35,22 @@
 
   const decode = (script) => unpack(JSON.parse(script.textContent));
 
+  /** The arrays a widget keeps in a classic script beside its page (docs/framedata.py side_file):
+   * a <script> tag loads from file://, where fetch is blocked. */
+  function loadSide(extra) {
+    return new Promise((resolve, reject) => {
+      const tag = document.createElement("script");
+      tag.src = new URL(extra, document.baseURI).href;
+      tag.onload = () => {
+        const outer = (window.xavierFrames || {})[extra];
+        if (!outer) { reject(new Error(`${extra} holds no frames`)); return; }
+        unpack(outer).then((d) => resolve(d.arrays), reject);
+      };
+      tag.onerror = () => reject(new Error(`could not load ${extra}`));
+      document.head.append(tag);
+    });
+  }
+
   /** Offset of index (i0, i1, ...) in an array of `shape` (row-major). */
   function at(shape, ...idx) {
     let k = 0;
@@ -211,22 +227,11 @@
     const index = () => (full ? [di(), ci(), ki()] : [0, 0, 0]);
     const run = () => meta.runs[state.dataset][state.scale];
 
-    const inflate = async (outer) => (await unpack(outer)).arrays;
     function loadAll() {
       if (full) return Promise.resolve();
       if (loading) return loading;
       container.dataset.full = "loading";
-      loading = new Promise((resolve, reject) => {
-        const tag = document.createElement("script");
-        tag.src = new URL(extra, document.baseURI).href;
-        tag.onload = () => {
-          const outer = (window.xavierFrames || {})[extra];
-          if (!outer) { reject(new Error(`${extra} holds no frames`)); return; }
-          inflate(outer).then((all) => { arrays = all; full = true; container.dataset.full = "true"; resolve(); }, reject);
-        };
-        tag.onerror = () => reject(new Error(`could not load ${extra}`));
-        document.head.append(tag);
-      }).catch((err) => {
+      loading = loadSide(extra).then((all) => { arrays = all; full = true; container.dataset.full = "true"; }).catch((err) => {
         container.dataset.full = "failed";
         status.textContent = `The frames of the other choices could not be loaded (${err.message}); the default choice still plays.`;
         throw err;
@@ -465,11 +470,31 @@
             (meta.once.length ? ` (${meta.once.join(", ")}: one run, its draws are all the same).` : "."))));
     container.replaceChildren(controls, play.box, readout, views);
 
-    const pixels = arrays.digits, bits = meta.pixel_bits, per = 8 / bits, levels = (1 << bits) - 1;
-    const rowBytes = pixels.shape[2];
+    // The digits' pixels are in the file beside the page (`extra`), loaded when the widget comes
+    // into view; until then the grid shows each digit's frame, right or wrong, on white.
+    const script = container.nextElementSibling;
+    const extra = script && script.dataset ? script.dataset.extra : undefined;
+    let pixels = arrays.digits || null, loading = null;
+    const status = el("p", { class: "xw-status", role: "status" });
+    counter.after(status);
+    function loadDigits() {
+      if (pixels || !extra) return Promise.resolve();
+      if (loading) return loading;
+      container.dataset.full = "loading";
+      status.textContent = "Loading the digit images…";
+      loading = loadSide(extra).then((side) => {
+        pixels = side.digits; container.dataset.full = "true"; status.textContent = ""; redraw(false);
+      }, (err) => {
+        container.dataset.full = "failed";
+        status.textContent = `The digit images could not be loaded (${err.message}); the rest of the widget still plays.`;
+      });
+      return loading;
+    }
+    const bits = meta.pixel_bits, per = 8 / bits, levels = (1 << bits) - 1;
     const base = dctx.createImageData(ncol * cell, nrow * cell);
     function pixel(f, n, i) {   // pixel i of digit n of frame f, 0 (white) .. 1 (ink)
-      const byte = pixels.data[(f * meta.batch + n) * rowBytes + Math.floor(i / per)];
+      if (!pixels) return 0;
+      const byte = pixels.data[(f * meta.batch + n) * pixels.shape[2] + Math.floor(i / per)];
       return ((byte >> (bits * (per - 1 - (i % per)))) & levels) / levels;
     }
     function drawDigits(f) {
@@ -552,8 +577,17 @@
       readout.dataset.error = r.error[s][f] === null ? "" : String(r.error[s][f]);
     }
 
+    container.dataset.full = pixels || !extra ? "true" : "false";
+    if (!pixels && extra) {
+      if ("IntersectionObserver" in window) {
+        const seen = new IntersectionObserver((entries) => {
+          if (entries.some((e) => e.isIntersecting)) { seen.disconnect(); loadDigits(); }
+        });
+        seen.observe(container);
+      } else loadDigits();
+    }
     redraw(true);
-    return { state, show: play.show, player: play };
+    return { state, show: play.show, player: play, loadAll: loadDigits };
   }
 
   // -- Start -------------------------------------------------------------------------------------
