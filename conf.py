@@ -432,16 +432,15 @@ def _copy_d3(app, exception) -> None:
     (dest / "d3-LICENSE").write_bytes((ROOT / "node_modules" / "d3" / "LICENSE").read_bytes())
 
 
-_SIDE_FILE = re.compile(r'<script type="application/json" class="xw-data"[^>]*\bdata-extra="([^"]+)"')
-
-
 def _widget_assets(app, pagename, templatename, context, doctree) -> None:
     # The builder's lists, not the app's registry: the builder restores them after each page.
     if doctree is not None and "xw-widget" in context.get("body", ""):
         app.builder.add_js_file("widgets/d3-widgets.min.js", defer="defer")
         app.builder.add_js_file("widgets/widgets.js", defer="defer")
         app.builder.add_css_file("widgets/widgets.css")
-        _widget_side_files(app, pagename, _SIDE_FILE.findall(context["body"]))
+        import framedata
+
+        _widget_side_files(app, pagename, framedata.side_file_names(context["body"]))
 
 
 def _widget_side_files(app, pagename: str, names: list[str]) -> None:

@@ -18,7 +18,6 @@ load; nothing here is a timed test.
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -28,7 +27,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
 PAGES = ("why.html", "xavier_init.html")
 ASSETS = ("_static/widgets/widgets.js", "_static/widgets/widgets.css", "_static/widgets/d3-widgets.min.js")
-_EXTRA = re.compile(r'<script type="application/json" class="xw-data"[^>]*\bdata-extra="([^"]+)"')
 
 _TIME = """async (moves) => {
   const slider = document.querySelector('.xw-slider');
@@ -64,7 +62,7 @@ def page_bytes(site: Path, name: str) -> dict[str, float]:
     end = html.index("</script>", start) + len("</script>")
     assets = sum((site / a).stat().st_size for a in ASSETS)
     frames = framedata.read_widget_html(html)["raw_bytes"]
-    for extra in _EXTRA.findall(html):
+    for extra in framedata.side_file_names(html):
         frames += framedata.read_side_file((site / name).parent.joinpath(extra).read_text(encoding="utf-8"))["raw_bytes"]
     return {"initial": len(html[start:end].encode()) + assets, "frames": frames}
 

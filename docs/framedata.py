@@ -252,6 +252,20 @@ def _unpack(text: str) -> dict[str, Any]:
     return {"kind": data["kind"], "meta": data["meta"], "arrays": arrays, "raw_bytes": len(payload)}
 
 
+_EXTRA = re.compile(r'<script type="application/json" class="xw-data"[^>]*\bdata-extra="([^"]+)"')
+
+
+def side_file_names(html: str) -> list[str]:
+    """The files beside the page that its widgets load on demand (``extra`` of :func:`widget_html`).
+
+    >>> side_file_names(widget_html("demo", {}, {}, extra="demo.js"))
+    ['demo.js']
+    >>> side_file_names(widget_html("demo", {}, {}))
+    []
+    """
+    return _EXTRA.findall(html)
+
+
 def read_widget_html(html: str) -> dict[str, Any]:
     """The inverse of :func:`widget_html`: ``{"kind", "meta", "arrays": {name: ndarray}, "raw_bytes",
     "html_bytes"}``.

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -33,10 +34,9 @@ def frames(page: str) -> dict:
     """The page's frames decoded in Python; with ``"side"``, those of the file it loads on demand."""
     html = (SITE / page).read_text(encoding="utf-8")
     data = framedata.read_widget_html(html)
-    extra = re.search(r'class="xw-data"[^>]*\bdata-extra="([^"]+)"', html)
-    if extra:
-        data["side"] = framedata.read_side_file((SITE / extra.group(1)).read_text(encoding="utf-8"))
-        data["extra"] = extra.group(1)
+    for extra in framedata.side_file_names(html):
+        data["side"] = framedata.read_side_file((SITE / extra).read_text(encoding="utf-8"))
+        data["extra"] = extra
     return data
 
 
@@ -296,18 +296,18 @@ def test_no_widget_without_its_data(browser):
         context.close()
 
 
-def test_playground_loads_the_other_choices_on_demand(browser):
-    """The file with every choice's frames is not part of the page's initial load: it is requested
-    once the widget comes into view, and its frames then draw another choice."""
+@contextmanager
+def loaded_on_view(browser, name: str, data: dict):
+    """Open ``name`` at 1280 px; check that the file beside it (``data["extra"]``) is not requested
+    with the page, then is requested once when the widget scrolls into view; yield the page."""
     b, base_url = browser
-    data = frames("why.html")
     context = checks.new_context(b, "light")
     page = context.new_page()
     page.set_viewport_size({"width": 1280, "height": 900})
     requested = []
     page.on("request", lambda r: requested.append(r.url))
     try:
-        page.goto(base_url + "why.html", wait_until="load")
+        page.goto(base_url + name, wait_until="load")
         page.wait_for_selector(".xw-widget[data-ready='true']", timeout=15000)
         page.wait_for_timeout(300)
         assert not [u for u in requested if u.endswith(data["extra"])]
@@ -315,8 +315,16 @@ def test_playground_loads_the_other_choices_on_demand(browser):
         page.evaluate("() => document.querySelector('.xw-widget').scrollIntoView()")
         wait_full(page)
         assert len([u for u in requested if u.endswith(data["extra"])]) == 1
+        yield page
     finally:
         context.close()
+
+
+def test_playground_loads_the_other_choices_on_demand(browser):
+    """The file with every choice's frames is not part of the page's initial load: it is requested
+    once the widget comes into view, and its frames then draw another choice."""
+    with loaded_on_view(browser, "why.html", frames("why.html")):
+        pass
 
 
 def _luminance(rgb) -> float:
@@ -382,23 +390,9 @@ def test_digits_load_their_images_on_demand(browser):
     """Section 3's digit images are not part of the page's initial load: the file beside the page is
     requested once the widget comes into view, and the grid then draws the step's digits, pixel for
     pixel as the file holds them (decoded here with numpy's own bit unpacking)."""
-    b, base_url = browser
     data = frames("xavier_init.html")
     bits = data["meta"]["pixel_bits"]
-    context = checks.new_context(b, "light")
-    page = context.new_page()
-    page.set_viewport_size({"width": 1280, "height": 900})
-    requested = []
-    page.on("request", lambda r: requested.append(r.url))
-    try:
-        page.goto(base_url + "xavier_init.html", wait_until="load")
-        page.wait_for_selector(".xw-widget[data-ready='true']", timeout=15000)
-        page.wait_for_timeout(300)
-        assert not [u for u in requested if u.endswith(data["extra"])]
-        assert page.evaluate("() => document.querySelector('.xw-widget').dataset.full") == "false"
-        page.evaluate("() => document.querySelector('.xw-widget').scrollIntoView()")
-        wait_full(page)
-        assert len([u for u in requested if u.endswith(data["extra"])]) == 1
+    with loaded_on_view(browser, "xavier_init.html", data) as page:
         f = page.evaluate("() => Number(document.querySelector('.xw-slider').value)")
         # the first digit of the grid: its cell's left 16 columns (the predicted digit's patch is
         # drawn over the right-hand ones), inside the 2 px frame
@@ -410,5 +404,3 @@ def test_digits_load_their_images_on_demand(browser):
         expect = np.rint(255 * (1 - levels / (2**bits - 1))).reshape(28, 28)[:, :16]
         assert np.abs(grey - expect).max() <= 1
         assert (expect < 128).any()  # the digit has ink there, so a blank grid would fail
-    finally:
-        context.close()

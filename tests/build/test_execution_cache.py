@@ -14,20 +14,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from synthetic import FRONT  # beside this file
 
 ROOT = Path(__file__).resolve().parents[2]
-
-FRONT = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-"""
 
 
 def _page(name: str, log: Path) -> str:

@@ -15,23 +15,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from synthetic import FRONT  # beside this file
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 
 from parallel_pages import is_notebook  # noqa: E402
-
-FRONT = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-"""
 
 
 def _conf_list() -> list[str]:
