@@ -38,6 +38,7 @@ extensions = [
     "sphinx_design",
     "samebytes",  # docs/_ext: a rebuild writes the same bytes as a clean build
     "parallel_pages",  # docs/_ext: with -j N, N notebook pages execute at a time
+    "lean_rebuild",  # docs/_ext: less work in the main process (garbage collector, viewcode)
     "sphinx_copybutton",
 ]
 
@@ -273,18 +274,32 @@ mathjax4_config = {
 def _copy_mathjax(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    from sphinx.util.fileutil import copy_asset
-
     for needed in (MATHJAX_SRC / "tex-chtml.js", MATHJAX_FONT / "chtml"):
         if not needed.exists():
             raise FileNotFoundError(f"{needed} is missing: run `npm ci` (make html does)")
     dest = Path(app.outdir) / "_static" / "mathjax"
     for part in MATHJAX_PARTS:
-        src = MATHJAX_SRC / part
-        copy_asset(src, dest / part if src.is_dir() else dest, force=True)
+        _copy_changed(MATHJAX_SRC / part, dest / part)
     font = dest / "fonts" / "mathjax-newcm-font"
-    copy_asset(MATHJAX_FONT / "chtml", font / "chtml", force=True)
-    copy_asset(MATHJAX_FONT / "chtml.js", font, force=True)
+    _copy_changed(MATHJAX_FONT / "chtml", font / "chtml")
+    _copy_changed(MATHJAX_FONT / "chtml.js", font / "chtml.js")
+
+
+def _copy_changed(src: Path, dest: Path) -> None:
+    """Copy the file or tree ``src`` to ``dest``, skipping files whose size and modification time
+    already match (copies keep the source's time). Sphinx's ``copy_asset`` compared the 243 files'
+    9.7 MB byte by byte on every build, 0.17 s of each rebuild."""
+    import shutil
+
+    for path in sorted(src.rglob("*")) if src.is_dir() else [src]:
+        if not path.is_file():
+            continue
+        target = dest / path.relative_to(src) if src.is_dir() else dest
+        have = target.stat() if target.is_file() else None
+        want = path.stat()
+        if have is None or (have.st_size, have.st_mtime_ns) != (want.st_size, want.st_mtime_ns):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
 
 
 # -- Accessible names (axe-core: zero serious violations) ------------------------------------------
@@ -522,7 +537,6 @@ def setup(app):
     app.connect("write-started", lambda app, builder: _copy_mathjax(app, None))
     app.connect("write-started", lambda app, builder: _copy_d3(app, None))
     app.connect("html-page-context", _widget_assets)
-    app.connect("build-finished", _copy_mathjax)
     app.connect("html-page-context", _named_toctree_toggles, priority=900)  # after the theme's
     app.connect("html-page-context", _figure_images)
     app.connect("html-page-context", _notebook_download, priority=400)  # before the book theme's

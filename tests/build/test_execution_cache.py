@@ -8,15 +8,10 @@ which pages ran on each build. The site is built serially and with two processes
 Makefile builds: Sphinx merges the execution keys that the worker processes recorded).
 """
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from synthetic import FRONT  # beside this file
-
-ROOT = Path(__file__).resolve().parents[2]
+from synthetic import FRONT, build_site  # beside this file
 
 
 def _page(name: str, log: Path) -> str:
@@ -49,14 +44,7 @@ def site(tmp_path_factory, request):
     def build() -> list[str]:
         """Build the site; the names of the pages that ran, in order."""
         log.write_text("")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SPHINX")}
-        proc = subprocess.run(
-            [sys.executable, "-m", "sphinx", "-b", "html", "-nW", "--keep-going", "-q", "-j", str(request.param),
-             "-c", str(ROOT),
-             "-d", str(tmp / "doctrees"), "-D", f"nb_execution_cache_path={tmp / 'jupyter_cache'}",
-             "-D", f"xavier_library={lib}", str(src), str(tmp / "html")],
-            capture_output=True, text=True, env=env, timeout=600)
-        assert proc.returncode == 0, proc.stdout + proc.stderr
+        build_site(src, tmp, lib, request.param)
         return log.read_text().split()
 
     return build, src, lib

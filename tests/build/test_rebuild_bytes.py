@@ -15,15 +15,10 @@ one-page rebuild does not write, and the general index and search page, which ev
 * A two-process clean build must equal the serial one.
 """
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from synthetic import FRONT  # beside this file
-
-ROOT = Path(__file__).resolve().parents[2]
+from synthetic import FRONT, build_site  # beside this file
 
 
 INDEX = """# Index
@@ -72,16 +67,7 @@ def write_site(src: Path) -> None:
 
 def build(src: Path, out: Path, lib: Path, jobs: int) -> dict[str, bytes]:
     """Build ``src`` into ``out`` (doctrees and cache beside it); every output file's bytes."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SPHINX")}
-    env.update(SOURCE_DATE_EPOCH="0", PYTHONHASHSEED="0")
-    proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-nW", "--keep-going", "-q", "-j", str(jobs),
-         "-c", str(ROOT), "-d", str(out / "doctrees"),
-         "-D", f"nb_execution_cache_path={out / 'jupyter_cache'}", "-D", f"xavier_library={lib}",
-         str(src), str(out / "html")],
-        capture_output=True, text=True, env=env, timeout=600)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    html = out / "html"
+    html = build_site(src, out, lib, jobs)
     return {p.relative_to(html).as_posix(): p.read_bytes() for p in sorted(html.rglob("*")) if p.is_file()}
 
 
