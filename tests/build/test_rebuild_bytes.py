@@ -103,6 +103,22 @@ def test_rebuilds_write_the_bytes_of_a_clean_build(tmp_path, lib, jobs):
     assert changed(clean, rebuilt) == ["_sources/a.ipynb", "a.html"]
 
 
+def test_a_page_read_from_the_cache_offers_the_notebook_an_execution_writes(tmp_path, lib):
+    """After a prose edit the page is read again and its outputs come from the execution cache; its
+    downloadable notebook ``_sources/<page>.ipynb`` must still hold the outputs, byte for byte as a
+    clean build (which executes the page) writes it. MyST-NB's own copy of a page read from the
+    cache has none."""
+    src, out = tmp_path / "src", tmp_path / "out"
+    write_site(src)
+    clean = build(src, out, lib, 2)
+    assert b"3003" in clean["_sources/b.ipynb"], "the executed notebook lacks its output"
+    (src / "b.md").write_text((src / "b.md").read_text() + "\nA sentence added to the prose.\n")
+    rebuilt = build(src, out, lib, 2)
+    assert changed(build(src, tmp_path / "fresh", lib, 2), rebuilt) == []
+    # the page, its sources (the notebook's markdown cell holds the prose) and the search index
+    assert changed(clean, rebuilt) == ["_sources/b.ipynb", "_sources/b.md", "b.html", "searchindex.js"]
+
+
 def test_a_word_gone_from_a_page_leaves_the_search_index(tmp_path, lib):
     """A word that only a rewritten page had is gone from searchindex.js, as after a clean build."""
     src, out = tmp_path / "src", tmp_path / "out"
