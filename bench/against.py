@@ -30,7 +30,10 @@ memory of ``make`` and its descendants over all of a tree's builds.
 Reported for both trees and as ratios (working tree / REV; with several rounds, the median of
 the per-round ratios): the five build times, the sum and maximum of the pages' execution times,
 peak memory. Targets (issue 11): cold <= 1.0x, no change <= 0.5x, module touched <= 1.15 x that
-page's own execution time with no other page executed, peak memory <= 1.5 GB.
+page's own execution time with no other page executed, peak memory <= 1.5 GB. The page's own
+execution time is taken two ways: from the cold build of the first round (two pages execute at a
+time there), and from the module-touched rebuild itself (MyST-NB's record of that execution), which
+isolates what the rebuild adds from the drift between two executions of the same page.
 
 ``--quick`` builds a tiny subset instead (``index``, ``reproducibility`` and the page, ``signals``
 unless ``--page``; the other pages excluded, so ``-W`` is dropped): a check of the mechanism,
@@ -248,6 +251,8 @@ def side_by_side(config: Config) -> list[Row]:
         times: dict[str, dict[str, list[float]]] = {s: {"ref": [], "work": []} for s in STEPS}
         execs: dict[str, dict[str, float]] = {}
         ran: dict[str, dict[str, list[str]]] = {s: {} for s in STEPS}
+        # (wall time, the page's execution time in that same build) of each module-touched rebuild
+        rebuilt: dict[str, list[tuple[float, float]]] = {"ref": [], "work": []}
         try:
             for r in range(rounds):
                 order = [("ref", ref), ("work", work)] if r % 2 == 0 else [("work", work), ("ref", ref)]
@@ -271,6 +276,8 @@ def side_by_side(config: Config) -> list[Row]:
                               f"{len(executed)} page(s) executed", flush=True)
                         if step == "cold" and r == 0:
                             execs[key] = {d: rt for d, (_, rt) in tree.executions().items()}
+                        if step == "module touched" and page in executed:
+                            rebuilt[key].append((seconds, tree.executions()[page][1]))
                     if step == "cold" and r == 0 and page is None:
                         both = [d for d in execs["work"] if _has_module(ref.path, d) and _has_module(work.path, d)]
                         if not both:
@@ -286,7 +293,7 @@ def side_by_side(config: Config) -> list[Row]:
                     path.write_bytes(data)
         modules = {key: page_module(tree.path, page).relative_to(tree.path).as_posix()
                    for key, tree in (("ref", ref), ("work", work))}
-    return _rows(ref, work, times, execs, ran, page, modules, rounds)
+    return _rows(ref, work, times, execs, ran, page, modules, rounds, rebuilt)
 
 
 def _has_module(tree: Path, page: str) -> bool:
@@ -297,7 +304,7 @@ def _has_module(tree: Path, page: str) -> bool:
     return True
 
 
-def _rows(ref: Tree, work: Tree, times, execs, ran, page, modules, rounds) -> list[Row]:
+def _rows(ref: Tree, work: Tree, times, execs, ran, page, modules, rounds, rebuilt=None) -> list[Row]:
     rows: list[Row] = []
     targets = {"cold": "<= 1.0", "no change": "<= 0.5"}
     for step in STEPS:
@@ -328,6 +335,12 @@ def _rows(ref: Tree, work: Tree, times, execs, ran, page, modules, rounds) -> li
     rows.append(row("module touched / the page's own execution: working tree",
                     touched / own if own else float("nan"), "x", "<= 1.15",
                     note=f"docs/{page}.md executed in {own:.1f} s in the cold build" if own else "page not executed"))
+    same = (rebuilt or {}).get("work") or []
+    rows.append(row("module touched / the page's execution in that rebuild: working tree",
+                    statistics.median(w / e for w, e in same) if same else float("nan"), "x", "<= 1.15",
+                    note=("what the rebuild adds to the page's own execution, measured within one build, "
+                          "so free of the drift between two executions; median of "
+                          + ", ".join(f"{w:.1f} s / {e:.1f} s" for w, e in same)) if same else "page not executed"))
     rows.append(row("other pages executed after module touched: working tree", len(others), "pages", "<= 0",
                     note=", ".join(others)))
     rows.append(row(f"peak memory: {ref.label}", ref.memory.peak / 2**30, "GB"))
