@@ -539,6 +539,13 @@ def _unlinked_external(app, env, node, contnode):
     target = node.get("reftarget", "")
     if node.get("refdomain") != "py" or target.split(".")[0] in ("", "xavier"):
         return None
+    return contnode if _external_object_exists(target) else None
+
+
+@functools.lru_cache(maxsize=None)  # the API pages name the same few objects hundreds of times
+def _external_object_exists(target: str) -> bool:
+    """Whether the dotted name ``target`` (``np.`` read as ``numpy.``) is an object of an
+    importable module."""
     parts = target.split(".")
     if parts[0] == "np":  # unevaluated annotations keep the project's alias
         parts[0] = "numpy"
@@ -550,9 +557,9 @@ def _unlinked_external(app, env, node, contnode):
         for attr in parts[i:]:
             obj = getattr(obj, attr, None)
             if obj is None:
-                return None
-        return contnode
-    return None
+                return False
+        return True
+    return False
 
 
 def setup(app):
