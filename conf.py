@@ -38,6 +38,7 @@ extensions = [
     "sphinx_design",
     "samebytes",  # docs/_ext: a rebuild writes the same bytes as a clean build
     "parallel_pages",  # docs/_ext: with -j N, N notebook pages execute at a time
+    "plain_status",  # docs/_ext: the execution table's status in words, not emoji
     "sphinx_copybutton",
 ]
 
