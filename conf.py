@@ -39,6 +39,7 @@ extensions = [
     "samebytes",  # docs/_ext: a rebuild writes the same bytes as a clean build
     "parallel_pages",  # docs/_ext: with -j N, N notebook pages execute at a time
     "lean_rebuild",  # docs/_ext: less work in the main process (garbage collector, viewcode)
+    "plain_status",  # docs/_ext: the execution table's status in words, not emoji
     "sphinx_copybutton",
 ]
 

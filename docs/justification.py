@@ -448,21 +448,24 @@ def plot_var_product(curve: dict) -> object:
     >>> fig = plot_var_product(c); len(fig.axes)
     1
     """
-    fig, ax = subplots(figsize=(6.4, 3.6))
+    # 5 in wide with the legend below the axes: its text stays legible on a phone
+    fig, ax = subplots(figsize=(5.0, 4.8))
     rho = curve["rho"]
     fine = np.linspace(rho.min(), rho.max(), 201)
     mx, vx, my, vy = curve["mx"], curve["vx"], curve["my"], curve["vy"]
     exact = curve["formula"] + 2 * fine * mx * my * math.sqrt(vx * vy) + fine**2 * vx * vy
     ax.axhline(curve["formula"], color=COLORS["appropriate"], ls="--", lw=1.6,
-               label=r"formula $E[X]^2\mathrm{Var}(Y) + \mathrm{Var}(X)E[Y]^2 + \mathrm{Var}(X)\mathrm{Var}(Y)$")
+               label=r"formula $E[X]^2\mathrm{Var}(Y) + \mathrm{Var}(X)E[Y]^2$" "\n"
+                     r"$+ \mathrm{Var}(X)\mathrm{Var}(Y)$")
     ax.plot(fine, exact, color="0.35", lw=1.0, label="exact variance for correlation $\\rho$")
     ax.errorbar(rho, curve["sampled"], yerr=2 * curve["se"], fmt="o", ms=4,
                 color=COLORS["large"], label="sampled (± 2 standard errors)")
     ax.axvline(0.0, color="0.6", lw=0.8, zorder=0)
     ax.set_xlabel(r"correlation $\rho$ of $X$ and $Y$")
+    ax.locator_params(axis="x", nbins=5)  # ticks that stay apart at this width
     ax.set_ylabel(r"$\mathrm{Var}(XY)$")
     ax.set_title(rf"$X\sim\mathcal{{N}}({mx:g}, {vx:g})$, $Y\sim\mathcal{{N}}({my:g}, {vy:g})$")
-    ax.legend(loc="upper right")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), borderaxespad=0.0)
     return fig
 
 

@@ -560,7 +560,7 @@ def _scatter_points(ax, X: np.ndarray, Y: np.ndarray, size: float = 14) -> None:
 
 @styled
 def plot_datasets(data: Mapping[str, tuple[np.ndarray, np.ndarray]]):
-    """The datasets side by side on :math:`[-5, 5]^2`, one panel each.
+    """The datasets on :math:`[-5, 5]^2`, one panel each, two panels per row.
 
     Parameters
     ----------
@@ -577,14 +577,23 @@ def plot_datasets(data: Mapping[str, tuple[np.ndarray, np.ndarray]]):
     >>> [ax.get_title() for ax in fig.axes]
     ['circle', 'moon', 'square', 'gaussian']
     """
-    fig, axes = subplots(1, len(data), figsize=(2.6 * len(data), 2.9), squeeze=False)
-    for ax, (name, (X, Y)) in zip(axes[0], data.items()):
+    # Two panels per row, 5 in wide, the legend below: the text stays legible on a phone.
+    rows = -(-len(data) // 2)
+    fig, axes = subplots(rows, 2, figsize=(5.0, 2.55 * rows + 0.4), squeeze=False,
+                         sharex=True, sharey=True)
+    for ax in axes.ravel()[len(data):]:
+        ax.remove()
+    for ax, (name, (X, Y)) in zip(axes.ravel(), data.items()):
         _scatter_points(ax, X, Y)
-        ax.set(xlim=(-5.5, 5.5), ylim=(-5.5, 5.5), aspect="equal", title=name, xlabel="$x_1$")
+        ax.set(xlim=(-5.5, 5.5), ylim=(-5.5, 5.5), aspect="equal", title=name)
         ax.set_xticks([-5, 0, 5])
         ax.set_yticks([-5, 0, 5])
-    axes[0, 0].set_ylabel("$x_2$")
-    axes[0, -1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), handletextpad=0.2)
+    for ax in axes[-1]:
+        ax.set_xlabel("$x_1$")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("$x_2$")
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncols=2,
+               handletextpad=0.2)
     return fig
 
 
@@ -611,7 +620,7 @@ def plot_training(result: Mapping[str, Any]):
     names = list(SCALES)
     # One column, the cost on top and the four maps below in two rows: narrow enough that its text
     # stays legible on a phone (a wide figure is shrunk more there, its text with it).
-    fig, axes = subplots(3, 2, figsize=(6.4, 9.6), height_ratios=[1.25, 1, 1])
+    fig, axes = subplots(3, 2, figsize=(5.0, 9.4), height_ratios=[1.6, 1, 1])
     gs = axes[0, 0].get_gridspec()
     for a in axes[0]:
         a.remove()
@@ -635,7 +644,7 @@ def plot_training(result: Mapping[str, Any]):
            title=f"{result['dataset']}: median and 10–90 % of {S} seeds", xlim=(0, T))
     ax.axhline(result["threshold"], color="0.5", lw=0.8, ls=":")
     # below the axes, under the epoch label: inside, it covered a band on some dataset or other
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2, borderaxespad=0.0)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1, borderaxespad=0.0)
     xs = result["xs"]
     lim = float(xs[-1]) + (xs[1] - xs[0]) / 2
     for a, name in zip(axes[1:].ravel(), names):
@@ -664,7 +673,7 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
     the row's link sizes (larger links and nodes take the colour of the scale's end), except that
     a row whose links
     are all below ``1e-12`` in size (rounding noise around 0) gets the scale :math:`[-1, 1]`; the
-    output bias or its gradient is written beside the output unit, the largest link in a corner.
+    largest link and the output bias (or its gradient) are written under each diagram.
 
     Parameters
     ----------
@@ -688,7 +697,8 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
         raise ValueError(f"kind must be 'weights' or 'gradients', got {kind!r}")
     names = list(SCALES)
     seeds = dict(result["representative"]) if seeds is None else dict(seeds)
-    fig, axes = subplots(len(names), 2, figsize=(6.4, 2.5 * len(names)))
+    # 5.2 in wide: the text stays legible on a phone
+    fig, axes = subplots(len(names), 2, figsize=(5.2, 2.6 * len(names)))
     symbol = "b" if kind == "weights" else "db"
     for row, name in zip(axes, names):
         i = int(result["index"][name][seeds[name]])
@@ -713,12 +723,13 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
             clip_b = [None] + [np.clip(a, -vmax, vmax) for a in b[1:]]
             d = draw_network(ax, SIZES, weights=clip, biases=clip_b, vmax=vmax, labels=[""] * 4,
                              title=f"{_scale_label(name)}\n{when}")
-            x, y = d.positions[3][0]
-            ax.annotate(f"{symbol}⁽³⁾ = {b[3][0]:.3g}", (x, y), xytext=(0, -16),
-                        textcoords="offset points", ha="center", va="top", fontsize=8)
+            # the two numbers on lines of their own under the diagram, clear of its units
+            y0, y1 = ax.get_ylim()
+            ax.set_ylim(y0 - 1.9, y1)
             big = max(float(np.abs(w).max()) for w in W[1:])
-            ax.text(0.0, 0.0, f"max |{'W' if kind == 'weights' else 'dW'}| = {big:.3g}",
-                    transform=ax.transAxes, fontsize=8, ha="left", va="bottom")
+            ax.text(0.0, 0.0, f"max |{'W' if kind == 'weights' else 'dW'}| = {big:.3g}\n"
+                    f"{symbol}⁽³⁾ = {b[3][0]:.3g}", transform=ax.transAxes, fontsize=8,
+                    ha="left", va="bottom")
         fig.colorbar(d.mappable, ax=list(row), shrink=0.85,
                      label="$W$, $b$" if kind == "weights" else "$dW$, $db$")
     return fig
@@ -745,7 +756,8 @@ def plot_zero_init(zero: Mapping[str, Any]):
     >>> len(fig.axes)
     3
     """
-    fig, (ax_net, ax_b) = subplots(1, 2, figsize=(9.5, 2.9), width_ratios=[1.1, 1])
+    # one panel per row, 5 in wide: the text stays legible on a phone
+    fig, (ax_net, ax_b) = subplots(2, 1, figsize=(5.0, 6.4), height_ratios=[1, 1])
     W, b = _seed(zero["net"], 0)
     d = draw_network(ax_net, SIZES, weights=W, biases=b, title="zero initialization, after training",
                      colorbar=True, colorbar_label="$W$, $b$")
@@ -791,7 +803,8 @@ def plot_symmetry(sym: Mapping[str, Any]):
     >>> [ax.get_title() for ax in fig.axes]
     ['constant: every weight $\\alpha$ = 0.5', 'random: $c = 1$']
     """
-    fig, axes = subplots(1, 2, figsize=(10, 3.6))
+    # one panel per row, 5 in wide, the legend below: the text stays legible on a phone
+    fig, axes = subplots(2, 1, figsize=(5.0, 8.4), sharex=True)
     titles = {"constant": rf"constant: every weight $\alpha$ = {sym['alpha']:g}",
               "random": "random: $c = 1$"}
     for ax, name in zip(axes, ("constant", "random")):
@@ -805,11 +818,12 @@ def plot_symmetry(sym: Mapping[str, Any]):
                     marker=_UNIT_MARKERS[k % len(_UNIT_MARKERS)], markevery=every, markersize=7,
                     markeredgecolor="white", markeredgewidth=0.8)
             ax.plot(steps, traj[:, k, 1], color=f"C{k}", lw=lw, ls=(0, (2, 1)), dash_capstyle="butt")
-        ax.set(xlabel="epoch", title=titles[name], xlim=(0, steps[-1]), ylabel="incoming weight of unit $k$")
+        ax.set(title=titles[name], xlim=(0, steps[-1]), ylabel="incoming weight of unit $k$")
+    axes[1].set_xlabel("epoch")
     handles, labels = axes[1].get_legend_handles_labels()
     handles += [Line2D([], [], color="black", lw=1.5), Line2D([], [], color="black", lw=1.5, ls=(0, (2, 1)))]
     labels += ["$W^{[1]}_{k1}$ (from $x_1$)", "$W^{[1]}_{k2}$ (from $x_2$)"]
-    axes[1].legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    fig.legend(handles, labels, loc="outside lower center", ncols=2)
     return fig
 
 
@@ -958,8 +972,8 @@ def wedge_summary(result: Mapping[str, Any], names: Sequence[str] = ("appropriat
 
 @styled
 def plot_wedges(result: Mapping[str, Any], summary: Mapping[str, Any]):
-    r"""Left: each seed's final cost against how far its first-layer lines sit from the origin
-    (median over the six units), for :math:`c = 1` and :math:`c = 100`. Right: the decision map of
+    r"""Top: each seed's final cost against how far its first-layer lines sit from the origin
+    (median over the six units), for :math:`c = 1` and :math:`c = 100`. Bottom: the decision map of
     the median :math:`c = 100` seed with its six first-layer lines :math:`w_k^\top x + b_k = 0`.
 
     Parameters
@@ -980,15 +994,16 @@ def plot_wedges(result: Mapping[str, Any], summary: Mapping[str, Any]):
     >>> len(fig.axes)
     2
     """
-    fig, (ax, ax_map) = subplots(1, 2, figsize=(10, 3.9), width_ratios=[1.35, 1])
+    # one panel per row, 5 in wide: the text stays legible on a phone
+    fig, (ax, ax_map) = subplots(2, 1, figsize=(5.0, 8.6), height_ratios=[1, 1.1])
     markers = {"appropriate": "o", "large": "s"}
     for name in ("appropriate", "large"):
         s = summary[name]
         ax.scatter(s["offset"], s["cost"], color=COLORS[name], marker=markers[name], s=28,
                    edgecolors="white", linewidths=0.5, label=_scale_label(name), zorder=3)
     ax.set_yscale("log")
-    ax.set(xlabel=r"distance of the first-layer lines from the origin, $|b_k| / \Vert w_k \Vert$"
-                  "\n(median over the 6 units of one seed)",
+    ax.set(xlabel=r"distance of the first-layer lines from the origin,"
+                  "\n" r"$|b_k| / \Vert w_k \Vert$ (median over the 6 units of one seed)",
            ylabel="final cost")
     # above the axes, where it cannot hide a point
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=1, borderaxespad=0.0,

@@ -672,7 +672,8 @@ def seed_curves(run: Mapping[str, Any], key: str) -> dict[str, np.ndarray]:
 
 @plotting.styled
 def plot_training(run: Mapping[str, Any]):
-    r"""Held-out cost and misclassification rate per initialization: median and 10-90 % band over the seeds.
+    r"""Held-out cost (top) and misclassification rate (bottom) per initialization: median and
+    10-90 % band over the seeds.
 
     Both panels are on a symlog step axis (linear over the first steps, logarithmic after) and are
     measured on the held-out digits at the steps :func:`run_widget` recorded. Dotted lines mark
@@ -698,7 +699,8 @@ def plot_training(run: Mapping[str, Any]):
     """
     steps = np.asarray(run["all"]["steps"])
     T = int(steps[-1])
-    fig, (ax_c, ax_e) = plotting.subplots(1, 2, figsize=(9.5, 3.6))
+    # one panel per row, 5 in wide: its text stays legible on a phone
+    fig, (ax_c, ax_e) = plotting.subplots(2, 1, figsize=(5.0, 7.0), sharex=True)
     for ax, key in ((ax_c, "cost"), (ax_e, "error")):
         for name, Y in seed_curves(run, key).items():
             plotting.band(ax, steps, Y, label=name, color=INIT_COLORS.get(name))
@@ -706,12 +708,12 @@ def plot_training(run: Mapping[str, Any]):
             ax.axvline(e, color="0.6", lw=0.8, ls=":")
         ax.set_xscale("symlog", linthresh=10, linscale=0.6)
         ax.set_xlim(0, T)
-        ax.set_xlabel("step (batch of 100 digits), symlog")
+    ax_e.set_xlabel("step (batch of 100 digits), symlog")
     ax_c.set_yscale("log")
     ax_c.set_ylabel("held-out cost (cross-entropy)")
     ax_e.set_ylabel("misclassified (held-out)")
     ax_e.set_ylim(0, 1)
-    fig.legend(*ax_e.get_legend_handles_labels(), loc="outside lower center", ncols=len(run["names"]))
+    fig.legend(*ax_e.get_legend_handles_labels(), loc="outside lower center", ncols=2)
     return _text_at_floor(fig)
 
 

@@ -850,7 +850,18 @@ def check_dark_figures(page, selector: str = FIGURES) -> list[str]:
         box = fig["box"]
         x0, y0 = int(np.ceil(box["x"])), int(np.ceil(box["y"]))
         x1, y1 = int(box["x"] + box["width"]), int(box["y"] + box["height"])
-        crop = png_pixels(images.nth(k).screenshot(animations="disabled", timeout=PAGE_TIMEOUT_MS))[y0:y1, x0:x1]
+        # A figure taller than the window below the sticky header came out with its bottom
+        # rows unpainted (the page's dark ground): the window is made tall enough for it.
+        viewport = page.viewport_size
+        tall = viewport is not None and box["height"] + 200 > viewport["height"]
+        if tall:
+            page.set_viewport_size({"width": viewport["width"], "height": int(box["height"]) + 200})
+        try:
+            shot = images.nth(k).screenshot(animations="disabled", timeout=PAGE_TIMEOUT_MS)
+        finally:
+            if tall:
+                page.set_viewport_size(viewport)
+        crop = png_pixels(shot)[y0:y1, x0:x1]
         if crop.shape[0] < 8 or crop.shape[1] < 8:
             problems.append(f"{name}: shown at {x1 - x0}x{y1 - y0} px, too small to check")
             continue
