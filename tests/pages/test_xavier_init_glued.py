@@ -30,6 +30,18 @@ def test_page_settings_match_this_file():
     assert f'seeds={SEEDS}, once={ONCE!r}, dtype="{DTYPE}")'.replace("'", '"') in src
 
 
+def test_glued_data_and_training_settings(glued, digits):
+    """The dataset's size, the split, the batch and the steps per epoch the prose states: against
+    the library's dataset, this file's settings and the article's batch of 100 (ARTICLE.md)."""
+    g = glued("xavier_init")
+    X, _ = digits
+    assert int(g["xi_n_digits"]) == X.shape[1]
+    assert (int(g["xi_n_train"]), int(g["xi_n_test"])) == (N_TRAIN, N_TEST)
+    assert int(g["xi_n_train"]) + int(g["xi_n_test"]) <= X.shape[1]
+    assert int(g["xi_batch"]) == 100 and int(g["xi_probe"]) == 100
+    assert int(g["xi_steps_per_epoch"]) == math.ceil(N_TRAIN / 100)
+
+
 @pytest.fixture(scope="module")
 def page_run_rng():
     """The page's experiment, recomputed (about 20 s), and the page's generator after it."""
