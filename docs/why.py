@@ -34,7 +34,7 @@ from xavier import datasets
 from xavier import init as inits
 from diagram import draw_network
 from xavier.network import Network, train
-from plotting import COLORS, band, styled, subplots
+from plotting import COLORS, MARKERS, band, styled, subplots
 
 __all__ = [
     "SCALES", "SIZES", "ACTIVATIONS", "LR", "LABELS", "stacked_init", "decision_grid", "epochs_to",
@@ -996,10 +996,9 @@ def plot_wedges(result: Mapping[str, Any], summary: Mapping[str, Any]):
     """
     # one panel per row, 5 in wide: the text stays legible on a phone
     fig, (ax, ax_map) = subplots(2, 1, figsize=(5.0, 8.6), height_ratios=[1, 1.1])
-    markers = {"appropriate": "o", "large": "s"}
-    for name in ("appropriate", "large"):
+    for name in ("appropriate", "large"):  # the site's marker of each scale (plotting.MARKERS)
         s = summary[name]
-        ax.scatter(s["offset"], s["cost"], color=COLORS[name], marker=markers[name], s=28,
+        ax.scatter(s["offset"], s["cost"], color=COLORS[name], marker=MARKERS[name], s=28,
                    edgecolors="white", linewidths=0.5, label=_scale_label(name), zorder=3)
     ax.set_yscale("log")
     ax.set(xlabel=r"distance of the first-layer lines from the origin,"

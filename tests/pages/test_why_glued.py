@@ -140,6 +140,13 @@ def test_glued_zero_and_symmetry(glued, page):
     b3 = max(np.abs(n.b[3][i]).max() for n, i, _ in zero)
     assert _num(g["why_zero_max_b3"]) == b3 and b3 < 1e-15
     assert _num(g["why_zero_cost_dev"]) < 1e-15
+    # the gradients tab's db[3] at c = 0, which the prose calls rounding: the page's own backward
+    # pass, and at most the rounding of 100 terms of size 0.005 (100 * 0.005 * 2**-52)
+    circle = results["circle"]
+    i = int(circle["index"]["zero"][circle["representative"]["zero"]])
+    shown = float(circle["grad_initial"].db[3][i, 0, 0])
+    assert _num(g["why_zero_db3_shown"]) == pytest.approx(shown, abs=0)
+    assert shown != 0 and abs(shown) <= 100 * 0.005 * 2.0 ** -52
     # the prose's words for these bounds: "exactly 0" when they are 0, never "at most 0.0e+00"
     dev = max(float(np.abs(J - math.log(2)).max()) for _, _, J in zero)
     for key, value in (("why_zero_cost_dev_text", dev), ("why_zero_max_b3_text", b3)):
