@@ -180,8 +180,10 @@ _PRINT_TABS = """() => [...document.querySelectorAll('.sd-tab-set')].map(set => 
   });
 })"""
 
-PRINT_CHROME = ".bd-sidebar-primary, .bd-sidebar-secondary, .bd-header-article, button"
-"""What must not print: the sidebars, the article header and every button."""
+PRINT_CHROME = (".bd-sidebar-primary, .bd-sidebar-secondary, .bd-header-article, button, "
+                "details.hide:not([open])")
+"""What must not print: the sidebars, the article header, every button, and a collapsed "Show code
+cell source" (paper cannot open it)."""
 
 
 def print_problems(page) -> list[str]:
