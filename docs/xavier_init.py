@@ -550,7 +550,8 @@ def plot_histograms(hist: np.ndarray, edges: np.ndarray, *, labels: Sequence[str
         The darkest shade.
     title : str, optional
     ylim : float, optional
-        Upper limit of the shared y-axis.
+        Upper limit of the shared y-axis. The axis is a square-root scale, as in the widget: a
+        bell spread over the whole range stays visible beside a narrow one ten times taller.
 
     Returns
     -------
@@ -593,7 +594,11 @@ def plot_histograms(hist: np.ndarray, edges: np.ndarray, *, labels: Sequence[str
             ax.set_xlabel("activation value")
         if i % ncols == 0:
             ax.set_ylabel("fraction of values")
-    axes[0, 0].set_ylim(0, ylim if ylim is not None else None)
+    top = ylim if ylim is not None else (1.05 * float(hist.max()) or 1.0)  # an all-zero histogram: 1
+    for ax in axes.flat[:n_layers]:
+        ax.set_yscale("function", functions=(np.sqrt, np.square))
+    axes[0, 0].set_ylim(0, top)
+    axes[0, 0].set_yticks([t for t in (0, 0.01, 0.05, 0.1, 0.2, 0.5, 1.0) if t <= top])
     if labels is not None:
         fig.legend(loc="outside lower center", ncol=1)
     if title:
