@@ -229,9 +229,14 @@ def read_side_file(text: str) -> dict[str, Any]:
     ValueError
         If ``text`` holds no frames.
     """
-    match = _SIDE.search(text)
+    return _read(_SIDE, text, "no window.xavierFrames assignment in the side file")
+
+
+def _read(pattern: re.Pattern, text: str, missing: str) -> dict[str, Any]:
+    """The frames that ``pattern``'s first group finds in ``text``, and ``text``'s size in bytes."""
+    match = pattern.search(text)
     if match is None:
-        raise ValueError("no window.xavierFrames assignment in the side file")
+        raise ValueError(missing)
     out = _unpack(match.group(1))
     out["html_bytes"] = len(text.encode())
     return out
@@ -278,9 +283,4 @@ def read_widget_html(html: str) -> dict[str, Any]:
     ValueError
         If ``html`` holds no widget data.
     """
-    match = _SCRIPT.search(html)
-    if match is None:
-        raise ValueError("no <script type=\"application/json\" class=\"xw-data\"> in the HTML")
-    out = _unpack(match.group(1))
-    out["html_bytes"] = len(html.encode())
-    return out
+    return _read(_SCRIPT, html, "no <script type=\"application/json\" class=\"xw-data\"> in the HTML")

@@ -12,14 +12,12 @@ page is opened once per width (the ``measured`` fixture) and the tests read the 
 runs in ``checks.audit_page``, on every page in both modes (test_site.py).
 """
 
-import html.parser
-import io
 import os
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from bs4 import BeautifulSoup
 
 import checks
 import readability
@@ -338,7 +336,7 @@ def edge_strips(page, index: int) -> tuple[int, int]:
                             e.style.visibility = 'hidden'; }); }""", index)
     try:
         box.scroll_into_view_if_needed()
-        shot = np.asarray(Image.open(io.BytesIO(box.screenshot())).convert("RGB"), dtype=int)
+        shot = checks.png_pixels(box.screenshot()).astype(int)
     finally:
         page.evaluate("""() => document.querySelectorAll('[data-xv-hidden]').forEach(e => {
             e.style.visibility = e.dataset.xvHidden === '-' ? '' : e.dataset.xvHidden;
@@ -417,34 +415,14 @@ without fonts-noto-color-emoji) they show as empty boxes; characters of U+2600-U
 presentation (such as U+2713, a check mark) are in common text fonts and are allowed."""
 
 
-class _MainText(html.parser.HTMLParser):
-    """The text inside ``<main>`` of an HTML page, scripts and styles left out."""
-
-    def __init__(self):
-        super().__init__()
-        self.depth, self.skip, self.parts = 0, 0, []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "main" or self.depth:
-            self.depth += tag not in ("br", "img", "input", "hr", "meta", "link", "wbr", "col")
-        if tag in ("script", "style"):
-            self.skip += 1
-
-    def handle_endtag(self, tag):
-        if self.depth and tag not in ("br", "img", "input", "hr", "meta", "link", "wbr", "col"):
-            self.depth -= 1
-        if tag in ("script", "style"):
-            self.skip -= 1
-
-    def handle_data(self, data):
-        if self.depth and not self.skip:
-            self.parts.append(data)
-
-
 def main_text(path: Path) -> str:
-    parser = _MainText()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return "".join(parser.parts)
+    """The text inside ``<main>`` of an HTML page, scripts and styles left out."""
+    main = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select_one("main")
+    if main is None:
+        return ""
+    for element in main(["script", "style"]):
+        element.decompose()
+    return main.get_text()
 
 
 def test_no_emoji_in_main_text(browser, base):
