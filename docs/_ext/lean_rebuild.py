@@ -101,6 +101,10 @@ def setup(app):
     app.connect("builder-inited", _cache_compiled_templates)
     atexit.register(gc.freeze)
     if "sphinx.ext.viewcode" in app.config.extensions:
+        from pinned import require
+
+        require("docs/_ext/lean_rebuild.py (sphinx.ext.viewcode.get_module_filename, "
+                "sphinx.util._pathlib._StrPath)", sphinx="9.0.4")
         import sphinx.ext.viewcode
 
         sphinx.ext.viewcode.get_module_filename = _viewcode_module_file

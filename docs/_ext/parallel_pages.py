@@ -148,6 +148,12 @@ def _lock(path: Path):
 
 
 def setup(app):
+    from pinned import require
+
+    require("docs/_ext/parallel_pages.py (sphinx.builders.make_chunks, and ParallelTasks starting "
+            "waiting chunks by dict.popitem)", sphinx="9.0.4")
+    require("docs/_ext/parallel_pages.py (jupyter_cache's JupyterCacheBase.cache_notebook_bundle)",
+            jupyter_cache="1.0.1")
     _store_one_at_a_time()
     sphinx.builders.make_chunks = make_chunks
     app.add_config_value("parallel_pages_heaviest", [], "", types=[list, tuple])

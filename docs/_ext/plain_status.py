@@ -22,5 +22,8 @@ def plain_status(app, config) -> None:
 
 
 def setup(app):
+    from pinned import require
+
+    require("docs/_ext/plain_status.py (myst_nb.ext.execution_tables._key2transform)", myst_nb="1.4.0")
     app.connect("config-inited", plain_status)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

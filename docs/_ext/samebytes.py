@@ -102,6 +102,11 @@ def keep_index_entries() -> None:
 
 
 def setup(app):
+    from pinned import require
+
+    require("docs/_ext/samebytes.py (IndexBuilder.load/prune/freeze and its _index_entries, _mapping, "
+            "_title_mapping)", sphinx="9.0.4")
+    require("docs/_ext/samebytes.py (myst_nb.ext.execution_tables._key2header)", myst_nb="1.4.0")
     keep_index_entries()
     app.connect("config-inited", leave_out_times)
     app.connect("write-started", copy_before_writing)
