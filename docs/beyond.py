@@ -96,11 +96,11 @@ FRAMEWORKS: dict[str, Framework] = {
         OKABE_ITO["vermillion"], "o", "-"),
     "Keras": Framework(
         "Keras Dense", {"scale": 1.0, "mode": "fan_avg", "distribution": "uniform"}, False,
-        "keras/src/layers/core/dense.py, Dense.__init__, Keras 3.16.0",
+        "keras/src/layers/core/dense.py, Dense.__init__, Keras 3.15.1",
         OKABE_ITO["blue"], "s", "--"),
     "Flax": Framework(
-        "Flax linen Dense", {"scale": 1.0, "mode": "fan_in", "distribution": "truncated_normal"},
-        False, "flax/linen/linear.py, default_kernel_init and Dense, Flax 0.12.8",
+        "Flax nnx.Linear", {"scale": 1.0, "mode": "fan_in", "distribution": "truncated_normal"},
+        False, "flax/nnx/nn/linear.py, default_kernel_init and Linear, Flax 0.12.8",
         OKABE_ITO["green"], "^", ":"),
 }
 """The three defaults. PyTorch's ``kaiming_uniform_(w, a=sqrt(5))`` has gain

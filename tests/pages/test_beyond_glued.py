@@ -267,3 +267,17 @@ def test_jacobian_ratios_replayed_with_svd(page):
         relu.append(s2.var() / s2.mean() ** 2)
     assert page["by_iso_lin_g_10"] == pytest.approx(np.median(lin), rel=1e-6)
     assert page["by_iso_relu_o_10"] == pytest.approx(np.median(relu), rel=1e-6)
+
+
+def test_tanh_gain_grows_gradients_exponentially_and_its_origin(page):
+    """chi^19 and chi^99 (20 and 100 layers) from the chi found by quadrature and root finding; the standard deviation
+    of tanh of a standard normal by adaptive quadrature (scipy), not the page's Gauss-Hermite rule."""
+    g2 = (5 / 3) ** 2
+    qstar = optimize.brentq(lambda q: g2 * gauss(lambda z: math.tanh(math.sqrt(q) * z) ** 2) - q, 0.5, 2)
+    chi = g2 * gauss(lambda z: (1 - math.tanh(math.sqrt(qstar) * z) ** 2) ** 2)
+    assert page["by_chi_20"] == pytest.approx(chi**19, rel=1e-5)
+    assert page["by_chi_100_millions"] == pytest.approx(chi**99 / 1e6, rel=1e-4)
+    assert round(chi**19) == 37 and 1e8 < chi**99 < 2e8  # 37x over 20 layers, about 10^8 over 100
+    std = math.sqrt(gauss(lambda z: math.tanh(z) ** 2))
+    assert page["by_tanh_std"] == pytest.approx(std, rel=1e-9)
+    assert page["by_tanh_inv_std"] == pytest.approx(1 / std, rel=1e-9)
