@@ -310,7 +310,8 @@ class Network:
         costs.check(cost, self.activations[-1])
         self.check_inputs(X, Y, cost)
         Z, A = self._forward(np.asarray(X, dtype=self.dtype))
-        return costs._cost(cost, Z[-1], A[-1], np.asarray(Y, dtype=self.dtype))
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return costs._cost(cost, Z[-1], A[-1], np.asarray(Y, dtype=self.dtype))
 
     # -- backward --------------------------------------------------------------------------
 
