@@ -29,8 +29,9 @@ Modules
 :mod:`xavier.costs`
     binary cross-entropy, softmax cross-entropy and mean squared error, with gradients.
 :mod:`xavier.network`
-    :class:`~xavier.network.Network` (forward, backward, stacked seeds) and
-    :func:`~xavier.network.train`.
+    :class:`~xavier.network.Network` (forward, backward, stacked seeds; seeds taken out with
+    :meth:`~xavier.network.Network.take` and joined with :func:`~xavier.network.concatenate`),
+    :func:`~xavier.network.train` and :func:`~xavier.network.first_below`.
 :mod:`xavier.datasets`
     The four playground datasets and the 10,000 MNIST digits.
 :mod:`xavier.lsuv`
