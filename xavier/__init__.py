@@ -18,7 +18,10 @@ The network has layers :math:`l = 1, \dots, L`; layer :math:`l` has :math:`n^{[l
   ``(S, n[l], m)``; numpy's batched ``@`` does the rest. Costs are reported per seed, shape ``(S,)``.
 * Lists of per-layer arrays are indexed like the article: ``W[1]`` is :math:`W^{[1]}` and
   ``W[0]`` is ``None``.
-* Everything is float64. Randomness comes only from an explicit :class:`numpy.random.Generator`.
+* Everything is float64, unless a :class:`~xavier.network.Network` is made with
+  ``dtype="float32"`` (then its weights, biases and activations are float32 throughout, training
+  and :func:`~xavier.lsuv.lsuv` included). Randomness comes only from an explicit
+  :class:`numpy.random.Generator`.
 
 Modules
 -------
@@ -29,8 +32,9 @@ Modules
 :mod:`xavier.costs`
     binary cross-entropy, softmax cross-entropy and mean squared error, with gradients.
 :mod:`xavier.network`
-    :class:`~xavier.network.Network` (forward, backward, stacked seeds) and
-    :func:`~xavier.network.train`.
+    :class:`~xavier.network.Network` (forward, backward, stacked seeds; seeds taken out with
+    :meth:`~xavier.network.Network.take` and joined with :func:`~xavier.network.concatenate`),
+    :func:`~xavier.network.train` and :func:`~xavier.network.first_below`.
 :mod:`xavier.datasets`
     The four playground datasets and the 10,000 MNIST digits.
 :mod:`xavier.lsuv`

@@ -91,7 +91,9 @@ def lsuv(net: Network, X: np.ndarray, rng: np.random.Generator, *, tol: float = 
     ----------
     net : Network
         Changed in place: ``W[l]`` of shape ``(S, n[l], n[l-1])`` is redrawn (if ``orthonormal``)
-        and rescaled; biases are left as they are (0 for a new network).
+        and rescaled; biases are left as they are (0 for a new network). The weights keep the
+        network's ``dtype``: a float32 network's orthonormal draw is made in float64 and rounded,
+        and its variances are measured in float32, as its forward pass computes.
     X : ndarray of shape (n[0], m)
         The data the batches are taken from.
     rng : numpy.random.Generator
@@ -137,7 +139,7 @@ def lsuv(net: Network, X: np.ndarray, rng: np.random.Generator, *, tol: float = 
     ValueError: tol must be a finite number > 0, got 0.0
     """
     net.check_inputs(X)
-    X = np.asarray(X, dtype=np.float64)
+    X = np.asarray(X, dtype=net.dtype)  # measured in the type the network computes in
     if X.ndim != 2:
         raise ValueError(f"X must have shape (n[0], m) = ({net.sizes[0]}, m), got {X.shape}")
     _checks.generator("rng", rng)
@@ -153,7 +155,8 @@ def lsuv(net: Network, X: np.ndarray, rng: np.random.Generator, *, tol: float = 
     S, L = net.S, net.L
     if orthonormal:
         for l in range(1, L + 1):
-            net.W[l] = np.ascontiguousarray(inits.orthogonal(net.W[l].shape, rng))
+            # drawn in float64 and rounded to the network's dtype, as Network draws its weights
+            net.W[l] = np.ascontiguousarray(inits.orthogonal(net.W[l].shape, rng), dtype=net.dtype)
     initial = np.full((S, L), np.nan)
     variance = np.full((S, L), np.nan)
     iterations = np.zeros((S, L), dtype=int)

@@ -70,6 +70,25 @@ def _check_finite(name: str, X: np.ndarray) -> None:
         raise ValueError(f"{name} contains non-finite values (e.g. {bad}); expected finite numbers")
 
 
+def _seed_indices(seeds: object, S: int) -> np.ndarray:
+    """``seeds`` (an int, a sequence of ints, or a bool mask of shape ``(S,)``) as an int array."""
+    bad = ValueError(f"seeds must be indices in 0..{S - 1} (S = {S}) or a boolean mask of shape ({S},), "
+                     f"got {seeds!r}")
+    try:
+        idx = np.asarray(seeds)
+    except (ValueError, TypeError):
+        raise bad from None
+    if idx.dtype == bool:
+        if idx.shape != (S,) or not idx.any():
+            raise bad
+        return np.flatnonzero(idx)
+    if idx.ndim > 1 or idx.size == 0 or not np.issubdtype(idx.dtype, np.integer):
+        raise bad
+    if idx.min() < 0 or idx.max() >= S:
+        raise bad
+    return idx.reshape(-1)
+
+
 class Network:
     """``S`` dense networks of one architecture, initialized independently, computed together.
 
@@ -205,12 +224,58 @@ class Network:
 
     def copy(self) -> Network:
         """An independent copy (weights copied), to train one start in several ways."""
+        return self._with(self.W[1:], self.b[1:])
+
+    def _with(self, W: list, b: list) -> Network:
+        # A network like this one holding copies of the per-layer arrays W[1..L], b[1..L].
         new = object.__new__(type(self))
         new.__dict__.update(self.__dict__)
         new.__dict__.pop("_workspaces", None)  # step's work arrays belong to one network
-        new.W = [None] + [W.copy() for W in self.W[1:]]
-        new.b = [None] + [b.copy() for b in self.b[1:]]
+        new.W = [None] + [np.array(w, dtype=self.dtype, order="C") for w in W]
+        new.b = [None] + [np.array(v, dtype=self.dtype, order="C") for v in b]
+        new.S = new.W[1].shape[0]
         return new
+
+    def take(self, seeds: int | Sequence[int] | np.ndarray) -> Network:
+        """A new network holding the stacked copies ``seeds`` of this one (weights copied).
+
+        The seed-axis counterpart of :func:`numpy.take`: ``W[l]`` of the result is
+        ``self.W[l][seeds]``, of shape ``(S', n[l], n[l-1])``, and likewise ``b[l]``; sizes,
+        activations and ``dtype`` are this network's.
+
+        Parameters
+        ----------
+        seeds : int, sequence of int, or ndarray of bool of shape (S,)
+            Seed indices in ``0..S-1`` (an int gives a network of one seed, ``S' = 1``; a
+            sequence keeps its order and may repeat a seed), or a boolean mask over the ``S`` seeds
+            with at least one True.
+
+        Returns
+        -------
+        Network
+            ``S'`` seeds: 1 for an int, ``len(seeds)`` for a sequence, the number of True for a mask.
+
+        Raises
+        ------
+        ValueError
+            For an index outside ``0..S-1`` (negative ones included), an empty selection, a mask
+            of another length than ``S``, or indices that are not integers (``bool`` included).
+
+        Examples
+        --------
+        >>> net = Network([2, 3, 1], ["tanh", "sigmoid"], rng=np.random.default_rng(0), seeds=4)
+        >>> few = net.take([3, 1])
+        >>> few.S, few.W[1].shape, bool(np.array_equal(few.W[1][0], net.W[1][3]))
+        (2, (2, 3, 2), True)
+        >>> net.take(np.array([True, False, False, True])).S, net.take(2).S
+        (2, 1)
+        >>> net.take([0, 4])
+        Traceback (most recent call last):
+        ...
+        ValueError: seeds must be indices in 0..3 (S = 4) or a boolean mask of shape (4,), got [0, 4]
+        """
+        keep = _seed_indices(seeds, self.S)
+        return self._with([W[keep] for W in self.W[1:]], [b[keep] for b in self.b[1:]])
 
     # -- forward ---------------------------------------------------------------------------
 
@@ -310,7 +375,8 @@ class Network:
         costs.check(cost, self.activations[-1])
         self.check_inputs(X, Y, cost)
         Z, A = self._forward(np.asarray(X, dtype=self.dtype))
-        return costs._cost(cost, Z[-1], A[-1], np.asarray(Y, dtype=self.dtype))
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return costs._cost(cost, Z[-1], A[-1], np.asarray(Y, dtype=self.dtype))
 
     # -- backward --------------------------------------------------------------------------
 
@@ -503,6 +569,58 @@ class Network:
         return ws
 
 
+def concatenate(nets: Sequence[Network]) -> Network:
+    """One network holding the seeds of ``nets`` one after the other, along the seed axis.
+
+    The counterpart of :func:`numpy.concatenate` (``torch.cat``) and the inverse of
+    :meth:`Network.take`: ``W[l]`` of the result is ``np.concatenate([n.W[l] for n in nets])``, of
+    shape ``(S_1 + ... + S_k, n[l], n[l-1])``, and likewise ``b[l]`` (weights copied). Networks
+    initialized in different ways then train together, in one batched pass.
+
+    Parameters
+    ----------
+    nets : sequence of Network
+        At least one, all with the same ``sizes``, ``activations`` and ``dtype``.
+
+    Returns
+    -------
+    Network
+        Of the type of ``nets[0]``.
+
+    Raises
+    ------
+    ValueError
+        If ``nets`` is empty or holds something else than a :class:`Network`, or a network whose
+        sizes, activations or dtype differ from those of ``nets[0]`` (the message names it).
+
+    Examples
+    --------
+    >>> a = Network([2, 3, 1], ["relu", "sigmoid"], "zeros", rng=np.random.default_rng(0))
+    >>> b = Network([2, 3, 1], ["relu", "sigmoid"], rng=np.random.default_rng(1), seeds=2)
+    >>> both = concatenate([a, b])
+    >>> both.S, both.W[1].shape, float(abs(both.W[1][0]).sum()), bool(np.array_equal(both.W[1][1:], b.W[1]))
+    (3, (3, 3, 2), 0.0, True)
+    >>> concatenate([a, Network([2, 4, 1], ["relu", "sigmoid"], rng=np.random.default_rng(0))])
+    Traceback (most recent call last):
+    ...
+    ValueError: nets[1] has sizes (2, 4, 1), nets[0] has (2, 3, 1): only networks of one architecture and dtype concatenate
+    """
+    if isinstance(nets, (Network, str)) or not isinstance(nets, Sequence) or len(nets) == 0:
+        raise ValueError(f"nets must be a non-empty sequence of Network objects, got {nets!r}")
+    first = nets[0]
+    for i, net in enumerate(nets):
+        if not isinstance(net, Network):
+            raise ValueError(f"nets[{i}] is a {type(net).__name__}, not a Network")
+        for what in ("sizes", "activations", "dtype"):
+            mine, theirs = getattr(net, what), getattr(first, what)
+            if mine != theirs:
+                show = (lambda v: str(v)) if what == "dtype" else repr
+                raise ValueError(f"nets[{i}] has {what} {show(mine)}, nets[0] has {show(theirs)}: only networks "
+                                 "of one architecture and dtype concatenate")
+    return first._with([np.concatenate([n.W[l] for n in nets]) for l in range(1, first.L + 1)],
+                       [np.concatenate([n.b[l] for n in nets]) for l in range(1, first.L + 1)])
+
+
 def _matmul(a, b, out):
     # A product over one term (a single output unit, a single example) is an outer product:
     # broadcasting gives the same numbers without one BLAS call per seed.
@@ -585,7 +703,8 @@ class History:
     epochs : int
         Epochs run (fewer than asked if every seed diverged).
     records : list of (int, object)
-        ``(step, callback(step, net))`` for every step the callback was called at.
+        ``(step, callback(step, net))`` for every step the callback was called at
+        (``callback(step, net, batch)`` with ``callback_batch=True``).
     """
 
     cost: np.ndarray
@@ -593,6 +712,74 @@ class History:
     diverged_at: np.ndarray
     epochs: int
     records: list = field(default_factory=list)
+
+    def first_below(self, level: float) -> np.ndarray:
+        """For each seed the first step whose cost is below ``level``, ``-1`` if none:
+        :func:`first_below` of :attr:`cost`, shape ``(S,)``.
+
+        >>> h = History(cost=np.array([[0.9, 0.9], [0.5, 0.8], [0.05, np.nan]]), diverged=np.array([False, True]),
+        ...             diverged_at=np.array([-1, 2]), epochs=3)
+        >>> h.first_below(0.6)
+        array([ 1, -1])
+        """
+        return first_below(self.cost, level)
+
+
+def first_below(cost: np.ndarray, level: float) -> np.ndarray:
+    """The first index along axis 0 at which ``cost`` is below ``level``; ``-1`` where it never is.
+
+    For :attr:`History.cost`, shape ``(T, S)``: each seed's first step ``t`` with
+    ``cost[t, s] < level`` (strictly below), e.g. the steps a run takes to reach a cost. A ``nan``
+    (a seed after it diverged) is never below any level, so a seed that diverges before it gets
+    there gives ``-1``.
+
+    Parameters
+    ----------
+    cost : array_like of shape (T, ...)
+        Costs along axis 0 (``T = 0`` gives ``-1`` everywhere).
+    level : float
+        A number, not ``nan`` (``inf`` is allowed: every finite cost is below it).
+
+    Returns
+    -------
+    ndarray of int, shape ``cost.shape[1:]``
+        A 0-d array for a one-dimensional ``cost``.
+
+    Raises
+    ------
+    ValueError
+        If ``cost`` has no axis or does not hold real numbers, or ``level`` is not a number.
+
+    Examples
+    --------
+    >>> first_below(np.array([[0.9, 0.9], [0.5, 0.8], [0.05, np.nan]]), 0.6)
+    array([ 1, -1])
+    >>> int(first_below([3.0, 1.0, 0.5], 1.0))   # strictly below: 1.0 is not
+    2
+    """
+    level = _checks.real("level", level, finite=False)
+    cost = np.asarray(cost)
+    if cost.ndim == 0 or cost.dtype == bool or not np.issubdtype(cost.dtype, np.number) \
+            or np.issubdtype(cost.dtype, np.complexfloating):
+        raise ValueError(f"cost must be an array of real numbers with steps on axis 0, shape (T, ...), "
+                         f"got {'dtype ' + str(cost.dtype) if cost.ndim else 'a scalar'}")
+    if cost.shape[0] == 0:
+        return np.full(cost.shape[1:], -1, dtype=np.intp)
+    below = cost < level  # nan < level is False, and warns nothing
+    return np.where(below.any(axis=0), below.argmax(axis=0), -1)
+
+
+class Batch(NamedTuple):
+    """The batch a step of :func:`train` trains on, as given to a callback with ``callback_batch=True``.
+
+    ``X`` of shape ``(n[0], b)`` and ``Y`` of shape ``(n[L], b)`` are the columns ``index`` (shape
+    ``(b,)``, into the ``X`` and ``Y`` given to :func:`train`) in the network's dtype; for full-batch
+    training ``index`` is ``0..m-1`` and ``X``, ``Y`` are all of them.
+    """
+
+    X: np.ndarray
+    Y: np.ndarray
+    index: np.ndarray
 
 
 def _finite_seeds(net: Network) -> np.ndarray:
@@ -614,8 +801,9 @@ def train(
     epochs: int = 1,
     batch_size: int | None = None,
     rng: np.random.Generator | None = None,
-    callback: Callable[[int, Network], Any] | None = None,
+    callback: Callable[..., Any] | None = None,
     every: int = 1,
+    callback_batch: bool = False,
 ) -> History:
     r"""Train every seed of ``net`` in place by (mini-batch) gradient descent.
 
@@ -637,11 +825,20 @@ def train(
         Examples per step; ``None`` (default) is full-batch gradient descent. Mini-batches are drawn
         from a fresh permutation every epoch (the same for all seeds), so they need ``rng``.
     rng : numpy.random.Generator, optional
-        Shuffles the mini-batches.
+        Shuffles the mini-batches: one ``rng.permutation(m)`` per epoch run, drawn before the
+        epoch's first step (and before the callback at that step is called), nothing else.
     callback : callable, optional
-        ``callback(step, net)``, called before step 0, every ``every`` steps, and after the last
-        update; its return values are kept in :attr:`History.records`.
+        ``callback(step, net)``, called at step 0 (before any update), every ``every`` steps, and
+        after the last update; ``step`` is the number of updates made so far, so ``net`` is the
+        network that :attr:`History.cost` ``[step]`` is computed with. Its return values are kept
+        in :attr:`History.records`.
     every : int, default 1
+    callback_batch : bool, default False
+        Call ``callback(step, net, batch)`` instead, ``batch`` a :class:`Batch` ``(X, Y, index)``:
+        the batch of step ``step``, the one ``net`` is about to be trained on and that
+        ``History.cost[step]`` is computed on (at step 0 the first batch). After the last update
+        (``step`` = the number of steps run) it is the last batch trained on. ``None`` only when
+        no step is run (``epochs = 0``, or every seed non-finite from the start).
 
     Returns
     -------
@@ -654,7 +851,8 @@ def train(
     ------
     ValueError
         For bad arguments: the cases of :meth:`Network.cost`, ``m = 0``, ``lr``, ``epochs``,
-        ``batch_size`` or ``every`` out of range, mini-batches without ``rng``.
+        ``batch_size`` or ``every`` out of range, mini-batches without ``rng``, a callback that
+        is not callable, ``callback_batch`` not a bool.
 
     Examples
     --------
@@ -665,6 +863,13 @@ def train(
     >>> h = train(net, X, Y, "bce", lr=0.1, epochs=200)
     >>> h.cost.shape, bool(np.all(h.cost[-1] < h.cost[0])), int(h.diverged.sum())
     ((200, 8), True, 0)
+
+    The batch each record was taken on, 30 examples in steps of 10:
+
+    >>> h = train(net, X[:, :30], Y[:, :30], "bce", lr=0.1, batch_size=10, rng=np.random.default_rng(1),
+    ...           callback=lambda t, n, batch: sorted(batch.index)[:3], callback_batch=True)
+    >>> [t for t, _ in h.records], len({i for _, first in h.records[:3] for i in first})
+    ([0, 1, 2, 3], 9)
     """
     if not isinstance(net, Network):
         raise ValueError(f"net must be a Network, got {type(net).__name__}")
@@ -685,46 +890,54 @@ def train(
         raise ValueError(f"batch_size {batch_size} < m = {m} draws mini-batches: pass rng")
     if callback is not None and not callable(callback):
         raise ValueError(f"callback must be callable(step, net), got {callback!r}")
+    if not isinstance(callback_batch, (bool, np.bool_)):
+        raise ValueError(f"callback_batch must be True or False, got {callback_batch!r}")
 
     batches = math.ceil(m / batch_size)
+    steps = epochs * batches
     S = net.S
-    J = np.full((epochs * batches, S), np.nan)
+    J = np.full((steps, S), np.nan)
     alive = _finite_seeds(net)  # weights set by hand may be non-finite already: frozen from the start
     diverged_at = np.where(alive, -1, 0)
     everyone = bool(alive.all())
     records = []
+    order = np.arange(m)
+
+    def batch_of(t: int) -> Batch:
+        # the batch of step t; a new epoch's permutation is drawn at its first step
+        nonlocal order
+        k = t % batches
+        if k == 0 and batch_size < m:
+            order = rng.permutation(m)
+        if batch_size >= m:
+            return Batch(X, Y, order)
+        idx = order[k * batch_size : (k + 1) * batch_size]
+        return Batch(X[:, idx], Y[:, idx], idx)
+
+    def call(t: int, batch: Batch | None) -> None:
+        records.append((t, callback(t, net, batch) if callback_batch else callback(t, net)))
+
     t = 0
-    done = 0
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        batch = batch_of(0) if steps and alive.any() else None
         if callback is not None:
-            records.append((0, callback(0, net)))
-        for _ in range(epochs):
-            if not alive.any():
-                break
-            order = rng.permutation(m) if batch_size < m else None
-            for k in range(batches):
-                if order is None:
-                    xb, yb = X, Y
-                else:
-                    idx = order[k * batch_size : (k + 1) * batch_size]
-                    xb, yb = X[:, idx], Y[:, idx]
-                cost_t = net.step(xb, yb, cost, lr, None if everyone else alive, check=False)
-                J[t, alive] = cost_t[alive]
-                # Diverged at step t: a non-finite cost before the update, or a non-finite weight
-                # or bias after it. The seed is frozen from here on and keeps those weights.
-                bad = alive & ~(np.isfinite(cost_t) & _finite_seeds(net))
-                t += 1
-                if bad.any():
-                    J[t - 1, bad & ~np.isfinite(cost_t)] = np.nan
-                    diverged_at[bad] = t - 1
-                    alive &= ~bad
-                    everyone = False
-                if callback is not None and (t % every == 0):
-                    records.append((t, callback(t, net)))
-                if not alive.any():
-                    break
-            done += 1
-        if callback is not None and (t % every != 0):
-            records.append((t, callback(t, net)))
+            call(0, batch)
+        while batch is not None:
+            cost_t = net.step(batch.X, batch.Y, cost, lr, None if everyone else alive, check=False)
+            J[t, alive] = cost_t[alive]
+            # Diverged at step t: a non-finite cost before the update, or a non-finite weight or
+            # bias after it. The seed is frozen from here on and keeps those weights.
+            bad = alive & ~(np.isfinite(cost_t) & _finite_seeds(net))
+            t += 1
+            if bad.any():
+                J[t - 1, bad & ~np.isfinite(cost_t)] = np.nan
+                diverged_at[bad] = t - 1
+                alive &= ~bad
+                everyone = False
+            last = batch
+            batch = batch_of(t) if t < steps and alive.any() else None
+            if callback is not None and (t % every == 0 or batch is None):
+                call(t, last if batch is None else batch)
     net.__dict__.pop("_workspaces", None)  # step's work arrays: not kept once training is over
-    return History(cost=J[:t], diverged=~alive, diverged_at=diverged_at, epochs=done, records=records)
+    return History(cost=J[:t], diverged=~alive, diverged_at=diverged_at, epochs=math.ceil(t / batches),
+                   records=records)

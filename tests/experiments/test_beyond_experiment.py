@@ -10,6 +10,7 @@ from scipy import integrate, optimize, stats
 from xavier import Network, init
 
 import beyond
+from tests.reference import fuss_catalan_m2, isometry_ratio_limit
 
 
 # -- 1. framework defaults ---------------------------------------------------------------------------
@@ -81,14 +82,13 @@ def test_isometry_ratio_and_one_layer_cases():
         assert beyond.isometry_ratio(row) == pytest.approx(n / k - 1)
 
 
-def test_known_ratio_is_pennington_table():
-    L = 7
-    f = 0.5  # fraction of ReLU units with slope 1
-    expected = {("identity", "gaussian"): L, ("identity", "orthogonal"): 0, ("tanh", "gaussian"): L,
-                ("tanh", "orthogonal"): 0, ("relu", "gaussian"): L * (1 - f) / f + L,
-                ("relu", "orthogonal"): L * (1 - f) / f}
-    for (a, w), v in expected.items():
-        assert beyond.known_ratio(a, w, L) == v
+def test_known_ratio_against_free_probability():
+    """The page's table against the factors' own second moments combined by free probability, and
+    the Gaussian linear case against the Fuss-Catalan moments of a product of Ginibre matrices."""
+    for L in (1, 7, 30):
+        for a, w in beyond.JACOBIAN_CASES:
+            assert beyond.known_ratio(a, w, L) == pytest.approx(isometry_ratio_limit(a, w, L), rel=1e-12)
+        assert beyond.known_ratio("identity", "gaussian", L) == pytest.approx(fuss_catalan_m2(L) - 1, rel=1e-12)
 
 
 def test_deep_linear_training_counts_steps_to_the_target():

@@ -5,6 +5,7 @@ numerical integration with scipy, telescoping products of widths), never from th
 test.
 """
 
+import itertools
 import math
 
 import numpy as np
@@ -95,9 +96,10 @@ def test_var_product_vs_correlation():
 def test_layer_variance_grid():
     ns, vws, vas = [16, 100, 400], [0.01, 0.2], [0.5, 3.0]
     g = justification.layer_variance_grid(ns, vws, vas, np.random.default_rng(5), n_out=64, m=128)
-    expected = [n * vw * va for n in ns for vw in vws for va in vas]
-    np.testing.assert_allclose(np.sort(g["predicted"]), np.sort(expected), rtol=1e-12)
-    np.testing.assert_allclose(g["predicted"], g["n"] * g["var_w"] * g["var_a"], rtol=1e-12)
+    # z = sum of n independent products w a: n times the variance of one product (zero means)
+    expected = [n * independent_product_variance(0.0, vw, 0.0, va) for n, vw, va in zip(g["n"], g["var_w"], g["var_a"])]
+    np.testing.assert_allclose(g["predicted"], expected, rtol=1e-12)
+    assert sorted(zip(g["n"], g["var_w"], g["var_a"])) == sorted(itertools.product(ns, vws, vas))  # every point once
     ratio = g["measured"] / g["predicted"]
     # Relative standard error of one point: row norms of W (2 / (n_out n)) plus the 8192 samples.
     se = np.sqrt(2 / (64 * g["n"]) + 2 / (64 * 128))

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from xavier import Network, activations, init, lsuv
+from xavier import Network, activations, init, lsuv, train
 from xavier.lsuv import LSUVResult
 
 
@@ -124,3 +124,51 @@ def test_exported_from_the_package():
 
     assert xavier.lsuv is lsuv and "lsuv" in xavier.__all__
     assert init.orthogonal  # the start it uses
+
+
+@pytest.mark.parametrize("orthonormal", [True, False])
+@pytest.mark.parametrize("batch_size", [None, 40])
+def test_a_float32_network_stays_float32_through_lsuv_and_training(orthonormal, batch_size):
+    """The orthonormal redraw used to come back float64 while the biases stayed float32, so the
+    network then trained in float64. Every W and b keeps float32, after lsuv and after training;
+    the weights are the float64 network's to float32 rounding (same draws, same batches)."""
+    nets = {}
+    for dtype in ("float32", "float64"):
+        rng = np.random.default_rng(3)
+        X = 3.0 * rng.standard_normal((30, 120))
+        net = Network([30, 40, 40, 5], ["tanh", "relu", "softmax"], rng=rng, seeds=2, dtype=dtype)
+        r = lsuv(net, X, rng, orthonormal=orthonormal, batch_size=batch_size)
+        assert r.converged.all()
+        nets[dtype] = net
+        if dtype == "float32":
+            assert all(W.dtype == np.float32 for W in net.W[1:]), [W.dtype for W in net.W[1:]]
+            assert all(b.dtype == np.float32 for b in net.b[1:])
+    for W32, W64 in zip(nets["float32"].W[1:], nets["float64"].W[1:]):
+        np.testing.assert_allclose(W32, W64, rtol=1e-5, atol=0)
+    net = nets["float32"]
+    rng = np.random.default_rng(4)
+    X, Y = rng.standard_normal((30, 50)), np.eye(5)[:, rng.integers(0, 5, 50)]
+    h = train(net, X, Y, "cross_entropy", lr=0.1, epochs=2, batch_size=25, rng=rng)
+    assert not h.diverged.any()
+    assert all(W.dtype == np.float32 for W in net.W[1:]) and all(b.dtype == np.float32 for b in net.b[1:])
+    assert all(a.dtype == np.float32 for a in net.forward(X)[1][1:])
+    copy = net.copy()
+    assert all(W.dtype == np.float32 for W in copy.W[1:]) and all(b.dtype == np.float32 for b in copy.b[1:])
+
+
+@pytest.mark.parametrize("batch_size", [None, 120])
+def test_initial_is_measured_before_the_layer_is_rescaled(batch_size):
+    """initial[s, l-1] is Var(z[l]) with layer l's weights as they were and the layers before it
+    already rescaled: recomputed here by a plain loop from a copy of the start and the final
+    weights. (batch_size = m draws the whole batch in another order: the same variance.)"""
+    net, X, rng = net_and_data()
+    start = [W.copy() for W in net.W[1:]]
+    r = lsuv(net, X, rng, orthonormal=False, batch_size=batch_size)
+    assert (r.iterations >= 1).all()  # every layer was rescaled, so before and after differ
+    for s in range(net.S):
+        for l in range(1, net.L + 1):
+            Ws = [W[s] for W in net.W[1:l]] + [start[l - 1][s]]  # rescaled before l, as it was at l
+            bs = [b[s] for b in net.b[1:l + 1]]
+            expected = z_variances(Ws, bs, net.activations[:l], X)[-1]
+            assert r.initial[s, l - 1] == pytest.approx(expected, rel=1e-12, abs=0)
+            assert abs(r.initial[s, l - 1] - 1) > 0.1  # not the value after the rescale

@@ -517,3 +517,53 @@ def test_default_dtype_is_float64_throughout():
 def test_dtype_is_checked(dtype):
     with pytest.raises(ValueError, match=r"dtype must be one of float64, float32, got"):
         Network([2, 1], ["sigmoid"], rng=np.random.default_rng(0), dtype=dtype)
+
+
+# -- divergence through the biases; the callback's last record ---------------------------------------
+
+
+def test_a_bias_set_non_finite_by_hand_is_diverged_before_step_0():
+    """A ReLU unit with bias -inf outputs 0: the cost stays finite and nothing else shows the bias."""
+    net = Network([2, 3, 1], ["relu", "sigmoid"], rng=np.random.default_rng(0), seeds=2)
+    net.b[1][1, 0, 0] = -np.inf
+    X = np.random.default_rng(1).standard_normal((2, 4))
+    assert np.isfinite(net.cost(X, np.ones((1, 4)), "bce")).all()  # the case the cost cannot see
+    h = train(net, X, np.ones((1, 4)), "bce", lr=0.1, epochs=3)
+    assert h.diverged_at.tolist() == [-1, 0] and h.diverged.tolist() == [False, True]
+    assert np.isnan(h.cost[:, 1]).all() and np.isfinite(h.cost[:, 0]).all()
+
+
+def test_a_bias_that_overflows_while_the_cost_is_finite_diverges_at_that_step():
+    """Two examples x = +1 and -1, y = 0; a hidden identity unit (w1 = b1 = 0, so a1 = 0) and a
+    sigmoid output with w2 = 1e300, b2 = 0: z2 = 0 and the cost is log 2 at step 0. The two
+    examples' dZ1 = w2 (sigma(0) - 0) / 2 are equal, so dW1 = dZ1 . x = 0 and dW2 = dZ2 . a1 = 0,
+    while db1 = 2 dZ1, and lr = 4e8 takes b1 to -inf (lr db1 = 2e308) with every weight finite."""
+    net = Network([1, 1, 1], ["identity", "sigmoid"], "zeros", rng=np.random.default_rng(0), seeds=2)
+    net.W[2][0] = 1e300
+    net.W[2][1] = 1.0  # seed 1: db1 = 0.5, finite
+    h = train(net, np.array([[1.0, -1.0]]), np.zeros((1, 2)), "bce", lr=4e8, epochs=3)
+    assert h.cost[0, 0] == pytest.approx(math.log(2), rel=1e-15, abs=0)
+    assert net.b[1][0, 0, 0] == -np.inf and np.isfinite(net.W[1][0]).all() and np.isfinite(net.W[2][0]).all()
+    assert h.diverged_at.tolist() == [0, -1]
+    assert np.isnan(h.cost[1:, 0]).all() and np.isfinite(h.cost[:, 1]).all()
+
+
+@pytest.mark.parametrize("epochs, every, steps", [(5, 2, [0, 2, 4, 5]), (6, 3, [0, 3, 6]), (1, 4, [0, 1]),
+                                                  (7, 1, [0, 1, 2, 3, 4, 5, 6, 7])])
+def test_callback_records_step_0_every_few_steps_and_the_end(epochs, every, steps):
+    """Full batch, so step t is epoch t; the last record is taken after the last update, even when
+    ``every`` does not divide the number of steps, and only once when it does."""
+    rng = np.random.default_rng(3)
+    X, Y = rng.standard_normal((2, 20)), rng.integers(0, 2, (1, 20)) * 1.0
+    net = Network([2, 3, 1], ["tanh", "sigmoid"], rng=rng)
+    replay = net.copy()
+    h = train(net, X, Y, "bce", lr=0.5, epochs=epochs, every=every,
+              callback=lambda t, n: n.W[1].copy())
+    assert [t for t, _ in h.records] == steps
+    weights = {0: replay.W[1].copy()}
+    for t in range(1, epochs + 1):  # the same steps replayed one at a time
+        replay.step(X, Y, "bce", 0.5)
+        weights[t] = replay.W[1].copy()
+    for t, W in h.records:
+        np.testing.assert_array_equal(W, weights[t])
+    np.testing.assert_array_equal(h.records[-1][1], net.W[1])  # the last record is the trained network

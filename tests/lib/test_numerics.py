@@ -8,6 +8,7 @@ library's own formulas.
 import decimal
 import math
 import re
+import sys
 import warnings
 
 import numpy as np
@@ -41,13 +42,30 @@ def _ce_exact(z, k):
         return float(-(zs[k].exp() / total).ln())
 
 
+SUBNORMAL = 2.0**-1074  # float64's smallest positive number
+
+
+def assert_close(got, expected, rel):
+    """``got`` within ``rel`` of ``expected`` relatively, with no absolute floor, so that a tiny
+    expected value (4e-18) never passes on 0. Below float64's normal range (2.2e-308) only absolute
+    accuracy is possible: within two subnormal steps, and non-zero when ``expected`` is."""
+    got, expected = float(got), float(expected)
+    if expected >= sys.float_info.min:
+        assert math.isclose(got, expected, rel_tol=rel, abs_tol=0), (got, expected)
+    else:
+        assert abs(got - expected) <= 2 * SUBNORMAL and (got > 0) == (expected > 0), (got, expected)
+
+
 # -- binary cross-entropy ------------------------------------------------------------------------
 
 
 def test_bce_on_logits_z40_is_not_zero():
     J = costs.cost("bce", np.array([[40.0]]), None, np.array([[1.0]]))
-    assert float(J) == pytest.approx(math.log1p(math.exp(-40)), rel=1e-12)
-    assert float(J) == pytest.approx(4.248354255291589e-18, rel=1e-12)
+    assert float(J) == pytest.approx(math.log1p(math.exp(-40)), rel=1e-12, abs=0)
+    assert float(J) == pytest.approx(4.248354255291589e-18, rel=1e-12, abs=0)
+    # the same loss the other way round: label 0, logit -40
+    J = costs.cost("bce", np.array([[-40.0]]), None, np.array([[0.0]]))
+    assert float(J) == pytest.approx(_bce_exact(-40.0, 0.0), rel=1e-15, abs=0)
 
 
 @pytest.mark.parametrize("y", [0.0, 1.0, 0.25, 0.5, 0.9])
@@ -56,10 +74,15 @@ def test_bce_on_logits_z40_is_not_zero():
 def test_bce_exact_to_1e_12_wherever_float64_can_represent_it(z, y):
     expected = _bce_exact(z, y)
     got = float(costs.cost("bce", np.array([[z]]), None, np.array([[y]])))
-    if expected < 1e-300:  # below float64's normal range: only absolute accuracy is possible
-        assert abs(got - expected) < 1e-300
-    else:
-        assert got == pytest.approx(expected, rel=1e-12)
+    assert_close(got, expected, rel=1e-12)
+
+
+def test_bce_small_costs_keep_their_digits():
+    """Costs of well-classified examples, where log(1 + e^-z) computed as such keeps no digit."""
+    for z in (20.0, 36.7, 40.0, 100.0, 700.0):
+        for zz, y in ((z, 1.0), (-z, 0.0)):
+            got = costs.cost("bce", np.array([[zz]]), None, np.array([[y]]))
+            assert_close(got, _bce_exact(zz, y), rel=4e-16)
 
 
 # -- softmax cross-entropy -----------------------------------------------------------------------
@@ -84,7 +107,88 @@ def test_cross_entropy_against_the_definition():
         labels = rng.integers(0, 5, 7)
         Y = np.eye(5)[:, labels]
         expected = sum(_ce_exact(Z[:, i], labels[i]) for i in range(7)) / 7
-        assert float(costs.cost("cross_entropy", Z, None, Y)) == pytest.approx(expected, rel=1e-12)
+        assert float(costs.cost("cross_entropy", Z, None, Y)) == pytest.approx(expected, rel=1e-12, abs=0)
+
+
+# Margins t of the label's logit over the others, up to where e^-t leaves float64 (745). The other
+# logits are 0 and multiples of -1/4, so every difference z_j - z_k is exact in float64: what is
+# left is the error of the cost itself.
+MARGINS = [0.0, 1e-8, 0.5, 1.0, 5.0, 20.0, 36.7, 40.0, 100.0, 300.0, 700.0, 708.0, 709.5, 730.0, 745.0]
+
+
+def _logits(t, K, dtype=np.float64):
+    z = np.zeros(K, dtype=dtype)
+    z[:-2] = -0.25 * np.arange(1, K - 1)
+    z[-1] = t
+    return z
+
+
+@pytest.mark.parametrize("K", [2, 3, 10])
+@pytest.mark.parametrize("t", MARGINS)
+def test_cross_entropy_to_a_few_ulps_at_any_margin(t, K):
+    """-log softmax(z)_k against decimal at 450 digits: the label at the top by t (the cost is
+    log(1 + e^-t + ...), 4.25e-18 at t = 40, not 0) and the label at the bottom (the cost is about
+    t): float64 within 4 ulps (rel 9e-16), subnormal costs within two subnormal steps."""
+    z = _logits(t, K)
+    for k in (K - 1, 0):
+        Y = np.zeros((K, 1))
+        Y[k] = 1.0
+        got = costs.cost("cross_entropy", z[:, None], None, Y)
+        assert_close(got, _ce_exact(z, k), rel=9e-16)
+
+
+def test_cross_entropy_at_margin_40_is_the_bce_value_not_zero():
+    Z, Y = np.array([[0.0], [40.0]]), np.array([[0.0], [1.0]])
+    assert float(costs.cost("cross_entropy", Z, None, Y)) == pytest.approx(4.248354255291589e-18, rel=4e-16, abs=0)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_cross_entropy_of_two_logits_is_bce_exactly(dtype):
+    """Softmax over [0, z] is sigmoid(z): the cross-entropy of label 1 (0) is the BCE of z with
+    y = 1 (0), the same number, at every z, seed axis and batch included."""
+    z = np.concatenate([-np.geomspace(1e-8, 740, 60), [0.0], np.geomspace(1e-8, 740, 60)]).astype(dtype)
+    S, m = 3, z.size
+    Z = np.stack([np.zeros((S, m), dtype), np.broadcast_to(z, (S, m))], axis=1)  # (S, 2, m)
+    for label in (0.0, 1.0):
+        Y = np.stack([np.full(m, 1 - label), np.full(m, label)]).astype(dtype)
+        for i in range(m):
+            ce = costs.cost("cross_entropy", Z[:, :, i:i + 1], None, Y[:, i:i + 1])
+            bce = costs.cost("bce", Z[:, 1:, i:i + 1], None, Y[1:, i:i + 1])
+            assert ce.dtype == bce.dtype == dtype
+            np.testing.assert_array_equal(ce, bce)
+        np.testing.assert_array_equal(costs.cost("cross_entropy", Z, None, Y), costs.cost("bce", Z[:, 1:], None, Y[1:]))
+
+
+F32_EPS = 2.0**-23
+
+
+@pytest.mark.parametrize("t", [0.0, 0.5, 1.0, 5.0, 20.0, 36.75, 40.0, 60.0, 80.0])
+def test_float32_cross_entropy_to_float32_ulps(t):
+    """A float32 network's cost: within 4 float32 ulps of the exact cost of its float32 logits
+    (margin 20: 2.06e-9, not 0), wherever the cost is a normal float32 (t < 87)."""
+    z = _logits(t, 3, np.float32)
+    for k in (2, 0):
+        Y = np.zeros((3, 1), np.float32)
+        Y[k] = 1
+        got = costs.cost("cross_entropy", z[:, None], None, Y)
+        assert got.dtype == np.float32
+        assert math.isclose(float(got), _ce_exact(z, k), rel_tol=4 * F32_EPS, abs_tol=0)
+
+
+def test_cross_entropy_per_seed_and_example_against_decimal():
+    """Shapes (S, K, m): each seed's mean over its examples, each example against decimal."""
+    rng = np.random.default_rng(8)
+    S, K, m = 4, 5, 6
+    Z = rng.integers(-160, 160, (S, K, m)) * 0.25  # quarter-integers: exact differences
+    Z[:, 2, :3] += 60.0  # well-classified examples of label 2
+    labels = rng.integers(0, K, m)
+    labels[:3] = 2
+    Y = np.eye(K)[:, labels]
+    got = costs.cost("cross_entropy", Z, None, Y)
+    assert got.shape == (S,)
+    for s in range(S):
+        expected = math.fsum(_ce_exact(Z[s, :, i], labels[i]) for i in range(m)) / m
+        assert got[s] == pytest.approx(expected, rel=4e-15, abs=0)
 
 
 def test_cross_entropy_far_apart_logits_without_warnings():

@@ -14,6 +14,8 @@ from scipy import integrate, optimize
 
 from xavier import datasets, init
 
+from tests.reference import fuss_catalan_m2, isometry_ratio_limit
+
 SEED = 2016
 
 
@@ -49,25 +51,45 @@ def test_framework_variances_from_their_formulas(page):
     assert page["by_nvar_ke_first"] == pytest.approx(784 * 2 / (784 + 300))
     assert page["by_nvar_ke_hidden"] == pytest.approx(1.0)
     assert page["by_nvar_ke_out"] == pytest.approx(300 * 2 / (300 + 10))
-    assert page["by_inv_sqrt3"] == pytest.approx(3 ** -0.5)
-    assert page["by_log10"] == pytest.approx(math.log(10))
-    assert page["by_e"] == pytest.approx(math.e)
+
+def test_constants_the_prose_names(page):
+    """What the prose calls them: PyTorch's std over Xavier's, 1/sqrt(3), is the std of U(-1, 1)
+    (the uniform of variance 1/3); the guessing level log 10 is the cross-entropy of a uniform
+    guess over the 10 digits (the library's cost of equal logits); e as the series sum 1/k!."""
+    from fractions import Fraction
+
+    from scipy import stats
+
+    from xavier import costs
+
+    assert page["by_inv_sqrt3"] == pytest.approx(stats.uniform(-1, 2).std(), rel=1e-15)
+    guess = costs.cost("cross_entropy", np.zeros((10, 1)), None, np.eye(10)[:, :1])
+    assert page["by_log10"] == pytest.approx(float(guess), rel=1e-15)
+    assert page["by_e"] == pytest.approx(float(sum(Fraction(1, math.factorial(k)) for k in range(25))), rel=1e-15)
 
 
 def test_known_isometry_ratios(page):
-    # Pennington, Schoenholz & Ganguli (2017): L Gaussian, 0 orthogonal, + L for ReLU (f = 1/2)
+    """The page's Pennington, Schoenholz & Ganguli (2017) values against free probability (the
+    factors' second moments combined) and, for Gaussian linear layers, the Fuss-Catalan moments."""
+    keys = {("identity", "gaussian"): "lin_g", ("identity", "orthogonal"): "lin_o", ("tanh", "gaussian"): "tanh_g",
+            ("tanh", "orthogonal"): "tanh_o", ("relu", "gaussian"): "relu_g", ("relu", "orthogonal"): "relu_o"}
     for L in (10, 30):
-        assert page[f"by_known_lin_g_{L}"] == L and page[f"by_known_lin_o_{L}"] == 0
-        assert page[f"by_known_tanh_g_{L}"] == L and page[f"by_known_tanh_o_{L}"] == 0
-        assert page[f"by_known_relu_g_{L}"] == 2 * L and page[f"by_known_relu_o_{L}"] == L
+        for (a, w), key in keys.items():
+            assert page[f"by_known_{key}_{L}"] == pytest.approx(isometry_ratio_limit(a, w, L), rel=1e-12, abs=0)
+        assert page[f"by_known_lin_g_{L}"] == pytest.approx(fuss_catalan_m2(L) - 1, rel=1e-12)
 
 
 def test_residual_predictions(page):
+    """The mean-field second moment through B blocks, its one ingredient by quadrature: a branch
+    relu(W1 x) with He's W1 (variance 2/n) then W2 of variance 1/n multiplies the second moment by
+    c = 2 E[relu(z)^2], z ~ N(0, 1); x + alpha f(x) by 1 + alpha^2 c (the branch is uncorrelated with
+    x at initialization). B is the replay's (test_residual_replayed)."""
     B = page["by_res_blocks"]
-    assert B == 100
-    assert page["by_res_res_pred"] == pytest.approx(2.0**B)
-    assert page["by_res_scaled_pred"] == pytest.approx((1 + 1 / B) ** B)
-    assert page["by_res_plain_pred"] == 1 and page["by_res_zero_pred"] == 1
+    c = 2 * gauss(lambda z: max(z, 0.0) ** 2)
+    assert page["by_res_res_pred"] == pytest.approx((1 + c) ** B, rel=1e-6)
+    assert page["by_res_scaled_pred"] == pytest.approx((1 + c / B) ** B, rel=1e-6)
+    assert page["by_res_plain_pred"] == pytest.approx(c**B, rel=1e-6)
+    assert page["by_res_zero_pred"] == 1  # the last layer of every branch 0: the branch adds nothing
 
 
 def test_tanh_fixed_point_and_slope_by_quadrature(page):
@@ -129,6 +151,7 @@ def test_measurements_agree_with_theory(page):
 def test_residual_replayed(page):
     rng = rngs()[2]
     B, S, n, m = 100, 8, 64, 32
+    assert page["by_res_blocks"] == B  # the prose's B is the one that gives the page's measurements
     W1 = init.he_normal((B, S, n, n), rng)
     W2 = init.variance_scaling((B, S, n, n), rng, 1.0, "fan_in", "normal")
     x0 = rng.standard_normal((S, n, m))
@@ -227,8 +250,7 @@ def test_framework_std_at_init_replayed(page):
         r = 1 / math.sqrt(n_in)
         b[l][:seeds] = rng.uniform(-r, r, (seeds, n_out, 1))
     X, _ = datasets.load_digits()
-    X = X[:, -100:]
-    assert page["by_fw_probe"] == 100        # "on 100 held-out digits": the last 100
+    X = X[:, -page["by_fw_probe"]:]          # "on N held-out digits": the last N, the prose's N
     assert (page["by_fw_lr"], page["by_fw_batch"]) == (0.1, 100)   # the article's widget: SGD 0.1, batches of 100
     for k, s in enumerate(("pt", "ke", "fl")):
         stds = []

@@ -56,10 +56,11 @@ def test_xavier_init_widget_numbers(glued):
     # the first xi_dense steps one by one, then spread out, to the last step of the last epoch
     dense = int(g["xi_dense"])
     assert steps[:dense] == list(range(dense)) and steps[dense] > dense
-    epochs, per_epoch = int(g["xi_epochs"]), 9000 // 100  # 9,000 digits, 100 a batch
+    epochs, batch = int(g["xi_epochs"]), int(g["xi_batch"])
+    per_epoch = -(-int(g["xi_n_train"]) // batch)  # the training digits in batches, the last one shorter
     assert epochs >= 3 and steps[-1] == int(g["xi_widget_last"]) == epochs * per_epoch - 1
     assert {e * per_epoch for e in range(epochs)} <= set(steps)   # the first step of every epoch
-    assert meta["batch"] == 100 and meta["steps_per_epoch"] == per_epoch
+    assert meta["batch"] == batch and meta["steps_per_epoch"] == per_epoch == int(g["xi_steps_per_epoch"])
     assert meta["once"] == ["Zero"]
     # the whole run plays in about 8-15 s
     assert 8000 <= meta["play_ms"] * (len(steps) - 1) <= 15000

@@ -7,7 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from xavier import datasets, init
+from scipy import stats
+
+from xavier import costs, datasets, init
 
 import xavier_init
 from xavier.network import Network, train
@@ -38,7 +40,7 @@ def test_glued_data_and_training_settings(glued, digits):
     assert int(g["xi_n_digits"]) == X.shape[1]
     assert (int(g["xi_n_train"]), int(g["xi_n_test"])) == (N_TRAIN, N_TEST)
     assert int(g["xi_n_train"]) + int(g["xi_n_test"]) <= X.shape[1]
-    assert int(g["xi_batch"]) == 100 and int(g["xi_probe"]) == 100
+    assert int(g["xi_batch"]) == 100  # the article's widget: batches of 100
     assert int(g["xi_steps_per_epoch"]) == math.ceil(N_TRAIN / 100)
 
 
@@ -76,7 +78,8 @@ def test_glued_values_at_initialization(glued, digits):
     assert _num(g["xi_rms"]) == pytest.approx(math.sqrt(np.mean(X_probe**2)))
     assert _num(g["xi_z1_std_xavier"]) == pytest.approx((start.W[1][2] @ X_probe).std(), rel=1e-9)
     assert _num(g["xi_z1_std_xavier"]) == pytest.approx(_num(g["xi_rms"]), rel=0.1)  # the prose's claim
-    assert _num(g["xi_inv_sqrt3"]) == pytest.approx(3**-0.5)
+    # the prose's 1/sqrt(3): the std of U(-1, 1), the uniform of variance 1/3
+    assert _num(g["xi_inv_sqrt3"]) == pytest.approx(stats.uniform(-1, 2).std(), rel=1e-15)
     # the ratios the prose states are those of the table's printed numbers, the glued stds
     # rounded to 3 decimals, so that a reader can check them by hand
     shown = {s: np.array([round(_num(g[f"xi_std_{SLUG[names[s]]}_{l}"]), 3) for l in range(1, 5)]) for s in (u, x)}
@@ -147,6 +150,7 @@ def test_glued_values_after_training(glued, page_run):
         assert _num(g[f"xi_error_{SLUG[name]}_epoch1_lo"]) == pytest.approx(lo)
         assert _num(g[f"xi_error_{SLUG[name]}_epoch1_hi"]) == pytest.approx(hi)
     assert int(g["xi_runs_zero"]) == 1 and int(g["xi_seeds"]) == SEEDS and int(g["xi_epochs"]) == EPOCHS
+    assert int(g["xi_probe"]) == run["predicted"].shape[-1]  # the probe batch the run's grids were drawn on
     u, x, n = 1, 2, 3
     assert _num(g["xi_std_uniform_4_end"]) == pytest.approx(run["std"][-1, u, 3])
     assert _num(g["xi_std_xavier_4_end"]) == pytest.approx(run["std"][-1, x, 3])
@@ -225,7 +229,10 @@ def test_glued_uniform_cost_and_error(glued, page_run):
     run = page_run
     u = run["names"].index("Uniform")
     steps = list(run["steps"])
-    assert g["xi_early_step"] == min(steps, key=lambda t: abs(t - 30)) and g["xi_log10"] == pytest.approx(math.log(10), rel=1e-15)
+    assert g["xi_early_step"] == min(steps, key=lambda t: abs(t - 30))
+    # the guessing level log 10: the cross-entropy of a uniform guess over 10 digits (equal logits)
+    guess = costs.cost("cross_entropy", np.zeros((10, 1)), None, np.eye(10)[:, :1])
+    assert g["xi_log10"] == pytest.approx(float(guess), rel=1e-15)
     cost = run["history"].cost[:, u]
     t = int(g["xi_early_step"])
     assert g["xi_uniform_early_cost"] == pytest.approx(sum(cost[t - 10:t]) / 10, rel=1e-9)
