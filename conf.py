@@ -41,10 +41,20 @@ extensions = [
     "lean_rebuild",  # docs/_ext: less work in the main process (garbage collector, viewcode)
     "plain_status",  # docs/_ext: the execution table's status in words, not emoji
     "sphinx_copybutton",
+    "sphinx_exercise",  # exercises and their solutions, the solutions collapsed (issue 19)
+    "sphinx_togglebutton",  # collapses a solution with :class: dropdown, as sphinx-exercise documents
+    "sphinxcontrib.bibtex",  # {cite} and {bibliography} from docs/references.bib
+    "lesson",  # docs/_ext: Going-deeper boxes and solutions printed open
 ]
 
 exclude_patterns = ["_build", ".venv", "node_modules", "**.ipynb_checkpoints", "_static"]
 myst_enable_extensions = ["amsmath", "dollarmath", "colon_fence"]
+bibtex_bibfiles = ["docs/references.bib"]  # relative to conf.py's folder, the repository root
+bibtex_reference_style = "author_year"
+bibtex_default_style = "plain"  # sorted by author
+togglebutton_hint = "Show the solution"
+togglebutton_hint_hide = "Hide the solution"
+togglebutton_selector = ".admonition.solution.dropdown"
 numfig = True
 # Every cross-reference must resolve (the Makefile passes -n too). The build is offline (no
 # intersphinx), so references to numpy's or the standard library's objects, which come from the
