@@ -348,6 +348,23 @@ def collapsed_box_problems(page) -> tuple[int, list[str]]:
     page.wait_for_timeout(100)
     screen = page.evaluate(_BOX_CONTENT, COLLAPSED_BOXES)
     problems = [f"{b['title']!r}: open on screen before the reader opens it" for b in screen if b["shown"]]
+    # By keyboard: the first box of each kind opens with Enter on its control, and closes again.
+    for kind, control in (("Going deeper", "main details.going-deeper > summary"),
+                          ("solution", "main .solution.dropdown button.toggle-button")):
+        handle = page.query_selector(control)
+        if handle is None:
+            continue
+        index = page.evaluate("(c) => document.querySelectorAll(c).length", control)
+        handle.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(400)
+        shown = [b for b in page.evaluate(_BOX_CONTENT, COLLAPSED_BOXES) if b["shown"]]
+        if len(shown) != 1:
+            problems.append(f"Enter on the first {kind}'s control showed {len(shown)} boxes, not 1 (of {index})")
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(400)
+        if any(b["shown"] for b in page.evaluate(_BOX_CONTENT, COLLAPSED_BOXES)):
+            problems.append(f"a second Enter on the first {kind}'s control did not close it")
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     opened = page.evaluate("(sel) => [...document.querySelectorAll(sel)].filter(d => !d.open).length",
                            "main details.going-deeper")
