@@ -36,6 +36,9 @@ extensions = [
     "sphinx.ext.viewcode",
     "sphinx_design",
     "sphinx_copybutton",
+    "sphinx_exercise",  # exercises and their solutions, the solutions collapsed (issue 19)
+    "sphinx_togglebutton",  # collapses a solution with :class: dropdown, as sphinx-exercise documents
+    "sphinxcontrib.bibtex",  # {cite} and {bibliography} from docs/references.bib
     # docs/_ext, the site's own:
     "kernel_environment",  # the notebook kernels' environment: one BLAS thread, fixed SVG ids
     "execution_keys",  # a page executes again exactly when its code (library, modules) changed
@@ -50,10 +53,17 @@ extensions = [
     "accessible_html",  # accessible names; the first paint in the reader's colour scheme
     "api_references",  # type hints outside xavier shown without a link, misspelt names fail
     "theme_overrides",  # the theme templates the site changes, tied to the exact files they copy
+    "lesson",  # Going-deeper boxes and exercise solutions printed open
 ]
 
 exclude_patterns = ["_build", ".venv", "node_modules", "**.ipynb_checkpoints", "_static"]
 myst_enable_extensions = ["amsmath", "dollarmath", "colon_fence"]
+bibtex_bibfiles = ["docs/references.bib"]  # relative to conf.py's folder, the repository root
+bibtex_reference_style = "author_year"
+bibtex_default_style = "plain"  # sorted by author
+togglebutton_hint = "Show the solution"
+togglebutton_hint_hide = "Hide the solution"
+togglebutton_selector = ".admonition.solution.dropdown"
 numfig = True
 # Every cross-reference must resolve (the Makefile passes -n too). The build is offline (no
 # intersphinx): see docs/_ext/api_references.py.

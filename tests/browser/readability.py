@@ -322,3 +322,61 @@ def main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     main(sys.argv)
+
+
+# -- Collapsed boxes (issue 19): Going-deeper boxes and solutions, closed on screen, open on paper --
+
+COLLAPSED_BOXES = "main details.going-deeper, main .solution.dropdown"
+"""The boxes a reader opens: sphinx-design dropdowns of class going-deeper, and the solutions that
+sphinx-togglebutton collapses (docs/_ext/lesson.py)."""
+
+_BOX_CONTENT = """(sel) => [...document.querySelectorAll(sel)].map(box => {
+  const body = box.matches('details') ? box.querySelector(':scope > .sd-summary-content')
+                                      : box.querySelector(':scope > .admonition-title ~ *');
+  const r = body ? body.getBoundingClientRect() : {height: 0};
+  const title = (box.querySelector('summary, .admonition-title') || box).textContent.trim();
+  return {title: title.slice(0, 60), shown: !!body && body.checkVisibility({visibilityProperty: true,
+          opacityProperty: true}) && r.height > 0};
+})"""
+
+
+def collapsed_box_problems(page) -> tuple[int, list[str]]:
+    """``(number of boxes, problems)``: a box open on screen before the reader opens it, a box whose
+    content does not print, or one that ``beforeprint`` does not open and ``afterprint`` close again.
+    Leaves the page in print media."""
+    page.emulate_media(media="screen")
+    page.wait_for_timeout(100)
+    screen = page.evaluate(_BOX_CONTENT, COLLAPSED_BOXES)
+    problems = [f"{b['title']!r}: open on screen before the reader opens it" for b in screen if b["shown"]]
+    # By keyboard: the first box of each kind opens with Enter on its control, and closes again.
+    for kind, control in (("Going deeper", "main details.going-deeper > summary"),
+                          ("solution", "main .solution.dropdown button.toggle-button")):
+        handle = page.query_selector(control)
+        if handle is None:
+            continue
+        index = page.evaluate("(c) => document.querySelectorAll(c).length", control)
+        handle.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(400)
+        shown = [b for b in page.evaluate(_BOX_CONTENT, COLLAPSED_BOXES) if b["shown"]]
+        if len(shown) != 1:
+            problems.append(f"Enter on the first {kind}'s control showed {len(shown)} boxes, not 1 (of {index})")
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(400)
+        if any(b["shown"] for b in page.evaluate(_BOX_CONTENT, COLLAPSED_BOXES)):
+            problems.append(f"a second Enter on the first {kind}'s control did not close it")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    opened = page.evaluate("(sel) => [...document.querySelectorAll(sel)].filter(d => !d.open).length",
+                           "main details.going-deeper")
+    if opened:
+        problems.append(f"{opened} Going-deeper boxes still closed after beforeprint")
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    reclosed = page.evaluate("(sel) => [...document.querySelectorAll(sel)].filter(d => d.open).length",
+                             "main details.going-deeper")
+    if reclosed:
+        problems.append(f"{reclosed} Going-deeper boxes left open after afterprint")
+    page.emulate_media(media="print")
+    page.wait_for_timeout(100)
+    printed = page.evaluate(_BOX_CONTENT, COLLAPSED_BOXES)
+    problems += [f"{b['title']!r}: content not printed" for b in printed if not b["shown"]]
+    return len(screen), problems

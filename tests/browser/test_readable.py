@@ -288,6 +288,25 @@ def test_navigation_button_works(browser, base, width):
         page.context.close()
 
 
+LESSONS = ["signals.html"]  # pages converted to lessons (issue 19): they have boxes and solutions
+
+
+@pytest.mark.parametrize("name", [p for p in ARTICLE if p in LESSONS])
+def test_collapsed_boxes_closed_on_screen_open_in_print(browser, base, name):
+    """Going-deeper boxes and solutions are closed until the reader opens them, and print open
+    (by CSS under print media, and by lesson.js on beforeprint, which closes them again after)."""
+    page = open_page(browser, base + name)
+    try:
+        count, problems = readability.collapsed_box_problems(page)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"boxes-{name[:-5]}-print.png"), full_page=True)
+        if name in LESSONS:
+            assert count > 0, f"{name} is a lesson but has no Going-deeper box or solution"
+        assert not problems, "\n".join(problems)
+    finally:
+        page.context.close()
+
+
 def test_dark_mode_from_the_first_paint(browser, base):
     """A first visit with the system in dark mode is dark before the theme's script has run."""
     context = browser.new_context(color_scheme="dark")

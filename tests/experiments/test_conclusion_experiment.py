@@ -12,7 +12,6 @@ from scipy import stats
 from xavier import init
 
 import conclusion
-import signals
 
 XAVIER = ("variance_scaling", {"scale": 1.0, "mode": "fan_in"})  # the article's N(0, 1/n_in)
 
