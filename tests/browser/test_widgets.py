@@ -377,7 +377,7 @@ def test_playground_colours_band_and_axis(browser, mode):
         largest = max(meta["scales"], key=lambda s: s["c"])["key"]
         page.click(f".xw-scale input[value='{largest}']")
         page.wait_for_function(f"() => document.querySelector('.xw-readout').dataset.choice.includes(' {largest} ')")
-        clash = page.evaluate("""() => { const svg = document.querySelector('.xw-view.xw-wide svg');
+        clash = page.evaluate("""() => { const svg = document.querySelector('.xw-widget svg.xw-curve');
             const label = [...svg.querySelectorAll(':scope > text')].find(t => (t.getAttribute('transform') || '').includes('rotate'));
             const box = label.getBoundingClientRect();
             const ticks = [...svg.querySelectorAll('.xw-yaxis .tick text')];
@@ -501,7 +501,8 @@ def test_chart_text_matches_the_figures(browser, name):
 
 def _choose(page, group: str, value: str) -> None:
     page.click(f".xw-{group} input[value='{value}']")
-    page.wait_for_function("(v) => document.querySelector('.xw-readout').dataset.choice.includes(v)", value)
+    page.wait_for_function("(v) => document.querySelector('.xw-readout').dataset.choice.includes(v)",
+                           arg=f" {value} ")
 
 
 def _net_drawn(page) -> dict:
@@ -579,9 +580,8 @@ def test_largest_weight_and_link_colours(browser, mode):
         context.close()
         import matplotlib.pyplot as plt
         plt.close(fig)
-    # per frame: training moves the largest weight (c = 0.01 starts near 0.17 and grows)
+    # one number per frame, not per run: training moves the largest weight
     assert seen[("small", 0)] != seen[("small", len(meta["epochs"]) - 1)]
-    assert seen[("small", 0)] < 1 < seen[("small", len(meta["epochs"]) - 1)] or seen[("small", 0)] < 1
     assert audit.problems["console"] == []
 
 
