@@ -334,8 +334,8 @@
     const ramp = el("span", { class: "xw-ramp", "aria-hidden": "true",
                               style: `background: linear-gradient(to right, ${d3.range(11).map((t) => lut[Math.min(N - 1, Math.floor(t * N / 10))]).join(", ")})` });
     const rampEnds = [el("span"), el("span")];
-    const netLegend = el("p", { class: "xw-legend" }, "Colour and width: the value, on one scale per seed, Fig. 1.7's (",
-      rampEnds[0], ramp, rampEnds[1], "; white is 0, beyond the scale the colour stays at its end); ",
+    const netLegend = el("p", { class: "xw-legend" }, "Colour and width: the value, on the symmetric scale of the page's network " +
+      "figures for this seed (", rampEnds[0], ramp, rampEnds[1], "; white is 0, beyond the ends the colour stays at its end); " +
       "negative links dashed. Node fill: bias.");
     // offsets of W[l] and b[l] in a frame's flattened parameters
     const wOff = [], bOff = [];
