@@ -671,7 +671,7 @@ def link_scale(links: Sequence[np.ndarray]) -> float:
     (7.0, 1.0)
     """
     vmax = float(np.quantile(np.concatenate([np.abs(a).ravel() for a in links]), _SCALE_QUANTILE))
-    return vmax if vmax >= _ROUNDING else 1.0
+    return 1.0 if vmax < _ROUNDING else vmax
 
 
 @styled
@@ -1342,10 +1342,10 @@ def widget_html(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.5,
     row stored as differences (:func:`framedata.row_delta`, which compresses better). Weights,
     biases and their gradients are quantized to signed 8 bits, each on its own scale per frame:
     the frame's largest absolute value (``wmax``: the largest :math:`|W|`, weights only, as
-    Fig. 1.7 writes it under each diagram; ``bmax``, ``gmax``, ``gbmax``). The diagram colours
-    links and nodes with :func:`diagram.palette` on one symmetric scale per shown seed,
-    :func:`link_scale` of its links at the first and last frames (``wmax_colour``,
-    ``gmax_colour``), the rule of Fig. 1.7 and 1.8 (whose two panels are those frames).
+    :func:`plot_network_grid` writes it under each diagram; ``bmax``, ``gmax``, ``gbmax``). The
+    diagram colours links and nodes with :func:`diagram.palette` on one symmetric scale per shown
+    seed, :func:`link_scale` of its links at the first and last frames (``wmax_colour``,
+    ``gmax_colour``): the rule of :func:`plot_network_grid`, whose two panels are those frames.
 
     Parameters
     ----------
@@ -1393,9 +1393,9 @@ def widget_html(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.5,
                 run_["cost"][kind] = framedata.sig_list(s["cost"])
                 per_kind[0].append(framedata.row_delta(framedata.quantize(s["map"])))
                 # weights and biases, and their gradients, each on its own scale per frame: the
-                # largest |W| (weights only) of the frame, as Fig. 1.7 writes it; links are
-                # coloured on one scale per seed, Fig. 1.7's (link_scale of the first and last
-                # frames: at initialization and after training)
+                # largest |W| (weights only) of the frame, as plot_network_grid writes it; links
+                # are coloured on one scale per seed, plot_network_grid's (link_scale of the first
+                # and last frames: at initialization and after training)
                 for part, (links, nodes) in ((1, ("W", "b")), (2, ("dW", "db"))):
                     flat = []
                     for key in (links, nodes):
@@ -1431,7 +1431,7 @@ def widget_html(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.5,
         # the static figures' colours (CLASS_COLORS, _DATA_CMAP over _MAP_RANGE), in both colour modes
         "classes": [{"name": n, "hex": h} for n, h in (CLASS_COLORS[0], CLASS_COLORS[1])],
         "map_colors": _map_stops(),
-        # the network diagrams' colour map and colours (diagram.py), as Fig. 1.7 and 1.8 draw them
+        # the network diagrams' colour map and colours (diagram.py), as plot_network_grid draws them
         "diagram": palette(),
     }
     html = framedata.widget_html(
