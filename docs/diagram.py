@@ -32,15 +32,36 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
 from matplotlib.collections import LineCollection
-from matplotlib.colors import Normalize
+from matplotlib.colors import Normalize, to_hex
 
 from plotting import styled
 from xavier import _checks
 
-__all__ = ["NetworkDrawing", "shown_units", "draw_network"]
+__all__ = ["NetworkDrawing", "shown_units", "draw_network", "LINK_CMAP", "palette"]
 
 _EDGE = "#333333"
 _BASE_LINK = "#c8c8c8"
+_INPUT_FACE = "#e6e6e6"
+LINK_CMAP = "RdBu_r"
+"""The diverging colour map of links and nodes (0 is its white middle), in the figures and the widget."""
+
+
+def palette(cmap: str = LINK_CMAP) -> dict[str, Any]:
+    """The diagram's colours, for a drawing made elsewhere (the playground widget, in the browser).
+
+    ``lut``: the colour map's levels (256 for matplotlib's maps), as hex; a value ``w`` on the
+    symmetric scale :math:`[-v, v]` takes level ``min(floor(N t), N - 1)`` with
+    :math:`t = (w + v) / 2v` clipped to :math:`[0, 1]`, as matplotlib picks it, so the widget and
+    the figures give a value the same colour; ``base``: the thin line under every link; ``edge``:
+    the nodes' outline; ``input``: the input nodes' fill.
+
+    >>> p = palette()
+    >>> len(p["lut"]), p["lut"][0], p["lut"][-1], p["base"]
+    (256, '#053061', '#67001f', '#c8c8c8')
+    """
+    colour_map = colormaps[cmap]
+    return {"cmap": cmap, "lut": [to_hex(colour_map(i)) for i in range(colour_map.N)],
+            "base": _BASE_LINK, "edge": _EDGE, "input": _INPUT_FACE}
 
 
 @dataclass(frozen=True)
@@ -152,7 +173,7 @@ def draw_network(
     weights: Sequence[np.ndarray | None] | None = None,
     max_units: int = 8,
     labels: Sequence[str] | None = None,
-    cmap: str = "RdBu_r",
+    cmap: str = LINK_CMAP,
     title: str | None = None,
     biases: Sequence[np.ndarray | None] | None = None,
     vmax: float | None = None,
@@ -294,7 +315,7 @@ def draw_network(
     # Nodes: inputs grey, other layers white or coloured by their biases.
     for l, pos in enumerate(positions):
         if l == 0:
-            face = "#e6e6e6"
+            face = _INPUT_FACE
         elif B[l] is not None:
             face = colour_map(norm(B[l][shown[l]]))
         else:

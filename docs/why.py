@@ -32,7 +32,7 @@ from xavier import _checks
 from xavier import activations as acts
 from xavier import datasets
 from xavier import init as inits
-from diagram import draw_network
+from diagram import draw_network, palette
 from xavier.network import Network, train
 from plotting import COLORS, MARKERS, band, styled, subplots
 
@@ -42,7 +42,7 @@ __all__ = [
     "CLASS_COLORS", "exact_or_bound", "counts_text",
     "plot_network_grid", "plot_zero_init", "plot_symmetry", "boundary_offsets", "ray_agreement",
     "rank_correlation", "wedge_summary", "plot_wedges", "frame_epochs", "network_at", "widget_frames",
-    "widget_html", "EXTRA_SCALES", "WIDGET_SCALES", "SEED_KINDS", "shown_seeds", "WIDGET_FILE", "quadrant_summary",
+    "widget_html", "link_scale", "EXTRA_SCALES", "WIDGET_SCALES", "SEED_KINDS", "shown_seeds", "WIDGET_FILE", "quadrant_summary",
 ]
 
 SCALES: dict[str, float] = {"zero": 0.0, "small": 0.01, "appropriate": 1.0, "large": 100.0}
@@ -662,6 +662,18 @@ def plot_training(result: Mapping[str, Any]):
     return fig
 
 
+def link_scale(links: Sequence[np.ndarray]) -> float:
+    """The colour scale of a row of network diagrams (:func:`plot_network_grid`, and the widget):
+    the 90th percentile of the links' sizes, or 1 when they are all rounding
+    noise around 0 (zero initialization).
+
+    >>> link_scale([np.array([[-2.0, 1.0]]), np.arange(9.0)]), link_scale([np.zeros(3)])
+    (7.0, 1.0)
+    """
+    vmax = float(np.quantile(np.concatenate([np.abs(a).ravel() for a in links]), _SCALE_QUANTILE))
+    return 1.0 if vmax < _ROUNDING else vmax
+
+
 @styled
 def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradients"] = "weights",
                       seeds: Mapping[str, int] | None = None):
@@ -714,10 +726,7 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
         # The scale is set by the links only, at the 90th percentile of their sizes in the row: one
         # large bias or link would wash out all the others. Beyond it colours saturate; the largest
         # link is written in the corner.
-        links = np.concatenate([np.abs(a).ravel() for W, b in panels for a in W[1:]])
-        vmax = float(np.quantile(links, _SCALE_QUANTILE))
-        if vmax < _ROUNDING:  # nothing but rounding noise (zero initialization): a unit scale
-            vmax = 1.0
+        vmax = link_scale([a for W, b in panels for a in W[1:]])
         for ax, when, (W, b) in zip(row, ("initialization", "after training"), panels):
             clip = [None] + [np.clip(a, -vmax, vmax) for a in W[1:]]  # saturate colour and width
             clip_b = [None] + [np.clip(a, -vmax, vmax) for a in b[1:]]
@@ -1308,6 +1317,9 @@ def _flat(arrays: Sequence[np.ndarray]) -> np.ndarray:
     return np.concatenate([a.reshape(a.shape[0], -1) for a in arrays], axis=1)
 
 
+_MAX_KEY = {"W": "wmax", "b": "bmax", "dW": "gmax", "db": "gbmax"}
+"""The widget's per-frame scale of each part of the parameters (the largest absolute value)."""
+
 WIDGET_FILE = "why-playground-frames.js"
 """The file beside the page that holds every choice's frames, loaded on demand."""
 
@@ -1327,9 +1339,13 @@ def widget_html(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.5,
     seeds' costs (4 significant digits); each shown seed's weights and gradients (links and nodes
     of the diagram, flattened layer after layer: ``W[1]`` row by row, then ``W[2]``, ``W[3]``,
     then ``b[1..3]``), and its decision map quantized to 8 bits (:func:`framedata.quantize`), each
-    row stored as differences (:func:`framedata.row_delta`, which compresses better). Weights and
-    biases are quantized to signed 8 bits on one scale per shown seed (``wmax``), gradients on one
-    scale per frame (``gmax``).
+    row stored as differences (:func:`framedata.row_delta`, which compresses better). Weights,
+    biases and their gradients are quantized to signed 8 bits, each on its own scale per frame:
+    the frame's largest absolute value (``wmax``: the largest :math:`|W|`, weights only, as
+    :func:`plot_network_grid` writes it under each diagram; ``bmax``, ``gmax``, ``gbmax``). The
+    diagram colours links and nodes with :func:`diagram.palette` on one symmetric scale per shown
+    seed, :func:`link_scale` of its links at the first and last frames (``wmax_colour``,
+    ``gmax_colour``): the rule of :func:`plot_network_grid`, whose two panels are those frames.
 
     Parameters
     ----------
@@ -1368,22 +1384,30 @@ def widget_html(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.5,
                          for q in (10, 50, 90)]
             run_: dict[str, Any] = {"n": int(J.shape[1]), "q10": framedata.sig_list(bands[0]),
                                     "median": framedata.sig_list(bands[1]), "q90": framedata.sig_list(bands[2]),
-                                    "seed": {}, "cost": {}, "wmax": {}, "gmax": {}}
+                                    "seed": {}, "cost": {}, **{k: {} for k in _MAX_KEY.values()},
+                                    "wmax_colour": {}, "gmax_colour": {}}
             per_kind = ([], [], [])
             for kind in SEED_KINDS:
                 s = v["shown"][kind]
-                W = np.concatenate([_flat(s["W"]), _flat(s["b"])], axis=1)
-                G = np.concatenate([_flat(s["dW"]), _flat(s["db"])], axis=1)
-                wmax = framedata.sig(float(np.nanmax(np.abs(W))))
-                gmax = np.nanmax(np.abs(G), axis=1)
                 run_["seed"][kind] = int(s["seed"])
                 run_["cost"][kind] = framedata.sig_list(s["cost"])
-                run_["wmax"][kind] = wmax
-                run_["gmax"][kind] = framedata.sig_list(gmax)
                 per_kind[0].append(framedata.row_delta(framedata.quantize(s["map"])))
-                per_kind[1].append(framedata.quantize_signed(W, wmax or 0.0))
-                per_kind[2].append(np.stack([framedata.quantize_signed(g, framedata.sig(m) or 0.0)
-                                             for g, m in zip(G, gmax)]))
+                # weights and biases, and their gradients, each on its own scale per frame: the
+                # largest |W| (weights only) of the frame, as plot_network_grid writes it; links
+                # are coloured on one scale per seed, plot_network_grid's (link_scale of the first
+                # and last frames: at initialization and after training)
+                for part, (links, nodes) in ((1, ("W", "b")), (2, ("dW", "db"))):
+                    flat = []
+                    for key in (links, nodes):
+                        a = _flat(s[key])
+                        with np.errstate(invalid="ignore"):
+                            top = framedata.sig_list(np.max(np.abs(a), axis=1))  # None where not finite
+                        flat.append(np.stack([framedata.quantize_signed(row, m or 0.0) for row, m in zip(a, top)]))
+                        run_[_MAX_KEY[key]][kind] = top
+                    per_kind[part].append(np.concatenate(flat, axis=1))
+                    with np.errstate(invalid="ignore"):
+                        colour = link_scale([s[links][l][f] for l in range(len(SIZES) - 1) for f in (0, -1)])
+                    run_[_MAX_KEY[links] + "_colour"][kind] = framedata.sig(colour)
             runs[d][name] = run_
             for row, part in zip(rows, per_kind):
                 row.append(part)
@@ -1407,6 +1431,8 @@ def widget_html(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.5,
         # the static figures' colours (CLASS_COLORS, _DATA_CMAP over _MAP_RANGE), in both colour modes
         "classes": [{"name": n, "hex": h} for n, h in (CLASS_COLORS[0], CLASS_COLORS[1])],
         "map_colors": _map_stops(),
+        # the network diagrams' colour map and colours (diagram.py), as plot_network_grid draws them
+        "diagram": palette(),
     }
     html = framedata.widget_html(
         "playground", meta, inline, extra=WIDGET_FILE,

@@ -404,7 +404,9 @@ def run_widget(rng: np.random.Generator, *, inits: Mapping[str, tuple[str, dict[
         ... ``predicted`` with S for K, ``batch_cost`` (T, S)), ``diverged`` (S,), ``net`` (all
         slices, trained), ``seeds``, ``frames`` (F,), and
         per frame ``batch_index`` (F, batch_size) the training digits of its batch,
-        ``batch_hist`` (F, S, L-1, bins) fractions and ``batch_pred`` (F, S, batch_size).
+        ``batch_hist`` (F, S, L-1, bins) fractions, ``batch_pred`` (F, S, batch_size), and
+        ``batch_std``, ``batch_saturated`` (F, S, L-1): the standard deviation of
+        :math:`A^{[l]}` over the batch and its fraction with :math:`|a| >` :data:`SATURATION`.
 
     Examples
     --------
@@ -461,7 +463,9 @@ def run_widget(rng: np.random.Generator, *, inits: Mapping[str, tuple[str, dict[
             with np.errstate(all="ignore"):
                 _, A = net.forward(X_train[:, idx])
                 hist, _ = activation_histograms(A[1:-1])
-            out["batch"] = {"index": idx, "hist": hist, "pred": A[-1].argmax(axis=-2)}
+                spread = {"std": np.stack([a.std(axis=(1, 2)) for a in A[1:-1]], axis=1),
+                          "saturated": np.stack([(np.abs(a) > SATURATION).mean(axis=(1, 2)) for a in A[1:-1]], axis=1)}
+            out["batch"] = {"index": idx, "hist": hist, "pred": A[-1].argmax(axis=-2), **spread}
         return out
 
     Y_train = datasets.one_hot(y_train, net.sizes[-1])
@@ -491,7 +495,9 @@ def run_widget(rng: np.random.Generator, *, inits: Mapping[str, tuple[str, dict[
                 "diverged": history.diverged, "frames": frames, "net": net,
                 "batch_index": np.stack([b["index"] for b in batches]),
                 "batch_hist": np.stack([b["hist"] for b in batches]),
-                "batch_pred": np.stack([b["pred"] for b in batches])},
+                "batch_pred": np.stack([b["pred"] for b in batches]),
+                "batch_std": np.stack([b["std"] for b in batches]),
+                "batch_saturated": np.stack([b["saturated"] for b in batches])},
     }
 
 
@@ -878,7 +884,8 @@ def widget_html(run: Mapping[str, Any], *, default: str = "Xavier",
 
     Per slice of the stack and frame the page carries the histograms of
     :math:`A^{[1]}, \dots, A^{[4]}` over that step's training batch (:data:`WIDGET_BINS` bins on
-    :data:`HIST_RANGE`, as the 8-bit bar heights of :func:`hist_heights`) and the predicted class of
+    :data:`HIST_RANGE`, as the 8-bit bar heights of :func:`hist_heights`), their spread in numbers
+    (``std`` and ``saturated``, 2 significant digits, for the readout) and the predicted class of
     each of its digits; per frame the batch's digits (``pixel_bits``-bit pixels,
     :func:`pack_pixels`) and labels; per initialization and seed the held-out cost and error at
     the frames (4 significant digits), with their median and 10th and 90th percentiles over the
@@ -943,6 +950,11 @@ def widget_html(run: Mapping[str, Any], *, default: str = "Xavier",
         "values": values, "hist_max": top, "pixel_bits": int(pixel_bits), "play_ms": int(round(1000 * PLAY_SECONDS / max(F - 1, 1))),
         "colors": {k: {"name": n, "hex": h} for k, (n, h) in GRID_COLORS.items()},
         "runs": runs,
+        # per slice, frame and hidden layer, over the step's batch: what the histograms show, in
+        # words for the readout (the std of A[l] and its fraction of values with |a| > saturation)
+        "saturation": SATURATION,
+        "std": framedata.sig_list(np.moveaxis(allr["batch_std"], 0, 1), 2),
+        "saturated": framedata.sig_list(np.moveaxis(allr["batch_saturated"], 0, 1), 2),
     }
     index = allr["batch_index"]                          # (F, batch) training digits of each frame
     digits = pack_pixels(run["X_train"].T[index], pixel_bits)  # (F, batch, 784 * bits / 8)

@@ -140,8 +140,12 @@ def check_playground(page, data) -> int:
                 assert f == expect == d["slider"]
                 e, cost = meta["epochs"][f], js(run["cost"][kind][f])
                 assert d["text"].startswith(f"Epoch {e} of {meta['epochs'][-1]} ")
-                assert f"cost {cost} (seed {run['seed'][kind] + 1} of {run['n']}, " in d["text"]
-                assert f"median of {run['n']} seeds {js(run['median'][f])}" in d["text"]
+                # the shown seed is chosen by its final cost, which the readout says (not "median"
+                # beside the current cost); the median is of the current costs
+                says = {"median": "the median", "best": "the lowest", "worst": "the highest"}[kind]
+                assert (f"cost {cost} (seed {run['seed'][kind] + 1} of {run['n']}, {says} "
+                        f"{'by final cost' if kind == 'median' else 'final cost'}) · ") in d["text"]
+                assert f"median cost of the {run['n']} seeds at this epoch {js(run['median'][f])}" in d["text"]
                 assert d["values"] == [f"cost {cost}"]
                 checks_done += 1
             assert drawn_map(page) == expected_map(data, dataset, scale, kind, F - 1)
@@ -192,6 +196,11 @@ def check_digits(page, data) -> int:
             assert meta["last_step"] == meta["steps"][-1] + 1
             assert d["text"].startswith(f"Step {meta['steps'][f]} of {meta['last_step']} ")
             assert f"held-out cost {run['cost'][seed][f]} · held-out error {run['error'][seed][f]}" in d["text"]
+            # the histograms' lesson in words: each layer's spread over the step's batch
+            std = ", ".join(js(v) for v in meta["std"][sl][f])
+            saturated = ", ".join(f"{js(float(f'{100 * v:.2g}'))} %" for v in meta["saturated"][sl][f])
+            assert (f"spread of A[1] to A[{meta['layers']}] over this batch: standard deviation {std}; "
+                    f"saturated (|a| > {js(meta['saturation'])}) {saturated}") in d["text"]
             assert d["values"] == [f"cost {run['cost'][seed][f]}", f"error {run['error'][seed][f]}"]
             checks_done += 1
 
@@ -368,7 +377,7 @@ def test_playground_colours_band_and_axis(browser, mode):
         largest = max(meta["scales"], key=lambda s: s["c"])["key"]
         page.click(f".xw-scale input[value='{largest}']")
         page.wait_for_function(f"() => document.querySelector('.xw-readout').dataset.choice.includes(' {largest} ')")
-        clash = page.evaluate("""() => { const svg = document.querySelector('.xw-view.xw-wide svg');
+        clash = page.evaluate("""() => { const svg = document.querySelector('.xw-widget svg.xw-curve');
             const label = [...svg.querySelectorAll(':scope > text')].find(t => (t.getAttribute('transform') || '').includes('rotate'));
             const box = label.getBoundingClientRect();
             const ticks = [...svg.querySelectorAll('.xw-yaxis .tick text')];
@@ -404,3 +413,194 @@ def test_digits_load_their_images_on_demand(browser):
         expect = np.rint(255 * (1 - levels / (2**bits - 1))).reshape(28, 28)[:, :16]
         assert np.abs(grey - expect).max() <= 1
         assert (expect < 128).any()  # the digit has ink there, so a blank grid would fail
+
+
+# -- issue 21: the widgets on a phone, and what they say -------------------------------------------
+
+# Each widget's main charts, found by their titles (what a reader watches after pressing Play):
+# section 1's cost; section 3's activation histograms (its lesson) and held-out cost.
+MAIN_CHARTS = {"why.html": ("Cost against epoch",),
+               "xavier_init.html": ("Histogram", "Held-out cost against step")}
+
+_LAYOUT = """(titles) => {
+  const w = document.querySelector('.xw-widget');
+  const box = (e) => { const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; };
+  const svgs = [...w.querySelectorAll('svg')].filter(s => s.querySelector(':scope > title'));
+  const charts = titles.map(t => svgs.filter(s => s.querySelector(':scope > title').textContent.startsWith(t)).map(box));
+  // the bottom of whatever stays fixed at the top of the screen (the theme's sticky header)
+  let top = 0;
+  for (const e of document.querySelectorAll('body *')) {
+    const st = getComputedStyle(e);
+    if ((st.position === 'sticky' || st.position === 'fixed') && e.checkVisibility()) {
+      const r = e.getBoundingClientRect();
+      if (r.top <= 1 && r.height > 0 && r.height < innerHeight / 3) top = Math.max(top, r.bottom);
+    }
+  }
+  return {controls: box(w.querySelector('.xw-controls')), charts, header: top, height: innerHeight,
+          player: [...w.querySelector('.xw-player').children].map(box)};
+}"""
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_widget_fits_a_phone_screen(browser, name):
+    """Issue 21, fault 7: on a 390 x 844 phone, the widget's controls, Play and its main charts fit
+    one screen below the sticky header, and the player's four controls share one line (today's
+    main: section 1's controls-to-cost span is 1,500 px, "+1" on a line of its own)."""
+    b, base_url = browser
+    context, page, audit = open_widget(b, base_url + name, "light", 390)
+    try:
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.evaluate("() => document.querySelector('.xw-widget').scrollIntoView()")
+        page.wait_for_timeout(300)
+        layout = page.evaluate(_LAYOUT, list(MAIN_CHARTS[name]))
+        # put the controls' top right under the header, as a reader scrolling to them would
+        page.evaluate("(dy) => window.scrollBy(0, dy)", layout["controls"]["top"] - layout["header"] - 4)
+        page.wait_for_timeout(300)
+        layout = page.evaluate(_LAYOUT, list(MAIN_CHARTS[name]))
+    finally:
+        context.close()
+    assert layout["controls"]["top"] >= layout["header"]
+    for title, found in zip(MAIN_CHARTS[name], layout["charts"]):
+        assert found, f"no chart titled {title!r}"
+        for chart in found:
+            assert chart["bottom"] <= layout["height"], (
+                f"{name}: {title!r} ends {chart['bottom'] - layout['controls']['top']:.0f} px below the "
+                f"controls' top, which sit at {layout['controls']['top']:.0f} px of a {layout['height']} px screen")
+    tops = [round(b_["top"]) for b_ in layout["player"]]
+    assert max(tops) - min(tops) <= 2, f"the player wraps: its controls' tops {tops}"
+
+
+def _chart_text_px(page) -> list[float]:
+    """The size on screen, in CSS px, of every text drawn in the widget's charts (the font size
+    times the chart's scale: its width on screen over its viewBox width)."""
+    return page.evaluate("""() => [...document.querySelectorAll('.xw-widget svg text')]
+        .filter(t => t.getBoundingClientRect().height > 0 && t.textContent.trim()).map(t => {
+          const svg = t.ownerSVGElement, vb = svg.viewBox.baseVal;
+          const k = vb && vb.width ? svg.getBoundingClientRect().width / vb.width : 1;
+          return parseFloat(getComputedStyle(t).fontSize) * k; })""")
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_chart_text_matches_the_figures(browser, name):
+    """Issue 21, fault 7: the charts' text is about the static figures' 16 px on a laptop and at
+    least 12 px on a phone (today's main: 10.6-11.4 px at every width)."""
+    b, base_url = browser
+    sizes = {}
+    for width in (1280, 390):
+        context, page, _ = open_widget(b, base_url + name, "light", width)
+        try:
+            page.evaluate("() => document.querySelector('.xw-widget').scrollIntoView()")
+            page.wait_for_timeout(300)
+            sizes[width] = _chart_text_px(page)
+        finally:
+            context.close()
+    assert len(sizes[1280]) >= 10 and len(sizes[390]) >= 10
+    assert 15 <= min(sizes[1280]) and max(sizes[1280]) <= 17, (min(sizes[1280]), max(sizes[1280]))
+    assert min(sizes[390]) >= 12, min(sizes[390])
+
+
+def _choose(page, group: str, value: str) -> None:
+    page.click(f".xw-{group} input[value='{value}']")
+    page.wait_for_function("(v) => document.querySelector('.xw-readout').dataset.choice.includes(v)",
+                           arg=f" {value} ")
+
+
+def _net_drawn(page) -> dict:
+    return page.evaluate("""() => {
+      const rgb = (e, p) => getComputedStyle(e)[p];
+      const links = [...document.querySelectorAll('.xw-net line.xw-link')];
+      const nodes = [...document.querySelectorAll('.xw-net circle.xw-node')];
+      const note = document.querySelector('.xw-netnote');
+      return {links: links.map(e => rgb(e, 'stroke')), nodes: nodes.map(e => rgb(e, 'fill')),
+              note: note ? note.textContent : document.querySelector('.xw-netnote, text.xw-netnote').textContent,
+              frame: Number(document.querySelector('.xw-readout').dataset.frame)}; }""")
+
+
+def _frame_values(data, dataset, scale, kind, f, part="weights"):
+    """The shown seed's W (flattened layer after layer) and b at frame f, decoded in Python from the
+    page's frames: signed bytes over 127 times the frame's scale of each part."""
+    meta, arrays = data["meta"], data["side"]["arrays"]
+    sizes = meta["sizes"]
+    nw = sum(a * b for a, b in zip(sizes[1:], sizes[:-1]))
+    idx = (meta["datasets"].index(dataset), [s["key"] for s in meta["scales"]].index(scale),
+           meta["seed_kinds"].index(kind), f)
+    q = arrays[part][idx].astype(float) / 127
+    run = meta["runs"][dataset][scale]
+    wkey, bkey = ("wmax", "bmax") if part == "weights" else ("gmax", "gbmax")
+    return q[:nw] * (run[wkey][kind][f] or 0), q[nw:] * (run[bkey][kind][f] or 0)
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_largest_weight_and_link_colours(browser, mode):
+    """Issue 21, fault 8: "largest |W|" is the largest |weight| of the shown seed at the shown epoch
+    (today's main: 4.066 at every epoch of c = 0.01, biases and the whole run included), and links
+    and nodes take Fig. 1.7's colours: the colour map of the static diagrams (read from a drawing by
+    diagram.draw_network, as Fig. 1.7 is drawn) on the seed's symmetric scale, in both modes."""
+    from matplotlib.colors import Normalize, to_hex
+
+    from diagram import draw_network
+    from plotting import subplots
+
+    data = frames("why.html")
+    meta = data["meta"]
+    fig, ax = subplots()
+    cmap = draw_network(ax, meta["sizes"], weights=[None] + [np.ones((n, m)) for n, m in
+                                                              zip(meta["sizes"][1:], meta["sizes"][:-1])]).mappable.cmap
+    b, base_url = browser
+    context, page, audit = open_widget(b, base_url + "why.html", mode, 1280)
+    seen = {}
+    try:
+        page.evaluate("() => document.querySelector('.xw-widget').scrollIntoView()")
+        wait_full(page)
+        dataset = checked(page, "dataset")
+        for scale in ("small", "appropriate"):
+            _choose(page, "scale", scale)
+            keyboard_to(page, ".xw-slider")
+            F = len(meta["epochs"])
+            for key, f in (("Home", 0), ("End", F - 1)):
+                page.keyboard.press(key)
+                d = _net_drawn(page)
+                assert d["frame"] == f
+                W, bias = _frame_values(data, dataset, scale, "median", f)
+                run = meta["runs"][dataset][scale]
+                largest = run["wmax"]["median"][f]
+                # weights only: the largest decoded |W|, not the biases' (the scale is exact: the
+                # largest weight is stored as +-127)
+                assert np.abs(W).max() == pytest.approx(largest, rel=1e-12)
+                assert f"Largest |W| (weights only, this seed, epoch {meta['epochs'][f]}): {js(largest)}" in d["note"]
+                seen[(scale, f)] = largest
+                v = run["wmax_colour"]["median"]
+                want = [to_hex(cmap(Normalize(-v, v)(w))) for w in W]
+                got = [to_hex(tuple(x / 255 for x in _rgba(c)[0])) for c in d["links"]]
+                assert got == want, (scale, f)
+                want_nodes = [to_hex(cmap(Normalize(-v, v)(x))) for x in bias]
+                got_nodes = [to_hex(tuple(x / 255 for x in _rgba(c)[0])) for c in d["nodes"][meta["sizes"][0]:]]
+                assert got_nodes == want_nodes, (scale, f)
+    finally:
+        context.close()
+        import matplotlib.pyplot as plt
+        plt.close(fig)
+    # one number per frame, not per run: training moves the largest weight
+    assert seen[("small", 0)] != seen[("small", len(meta["epochs"]) - 1)]
+    assert audit.problems["console"] == []
+
+
+def test_home_page_links_the_widgets(browser):
+    """Issue 21, fault 8: the home page links both widgets (by their labels' anchors, which land on
+    the sections holding them) and shows readers no maintainer commands (`make ...`)."""
+    b, base_url = browser
+    context = checks.new_context(b, "light")
+    page = context.new_page()
+    try:
+        page.goto(base_url + "index.html", wait_until="load")
+        hrefs = page.evaluate("() => [...document.querySelectorAll('main a[href]')].map(a => a.getAttribute('href'))")
+        text = page.evaluate("() => document.querySelector('main').innerText")
+        for target in ("why.html#why-widget", "xavier_init.html#xavier-init-widget"):
+            assert target in hrefs, f"no link to {target} in {hrefs}"
+            page.goto(base_url + target, wait_until="load")
+            section = page.evaluate("""(id) => { const s = document.getElementById(id);
+                return s && s.tagName === 'SECTION' && !!s.querySelector('.xw-widget'); }""", target.split("#")[1])
+            assert section, f"{target} does not land on the section holding the widget"
+    finally:
+        context.close()
+    assert not re.search(r"(^|\$ )make \w", text, re.M), "the home page shows make commands"

@@ -153,9 +153,20 @@ def test_playground_html_holds_the_frames(playground):
             np.testing.assert_allclose(r["cost"][kind], f["cost"], rtol=5e-4)
             maps = framedata.undo_row_delta(arrays["maps"][0, c, k]) / 255
             assert np.abs(maps - f["map"]).max() <= 0.5 / 255 + 1e-12
-            W = np.concatenate([a.reshape(len(record), -1) for a in f["W"] + f["b"]], axis=1)
-            scale = r["wmax"][kind]
-            assert np.abs(arrays["weights"][0, c, k] / 127 * scale - W).max() <= 0.5 / 127 * scale * 1.001 + 1e-12
+            # weights, biases and their gradients, each part on its own scale per frame: its
+            # largest absolute value in that frame (weights only for "wmax", as Fig. 1.7 writes it)
+            for key, parts, maxes in (("weights", ("W", "b"), ("wmax", "bmax")),
+                                      ("grads", ("dW", "db"), ("gmax", "gbmax"))):
+                stored, start = arrays[key][0, c, k].astype(float) / 127, 0
+                for part, m in zip(parts, maxes):
+                    values = np.concatenate([a.reshape(len(record), -1) for a in f[part]], axis=1)
+                    top = np.abs(values).max(axis=1)
+                    np.testing.assert_allclose(r[m][kind], top, rtol=5e-4)
+                    scale = np.array(r[m][kind])[:, None]
+                    got = stored[:, start:start + values.shape[1]] * scale
+                    assert np.all(np.abs(got - values) <= 0.5 / 127 * scale * 1.001 + 1e-12), (name, kind, part)
+                    start += values.shape[1]
+                assert start == stored.shape[1]
     # the page holds the default choice's frames: the first dataset, c = 1, the median seed
     c = list(why.WIDGET_SCALES).index("appropriate")
     for key in ("maps", "weights", "grads"):
@@ -280,6 +291,12 @@ def test_digits_frames_equal_a_separate_run(digits_run, digits, init, seed):
             assert np.abs(other_W5 - seen[t + 1].W[5][0]).max() > 1e-6
         A, _, P = forward_reference(Ws, Xb, bs)
         for l in range(1, 5):
+            # the spread the readout says in words: std and share of |a| > 0.99 over the batch
+            # (2 significant digits: within half a unit of the second digit)
+            for got, want in ((meta["std"][sl][f][l - 1], np.std(A[l])),
+                              (meta["saturated"][sl][f][l - 1], np.count_nonzero(np.abs(A[l]) > 0.99) / A[l].size)):
+                unit = 10.0 ** (np.floor(np.log10(want)) - 1) if want > 1e-300 else 0.0
+                assert abs(got - want) <= 0.5 * unit * 1.001 + 1e-15, (l, t, got, want)
             counts = np.histogram(A[l].ravel(), bins=edges)[0]   # numpy's own, on the edges
             expect = xavier_init.hist_heights(counts / A[l].size, meta["hist_max"])
             got = arrays["hist"][sl, f, l - 1].astype(int)
@@ -311,3 +328,31 @@ def test_digits_widget_bytes_and_playback(digits_run):
     # the whole run plays in PLAY_SECONDS
     assert meta["play_ms"] * (len(meta["steps"]) - 1) == pytest.approx(1000 * xavier_init.PLAY_SECONDS, rel=0.05)
     assert data["arrays"]["digits"].shape == (6, 100, 784 * meta["pixel_bits"] // 8)
+
+
+def test_playground_writes_fig_1_7s_numbers_and_scale(playground):
+    """At the frames Fig. 1.7 and 1.8 show (initialization and after training), the widget's largest
+    |W| (and |dW|) of the median seed is the number written under the figure's diagram, and the
+    widget colours links on the figure's scale: the end of the row's colour bar."""
+    import matplotlib.pyplot as plt
+
+    record, result = playground
+    assert record[0] == 0 and record[-1] == 40   # the frames of the figure's two panels
+    meta = framedata.read_widget_html(why.widget_html({"circle": result}, step=0.5)[0])["meta"]
+    for kind, (largest, colour) in (("weights", ("wmax", "wmax_colour")), ("gradients", ("gmax", "gmax_colour"))):
+        fig = why.plot_network_grid(result, kind)
+        try:
+            diagrams, bars = fig.axes[:8], fig.axes[8:]
+            for row, name in enumerate(why.SCALES):
+                r = meta["runs"]["circle"][name]
+                for panel, f in zip(diagrams[2 * row:2 * row + 2], (0, -1)):
+                    written = next(t.get_text() for t in panel.texts if t.get_text().startswith("max |"))
+                    number = float(written.split("=")[1].split()[0])
+                    # the figure rounds the same number to 3 significant digits, the widget to 4
+                    got = r[largest]["median"][f]
+                    unit = 10.0 ** (np.floor(np.log10(abs(number))) - 2) if number else 0.0
+                    assert abs(got - number) <= 0.55 * unit * 1.01, (kind, name, f, written, got)
+                if name != "zero":
+                    assert r[colour]["median"] == pytest.approx(bars[row].get_ylim()[1], rel=5e-4), (kind, name)
+        finally:
+            plt.close(fig)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import framedata
+import why
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("XAVIER_SITE", ROOT / "_build" / "html"))
@@ -64,3 +66,27 @@ def test_xavier_init_widget_numbers(glued):
     assert meta["once"] == ["Zero"]
     # the whole run plays in about 8-15 s
     assert 8000 <= meta["play_ms"] * (len(steps) - 1) <= 15000
+
+
+def test_why_widget_largest_weight_per_frame():
+    """The built page's "largest |W|" at its first and last frames, decoded from the page, is the
+    largest |weight| of the shown (median) seed of each of the article's scales on the circle, from
+    that seed's weights recomputed with the library from the page's seed (the circle is the page's
+    first run); and its colour scale is the 90th percentile of those links' sizes (Fig. 1.7's)."""
+    meta = widget_meta("why")
+    assert meta["datasets"][0] == "circle" and meta["epochs"][0] == 0
+    circle = why.run("circle", np.random.default_rng(2019), seeds=24, epochs=meta["epochs"][-1], extra_seeds=6)
+    for name in why.SCALES:
+        r = meta["runs"]["circle"][name]
+        seed = circle["representative"][name]
+        assert r["seed"]["median"] == seed
+        i = circle["index"][name][seed]
+        Ws = {f: [circle[net].W[l][i] for l in (1, 2, 3)] for f, net in ((0, "net_initial"), (-1, "net_trained"))}
+        for f, W in Ws.items():
+            largest = max(float(np.max(np.abs(w))) for w in W)
+            assert r["wmax"]["median"][f] == pytest.approx(largest, rel=5e-4, abs=1e-300), (name, f)
+        if name != "zero":
+            links = np.abs(np.concatenate([w.ravel() for W in Ws.values() for w in W]))
+            assert r["wmax_colour"]["median"] == pytest.approx(np.percentile(links, 90), rel=5e-4), name
+    # one number per frame: at c = 0.01 training moves the largest weight
+    assert len(set(meta["runs"]["circle"]["small"]["wmax"]["median"])) > 1

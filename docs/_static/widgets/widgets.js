@@ -142,30 +142,51 @@
     if (v > 0 && (e > 3 || e < -2) && Math.abs(v / 10 ** e - 1) < 1e-9) return "10" + [...String(e)].map((c) => SUP[c]).join("");
     return base(v);
   }
+  /** The charts' text size in CSS px: widgets.css's --xw-chart-font (16 px, 13 px on a phone).
+   *  Charts are drawn in CSS px (their viewBox is their size on screen), so text keeps that size. */
+  function chartFont(node) {
+    return parseFloat(getComputedStyle(node).getPropertyValue("--xw-chart-font")) || 16;
+  }
   let measurer = null;
-  /** Width in px of `text` in the charts' tick font (11 px, the page's family). */
-  function textWidth(text) {
+  /** Width in px of `text` in the charts' font (`px` px, the page's family). */
+  function textWidth(text, px) {
     measurer = measurer || document.createElement("canvas").getContext("2d");
-    measurer.font = `11px ${getComputedStyle(document.body).fontFamily || "sans-serif"}`;
+    measurer.font = `${px}px ${getComputedStyle(document.body).fontFamily || "sans-serif"}`;
     return measurer.measureText(text).width;
   }
 
+  /** Call draw(width) with box's width in CSS px now, and again whenever that width changes. */
+  function fitWidth(box, draw) {
+    let last = -1;
+    const fit = () => {
+      const w = Math.floor(box.getBoundingClientRect().width) || 320;
+      if (w !== last) { last = w; draw(w); }
+    };
+    if ("ResizeObserver" in window) new ResizeObserver(() => { if (box.isConnected) fit(); }).observe(box);
+    return fit;
+  }
+
+  /** A chart's height for its width: wide enough to read, short enough for a phone's screen. */
+  const chartHeight = (width, font) => Math.round(Math.max(8.5 * font + 40, Math.min((font < 16 ? 0.5 : 0.85) * width, 300)));
+
   /** A line chart over frames: band [lo, hi], median, the shown line, a dot at the current frame. */
-  function curveChart({ width = 320, height = 190, xLabel, yLabel, xScale, yScale, title, xTicks }) {
-    // y ticks first: the left margin holds the rotated axis label (~14 px), the widest tick label
-    // (measured), the tick and its padding (9 px), so that the label never covers a tick label
+  function curveChart({ width = 320, height, font = 16, xLabel, yLabel, xScale, yScale, title, xTicks }) {
+    height = height || chartHeight(width, font);
+    // y ticks first: the left margin holds the rotated axis label (one line), the widest tick
+    // label (measured), the tick and its padding (9 px), so that the label never covers a tick label
     const yTicks = yScale.ticks(4), yBase = yScale.tickFormat(4, "~g");
     const yFormat = (v) => tickText(v, yBase);
-    const widest = Math.max(0, ...yTicks.map((v) => textWidth(yFormat(v))));
-    const m = { l: Math.max(40, Math.ceil(18 + widest + 9)), r: 10, t: 8, b: 34 };
+    const widest = Math.max(0, ...yTicks.map((v) => textWidth(yFormat(v), font)));
+    const m = { l: Math.ceil(1.3 * font + 4 + widest + 9), r: Math.ceil(font * 0.6), t: Math.ceil(font * 1.4), b: Math.ceil(2.6 * font + 8) };
     const root = svg(width, height, "xw-curve");
     root.append("title").text(title);
     const x = xScale.range([m.l, width - m.r]);
     const y = yScale.range([height - m.b, m.t]);
-    root.append("g").attr("transform", `translate(0,${height - m.b})`).call(xTicks ? d3.axisBottom(x).tickValues(xTicks).tickFormat(d3.format("d")) : d3.axisBottom(x).ticks(5));
+    const xt = xTicks ? xTicks.filter((t, i) => i === 0 || x(t) - x(xTicks[i - 1]) > 2.2 * font) : null;
+    root.append("g").attr("transform", `translate(0,${height - m.b})`).call(xt ? d3.axisBottom(x).tickValues(xt).tickFormat(d3.format("d")) : d3.axisBottom(x).ticks(Math.max(2, Math.floor(width / (4 * font)))));
     root.append("g").attr("class", "xw-yaxis").attr("transform", `translate(${m.l},0)`).call(d3.axisLeft(y).tickValues(yTicks).tickFormat(yFormat));
     root.append("text").attr("x", (m.l + width - m.r) / 2).attr("y", height - 4).attr("text-anchor", "middle").text(xLabel);
-    root.append("text").attr("transform", `translate(11,${(m.t + height - m.b) / 2}) rotate(-90)`)
+    root.append("text").attr("transform", `translate(${Math.ceil(font)},${(m.t + height - m.b) / 2}) rotate(-90)`)
       .attr("text-anchor", "middle").text(yLabel);
     const band = root.append("path").attr("class", "xw-band");
     const median = root.append("path").attr("class", "xw-median");
@@ -183,11 +204,10 @@
       const v = series.value[f];
       if (ok(v)) {
         dot.attr("cx", x(xs[f])).attr("cy", y(v)).attr("visibility", "visible");
-        label.attr("x", width - m.r).attr("y", m.t + 10).text(`${series.name} ${fmt(v)}`);
       } else {
         dot.attr("visibility", "hidden");
-        label.attr("x", width - m.r).attr("y", m.t + 10).text(`${series.name} ${fmt(v)}`);
       }
+      label.attr("x", width - m.r).attr("y", font).text(`${series.name} ${fmt(v)}`);
       label.attr("data-value", v === null ? "" : String(v));
     }
     return { node: root.node(), draw };
@@ -245,8 +265,12 @@
       loadAll().then(() => { status.textContent = ""; redraw(true); }, () => {});
     }
 
-    const scaleLabel = (s) => (s.label ? `${s.c} (${s.label})` : String(s.c));
+    // the name of a scale (too small, ...) is hidden on a phone, where the values alone fit two rows,
+    // and still read by screen readers
+    const scaleLabel = (s) => (s.label ? el("span", {}, String(s.c), el("span", { class: "xw-aside", text: ` (${s.label})` })) : String(s.c));
     const kindLabel = { median: "median", best: "lowest cost", worst: "highest cost" };
+    // what the readout says of the shown seed: it is chosen by its final cost, not the current one
+    const kindSays = { median: "the median by final cost", best: "the lowest final cost", worst: "the highest final cost" };
     const controls = el("div", { class: "xw-controls" },
       radios("Dataset", "dataset", meta.datasets.map((d) => ({ value: d, label: d })), state.dataset,
              (v) => choose("dataset", v)),
@@ -281,43 +305,57 @@
       return d3.rgb(d3.interpolateRgb(stops[i], stops[i + 1])(t - i));
     };
 
-    // network diagram
+    // network diagram, in the colours of Fig. 1.7 and 1.8 (docs/diagram.py's palette, from the
+    // page): on a white ground in both modes, where the colour map's white middle means 0
+    const pal = meta.diagram, lut = pal.lut, N = lut.length;
+    /** matplotlib's pick of a colour for value w on the symmetric scale [-v, v] (diagram.palette). */
+    const colourOf = (w, v) => lut[Math.max(0, Math.min(N - 1, Math.floor(N * Math.max(0, Math.min(1, (w + v) / (2 * v))))))];
     const NW = 320, NH = 190;
-    const net = svg(NW, NH);
+    const net = svg(NW, NH, "xw-net");
     const netTitle = net.append("title");
+    net.append("rect").attr("width", NW).attr("height", NH).attr("fill", "#ffffff");
     const cols = sizes.map((n, l) => (l + 0.5) * NW / sizes.length);
     const pos_ = sizes.map((n, l) => d3.range(n).map((j) => [cols[l], NH / 2 + (j - (n - 1) / 2) * 26]));
     const links = [];
     for (let l = 1; l < sizes.length; l++)
       for (let j = 0; j < sizes[l]; j++)
         for (let i = 0; i < sizes[l - 1]; i++) links.push({ l, j, i });
-    const linkSel = net.append("g").selectAll("line").data(links).join("line").attr("class", "xw-link")
-      .attr("x1", (d) => pos_[d.l - 1][d.i][0]).attr("y1", (d) => pos_[d.l - 1][d.i][1])
+    const ends = (sel) => sel.attr("x1", (d) => pos_[d.l - 1][d.i][0]).attr("y1", (d) => pos_[d.l - 1][d.i][1])
       .attr("x2", (d) => pos_[d.l][d.j][0]).attr("y2", (d) => pos_[d.l][d.j][1]);
+    // a thin grey line under every link, as in the figures, so that a zero weight still shows
+    ends(net.append("g").selectAll("line").data(links).join("line").attr("stroke", pal.base).attr("stroke-width", 0.5));
+    const linkSel = ends(net.append("g").selectAll("line").data(links).join("line").attr("class", "xw-link"));
     const nodes = [];
     sizes.forEach((n, l) => d3.range(n).forEach((j) => nodes.push({ l, j })));
     const nodeSel = net.append("g").selectAll("circle").data(nodes).join("circle").attr("class", "xw-node")
+      .attr("stroke", pal.edge).attr("fill", (d) => (d.l === 0 ? pal.input : "#ffffff"))
       .attr("cx", (d) => pos_[d.l][d.j][0]).attr("cy", (d) => pos_[d.l][d.j][1]).attr("r", 8);
-    const netNote = net.append("text").attr("x", 2).attr("y", NH - 4).attr("class", "xw-netnote");
-    const netLegend = el("p", { class: "xw-legend" }, "Link width: |value| (scale in the corner); ",
-      el("span", { class: "xw-swatch", style: "border-top: 3px solid var(--xw-pos)" }), "positive, ",
-      el("span", { class: "xw-swatch", style: "border-top: 3px dashed var(--xw-neg)" }), "negative. Node fill: bias.");
+    const netNote = el("p", { class: "xw-netnote" });
+    const ramp = el("span", { class: "xw-ramp", "aria-hidden": "true",
+                              style: `background: linear-gradient(to right, ${d3.range(11).map((t) => lut[Math.min(N - 1, Math.floor(t * N / 10))]).join(", ")})` });
+    const rampEnds = [el("span"), el("span")];
+    const netLegend = el("p", { class: "xw-legend" }, "Colour and width: the value, on the symmetric scale of the page's network " +
+      "figures for this seed (", rampEnds[0], ramp, rampEnds[1], "; white is 0, beyond the ends the colour stays at its end); " +
+      "negative links dashed. Node fill: bias.");
     // offsets of W[l] and b[l] in a frame's flattened parameters
     const wOff = [], bOff = [];
     let off = 0;
     for (let l = 1; l < sizes.length; l++) { wOff[l] = off; off += sizes[l] * sizes[l - 1]; }
     for (let l = 1; l < sizes.length; l++) { bOff[l] = off; off += sizes[l]; }
 
-    // cost chart (epoch on a symlog axis: the first epochs one by one, then spaced out)
+    // cost chart (epoch on a symlog axis: the first epochs one by one, then spaced out), drawn at
+    // the width it is shown at (redrawn when that changes), so that its text keeps the page's size
     let chart = null;
-    const chartBox = el("div");
+    const chartBox = el("div", { class: "xw-chart" });
     const chartLegend = el("p", { class: "xw-legend" });
 
+    // the cost first: on a phone it sits right under the player, so Play and the cost fit one screen
     const views = el("div", { class: "xw-views" },
+      el("div", { class: "xw-view xw-main" }, el("p", { class: "xw-caption", text: "Cost (mean binary cross-entropy)" }), chartBox,
+         chartLegend),
       el("div", { class: "xw-view" }, el("p", { class: "xw-caption", text: "Decision map ŷ and the 100 points" }), mapBox, mapCaption),
-      el("div", { class: "xw-view" }, el("p", { class: "xw-caption xw-net-caption" }), net.node(), netLegend),
-      el("div", { class: "xw-view xw-wide" }, el("p", { class: "xw-caption", text: "Cost (mean binary cross-entropy)" }), chartBox,
-         chartLegend));
+      el("div", { class: "xw-view xw-netview" }, el("p", { class: "xw-caption xw-net-caption" }), el("div", { class: "xw-netbox" }, net.node()),
+         netNote, netLegend));
     container.replaceChildren(controls, play.box, status, readout, views);
 
     function drawPoints() {
@@ -330,10 +368,12 @@
         .attr("x", (d) => px(d.x1) - 3.5).attr("y", (d) => py(d.x2) - 3.5).attr("width", 7).attr("height", 7);
     }
 
+    let chartWidth = 320;
     function newChart() {
       const r = run();
       const [lo, hi] = finiteExtent(...kinds.map((s) => r.cost[s]), r.q10, r.q90, r.median);
       chart = curveChart({
+        width: chartWidth, font: chartFont(container),
         xLabel: "epoch", yLabel: "cost (log scale)", title: "Cost against epoch",
         xScale: d3.scaleSymlog().domain([0, meta.epochs[F - 1]]).constant(1),
         xTicks: [0, 1, 10, 100, 1000].filter((t) => t <= meta.epochs[F - 1]),
@@ -358,25 +398,31 @@
     }
 
     function drawNet(f) {
-      const r = run(), grads = state.show === "gradients";
+      const r = run(), grads = state.show === "gradients", kind = state.seed;
       const arr = grads ? arrays.grads : arrays.weights;
       const base = at(arr.shape, ...index(), f, 0);
-      const scale = grads ? r.gmax[state.seed][f] : r.wmax[state.seed];
-      const v = (k_) => arr.data[base + k_] / 127;  // -1..1 of the scale
+      // each part on its own scale per frame: the largest |W| (or |dW|) and |b| (|db|) of the frame
+      const wmax = (grads ? r.gmax : r.wmax)[kind][f], bmax = (grads ? r.gbmax : r.bmax)[kind][f];
+      const v = (grads ? r.gmax_colour : r.wmax_colour)[kind] || 1;   // the colour scale, Fig. 1.7's
+      const value = (k_, scale) => (arr.data[base + k_] / 127) * (scale || 0);
       linkSel.each(function (d) {
-        const q = v(wOff[d.l] + d.j * sizes[d.l - 1] + d.i);
-        this.setAttribute("stroke-width", String(0.4 + 5.5 * Math.abs(q)));
-        this.setAttribute("class", `xw-link ${q >= 0 ? "pos" : "neg"}`);
-        this.setAttribute("opacity", q === 0 ? "0.25" : "1");
+        const w = value(wOff[d.l] + d.j * sizes[d.l - 1] + d.i, wmax);
+        this.setAttribute("stroke", colourOf(w, v));
+        this.setAttribute("stroke-width", String(0.4 + 3.6 * Math.min(1, Math.abs(w) / v)));
+        this.setAttribute("stroke-dasharray", w < 0 ? "4 2" : "none");
+        this.dataset.value = String(w);
       });
       nodeSel.each(function (d) {
-        if (d.l === 0) { this.style.fill = ""; return; }
-        const q = v(bOff[d.l] + d.j);
-        const c = q >= 0 ? "var(--xw-pos)" : "var(--xw-neg)";
-        this.style.fill = Math.abs(q) < 1 / 127 ? "" : `color-mix(in srgb, ${c} ${Math.round(100 * Math.abs(q))}%, transparent)`;
+        if (d.l === 0) return;
+        const b = value(bOff[d.l] + d.j, bmax);
+        this.setAttribute("fill", colourOf(b, v));
+        this.dataset.value = String(b);
       });
-      const what = grads ? "gradients dW, db" : "weights W, biases b";
-      netNote.text(`largest |${grads ? "dW" : "W"}| = ${fmt(scale)}`);
+      const what = grads ? "gradients dW, db" : "weights W, biases b", sym = grads ? "dW" : "W";
+      netNote.textContent = `Largest |${sym}| (${grads ? "gradients of the weights" : "weights"} only, this seed, epoch ${meta.epochs[f]}): ${fmt(wmax)}`;
+      netNote.dataset.value = wmax === null ? "" : String(wmax);
+      rampEnds[0].textContent = `−${fmt(v)} `;
+      rampEnds[1].textContent = ` ${fmt(v)}`;
       container.querySelector(".xw-net-caption").textContent = `Network [${sizes.join(", ")}]: ${what}`;
       netTitle.text(`Network diagram showing the ${what} at epoch ${meta.epochs[f]}`);
     }
@@ -389,14 +435,16 @@
       drawNet(f);
       chart.draw(meta.epochs, { name: "cost", value: cost, median: r.median, lo: r.q10, hi: r.q90 }, f);
       readout.textContent = `Epoch ${meta.epochs[f]} of ${meta.epochs[F - 1]} (frame ${f + 1} of ${F}) · ` +
-        `cost ${fmt(cost[f])} (seed ${r.seed[state.seed] + 1} of ${r.n}, ${kindLabel[state.seed] || state.seed}) · ` +
-        `median of ${r.n} seeds ${fmt(r.median[f])}`;
+        `cost ${fmt(cost[f])} (seed ${r.seed[state.seed] + 1} of ${r.n}, ${kindSays[state.seed] || state.seed}) · ` +
+        `median cost of the ${r.n} seeds at this epoch ${fmt(r.median[f])}`;
       play.slider.setAttribute("aria-valuetext", `epoch ${meta.epochs[f]}`);
       readout.dataset.frame = String(f);
       readout.dataset.epoch = String(meta.epochs[f]);
       readout.dataset.cost = cost[f] === null ? "" : String(cost[f]);
       readout.dataset.choice = `${state.dataset} ${state.scale} ${state.seed}`;
     }
+    // the chart follows its box's width: on a resize, drawn again at the new width
+    const fitChart = fitWidth(chartBox, (w) => { chartWidth = w; if (chart) { newChart(); redraw(false); } });
 
     container.dataset.full = full ? "true" : "false";
     if (!full && "IntersectionObserver" in window) {
@@ -405,6 +453,7 @@
       });
       seen.observe(container);
     }
+    fitChart();
     redraw(true);
     return { state, show: play.show, player: play, loadAll };
   }
@@ -429,22 +478,32 @@
     const readout = el("p", { class: "xw-readout", "aria-live": "polite", "aria-atomic": "true" });
     const play = player(F, "SGD step", (f) => { state.frame = f; redraw(false); }, readout, meta.play_ms);
 
-    // histograms: one panel per hidden layer, y on a square-root scale shared by every choice; the
-    // page stores each bar's height already on that scale (8 bits of the panel's height)
-    const bins = meta.bins, [lo, hi] = meta.range, layers = meta.layers;
-    const HW = 170, HH = 130, m = { l: 30, r: 6, t: 16, b: 26 };
-    const hx = d3.scaleLinear([lo, hi], [m.l, HW - m.r]);
-    const hy = d3.scaleSqrt([0, meta.hist_max], [HH - m.b, m.t]).clamp(true);
-    const panels = d3.range(layers).map((l) => {
-      const root = svg(HW, HH);
-      root.append("title").text(`Histogram of A[${l + 1}] over the step's batch`);
-      root.append("g").attr("transform", `translate(0,${HH - m.b})`).call(d3.axisBottom(hx).ticks(3));
-      root.append("g").attr("transform", `translate(${m.l},0)`).call(d3.axisLeft(hy).ticks(3, "~g"));
-      root.append("text").attr("x", (m.l + HW) / 2).attr("y", 11).attr("text-anchor", "middle").text(`A[${l + 1}]`);
-      const bars = root.append("path").attr("class", "xw-hist");
-      return { node: root.node(), bars };
-    });
-    const width = (hi - lo) / bins, y0 = HH - m.b, yspan = HH - m.b - m.t;
+    // histograms: one panel per hidden layer side by side in one chart, y on a square-root scale
+    // shared by every choice (its axis on the left panel only); the page stores each bar's height
+    // already on that scale (8 bits of the panel's height). Drawn at the width it is shown at.
+    const bins = meta.bins, [lo, hi] = meta.range, layers = meta.layers, binWidth = (hi - lo) / bins;
+    let panels = [];
+    const histBox = el("div", { class: "xw-chart" });
+    function newHistograms(width) {
+      const font = chartFont(container), gap = Math.round(font * 1.5);
+      const yTicks = d3.ticks(0, meta.hist_max, 3), yFormat = d3.format("~g");
+      const left = Math.ceil(Math.max(...yTicks.map((v) => textWidth(yFormat(v), font))) + 9);
+      const pw = (width - left - (layers - 1) * gap - 4) / layers;
+      const HH = Math.round(Math.max(9 * font, Math.min(0.9 * pw + 5 * font, 240)));
+      const m = { t: Math.ceil(1.5 * font), b: Math.ceil(1.4 * font + 8) };
+      const root = svg(width, HH, "xw-hist-chart");
+      root.append("title").text("Histograms of A[1] to A[4] over the step's batch");
+      const hy = d3.scaleSqrt([0, meta.hist_max], [HH - m.b, m.t]).clamp(true);
+      root.append("g").attr("transform", `translate(${left},0)`).call(d3.axisLeft(hy).tickValues(yTicks).tickFormat(yFormat));
+      panels = d3.range(layers).map((l) => {
+        const x0 = left + l * (pw + gap);
+        const hx = d3.scaleLinear([lo, hi], [x0, x0 + pw]);
+        root.append("g").attr("transform", `translate(0,${HH - m.b})`).call(d3.axisBottom(hx).tickValues([-1, 0, 1]).tickFormat(d3.format("~g")));
+        root.append("text").attr("x", x0 + pw / 2).attr("y", font).attr("text-anchor", "middle").text(`A[${l + 1}]`);
+        return { hx, y0: HH - m.b, yspan: HH - m.b - m.t, bars: root.append("path").attr("class", "xw-hist") };
+      });
+      histBox.replaceChildren(root.node());
+    }
 
     // the step's batch of digits: 10 x 10 cells of 28 px and a 2 px frame, right or wrong
     const cell = 32, ncol = 10, nrow = Math.ceil(meta.batch / ncol);
@@ -454,20 +513,18 @@
     // not a live region: the readout above already announces the count
     const counter = el("p", { class: "xw-misclassified" });
 
-    let costChart = null, errChart = null;
-    const costBox = el("div"), errBox = el("div");
+    let costChart = null, errChart = null, chartWidth = 320;
+    const costBox = el("div", { class: "xw-chart" }), errBox = el("div", { class: "xw-chart" });
     const views = el("div", { class: "xw-views" },
-      el("div", { class: "xw-view", style: "flex-basis: 100%" },
-         el("p", { class: "xw-caption", text: "Activations over this step's batch" }),
-         el("div", { class: "xw-hists", style: "display:flex;flex-wrap:wrap;gap:4px" },
-            ...panels.map((p) => el("div", { style: "flex: 1 1 120px; min-width: 0" }, p.node))),
+      el("div", { class: "xw-view xw-wide xw-main" },
+         el("p", { class: "xw-caption", text: "Activations over this step's batch" }), histBox,
          el("p", { class: "xw-legend", text: "Fraction of the values of A[1] to A[4] per bin, on a square-root scale shared by every choice; a taller bin is cut at the top (Zero's spike at 0)." })),
-      el("div", { class: "xw-view" }, el("p", { class: "xw-caption", text: `The step's batch: right (${colors.right.name} frame) or wrong (${colors.wrong.name} frame, predicted digit in the corner)` }),
-         digitCanvas, counter),
-      el("div", { class: "xw-view" }, el("p", { class: "xw-caption", text: "Held-out cost (cross-entropy, 1,000 digits)" }), costBox,
-         el("p", { class: "xw-caption", text: "Held-out error" }), errBox,
+      el("div", { class: "xw-view xw-main" }, el("p", { class: "xw-caption", text: "Held-out cost (cross-entropy, 1,000 digits)" }), costBox),
+      el("div", { class: "xw-view" }, el("p", { class: "xw-caption", text: "Held-out error" }), errBox,
          el("p", { class: "xw-legend" }, `Solid: the shown seed; dashed: median; band: 10–90 % of the ${S} seeds` +
-            (meta.once.length ? ` (${meta.once.join(", ")}: one run, its draws are all the same).` : "."))));
+            (meta.once.length ? ` (${meta.once.join(", ")}: one run, its draws are all the same).` : "."))),
+      el("div", { class: "xw-view" }, el("p", { class: "xw-caption", text: `The step's batch: right (${colors.right.name} frame) or wrong (${colors.wrong.name} frame, predicted digit in the corner)` }),
+         digitCanvas, counter));
     container.replaceChildren(controls, play.box, readout, views);
 
     // The digits' pixels are in the file beside the page (`extra`), loaded when the widget comes
@@ -534,18 +591,26 @@
     }
 
     function newCharts() {
-      const r = meta.runs[state.init];
+      const r = meta.runs[state.init], font = chartFont(container);
       const steps = meta.steps, last = steps[F - 1];
       // the first steps one by one, then spaced out: an axis of log(1 + step) shows both
       const xTicks = [0, 1, 10, 100, 1000].filter((t) => t <= last);
       const [clo, chi] = finiteExtent(...r.cost, r.cost_q10, r.cost_q90);
-      costChart = curveChart({ xLabel: "step (scale: log of 1 + step)", yLabel: "cost (log)", title: "Held-out cost against step",
+      costChart = curveChart({ width: chartWidth, font, xLabel: "step (log of 1 + step)", yLabel: "cost (log)", title: "Held-out cost against step",
         xScale: d3.scaleSymlog().domain([0, last]).constant(1), xTicks,
         yScale: d3.scaleLog().domain(logDomain(clo, chi)).clamp(true) });
-      errChart = curveChart({ xLabel: "step (scale: log of 1 + step)", yLabel: "error", title: "Held-out error against step",
+      errChart = curveChart({ width: chartWidth, font, xLabel: "step (log of 1 + step)", yLabel: "error", title: "Held-out error against step",
         xScale: d3.scaleSymlog().domain([0, last]).constant(1), xTicks, yScale: d3.scaleLinear().domain([0, 1]) });
       costBox.replaceChildren(costChart.node);
       errBox.replaceChildren(errChart.node);
+    }
+
+    const pct = (v) => (v === null || v === undefined ? "not finite" : `${+(100 * v).toPrecision(2)} %`);
+    /** The histograms' lesson in words: how wide each layer's activations are over the step's batch. */
+    function spread(sl, f) {
+      const std = meta.std[sl][f], sat = meta.saturated[sl][f];
+      return `spread of A[1] to A[${layers}] over this batch: standard deviation ${std.map(fmt).join(", ")}; ` +
+        `saturated (|a| > ${meta.saturation}) ${sat.map(pct).join(", ")}`;
     }
 
     function redraw(choiceChanged) {
@@ -553,11 +618,11 @@
       if (choiceChanged || !costChart) newCharts();
       const h = arrays.hist;
       for (let l = 0; l < layers; l++) {
-        const o = at(h.shape, slice(), f, l, 0);
+        const o = at(h.shape, slice(), f, l, 0), { hx, y0, yspan } = panels[l];
         let d = `M${hx(lo)},${y0}`;
         for (let b = 0; b < bins; b++) {
           const yv = y0 - (h.data[o + b] / 255) * yspan;
-          d += `L${hx(lo + b * width)},${yv}L${hx(lo + (b + 1) * width)},${yv}`;
+          d += `L${hx(lo + b * binWidth)},${yv}L${hx(lo + (b + 1) * binWidth)},${yv}`;
         }
         panels[l].bars.attr("d", d + `L${hx(hi)},${y0}Z`);
       }
@@ -569,7 +634,8 @@
       const step = meta.steps[f], epoch = Math.floor(step / meta.steps_per_epoch) + 1;
       const inEpoch = (step % meta.steps_per_epoch) + 1;
       readout.textContent = `Step ${step} of ${meta.last_step} (epoch ${epoch}, batch ${inEpoch} of ${meta.steps_per_epoch}; frame ${f + 1} of ${F}) · ` +
-        `held-out cost ${fmt(r.cost[s][f])} · held-out error ${fmt(r.error[s][f])} · misclassified ${miss}/${meta.batch}`;
+        `held-out cost ${fmt(r.cost[s][f])} · held-out error ${fmt(r.error[s][f])} · misclassified ${miss}/${meta.batch} · ` +
+        spread(slice(), f);
       play.slider.setAttribute("aria-valuetext", `step ${step}`);
       readout.dataset.frame = String(f);
       readout.dataset.step = String(step);
@@ -586,6 +652,11 @@
         seen.observe(container);
       } else loadDigits();
     }
+    // the charts follow their boxes' widths: on a resize, drawn again at the new width
+    const fitHist = fitWidth(histBox, (w) => { newHistograms(w); if (costChart) redraw(false); });
+    const fitCharts = fitWidth(costBox, (w) => { chartWidth = w; if (costChart) redraw(true); });
+    fitHist();
+    fitCharts();
     redraw(true);
     return { state, show: play.show, player: play, loadAll: loadDigits };
   }
