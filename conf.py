@@ -32,7 +32,6 @@ extensions = [
     "myst_nb",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
-    "sphinx.ext.mathjax",
     "sphinx.ext.doctest",
     "sphinx.ext.viewcode",
     "sphinx_design",
@@ -41,6 +40,7 @@ extensions = [
     "lean_rebuild",  # docs/_ext: less work in the main process (garbage collector, viewcode)
     "plain_status",  # docs/_ext: the execution table's status in words, not emoji
     "sphinx_copybutton",
+    "buildmath",  # docs/_ext: maths typeset at build time (SVG and MathML), no MathJax in pages
 ]
 
 exclude_patterns = ["_build", ".venv", "node_modules", "**.ipynb_checkpoints", "_static"]
@@ -240,67 +240,11 @@ doctest_global_setup = "import numpy as np"
 doctest_default_flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 # -- Math ------------------------------------------------------------------------------------------
-# MathJax 4 and its default font (New Computer Modern) come from npm (package.json, installed by the
-# Makefile) and are copied into _static/mathjax when an HTML build finishes; `mathjax_path` is
-# relative to _static. MathJax 4 rather than 3: it breaks display maths that is too wide for its
-# column into lines (MathJax 3 cannot), so no formula is cut off on a phone.
+# Every formula is typeset when the site is built, by MathJax 4 in Node (npm `mathjax` and its font,
+# package.json), into SVG with its MathML beside it for screen readers: docs/_ext/buildmath.py. The
+# pages load no MathJax.
 
-MATHJAX_SRC = ROOT / "node_modules" / "mathjax"
-MATHJAX_FONT = ROOT / "node_modules" / "@mathjax" / "mathjax-newcm-font"
-# The entry script plus what it loads lazily (TeX extensions, the menu, the accessibility tools and
-# the speech rules); the other bundles and the node adaptors are left out. Of the font, the CHTML
-# woff2 files and the character data loaded on demand (its SVG and module copies are not used).
-MATHJAX_PARTS = ["tex-chtml.js", "input", "output", "ui", "a11y", "sre", "LICENSE"]
-mathjax_path = "mathjax/tex-chtml.js"
-mathjax4_config = {
-    # The font is served from _static/mathjax/fonts, not from a CDN (MathJax's default).
-    "loader": {"paths": {"fonts": "[mathjax]/fonts"}},
-    "output": {
-        # A display formula wider than its column is broken into lines, never clipped.
-        "displayOverflow": "linebreak",
-        "linebreaks": {"inline": True, "width": "100%"},
-        # One size for all maths: matching the surrounding font's x-height is measured wrongly
-        # in a tab hidden when the page loads (display: none), which typeset its maths 11 %
-        # smaller (MathJax issue 2314).
-        "matchFontHeight": False,
-    },
-    # Speech and Braille strings are not computed when a page loads: that needs the speech rule
-    # engine (its worker and three rule files, 1.2 MB, half of a page's first load). Screen readers
-    # read the MathML that MathJax puts beside each formula; a reader can switch speech on in
-    # MathJax's menu (right-click on a formula).
-    "options": {"menuOptions": {"settings": {"speech": False, "braille": False}}},
-}
-
-
-def _copy_mathjax(app, exception) -> None:
-    if exception is not None or app.builder.format != "html":
-        return
-    for needed in (MATHJAX_SRC / "tex-chtml.js", MATHJAX_FONT / "chtml"):
-        if not needed.exists():
-            raise FileNotFoundError(f"{needed} is missing: run `npm ci` (make html does)")
-    dest = Path(app.outdir) / "_static" / "mathjax"
-    for part in MATHJAX_PARTS:
-        _copy_changed(MATHJAX_SRC / part, dest / part)
-    font = dest / "fonts" / "mathjax-newcm-font"
-    _copy_changed(MATHJAX_FONT / "chtml", font / "chtml")
-    _copy_changed(MATHJAX_FONT / "chtml.js", font / "chtml.js")
-
-
-def _copy_changed(src: Path, dest: Path) -> None:
-    """Copy the file or tree ``src`` to ``dest``, skipping files whose size and modification time
-    already match (copies keep the source's time). Sphinx's ``copy_asset`` compared the 243 files'
-    9.7 MB byte by byte on every build, 0.17 s of each rebuild."""
-    import shutil
-
-    for path in sorted(src.rglob("*")) if src.is_dir() else [src]:
-        if not path.is_file():
-            continue
-        target = dest / path.relative_to(src) if src.is_dir() else dest
-        have = target.stat() if target.is_file() else None
-        want = path.stat()
-        if have is None or (have.st_size, have.st_mtime_ns) != (want.st_size, want.st_mtime_ns):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
+html_math_renderer = "buildmath"
 
 
 # -- Accessible names (axe-core: zero serious violations) ------------------------------------------
@@ -572,7 +516,6 @@ def setup(app):
     app.connect("autodoc-process-docstring", _plain_attribute_types, priority=600)
     app.connect("missing-reference", _unlinked_external)
     # Before the first page is written, so every page links it alike (docs/_ext/samebytes.py).
-    app.connect("write-started", lambda app, builder: _copy_mathjax(app, None))
     app.connect("write-started", lambda app, builder: _copy_d3(app, None))
     app.connect("html-page-context", _widget_assets)
     app.connect("html-page-context", _named_toctree_toggles, priority=900)  # after the theme's
