@@ -41,6 +41,7 @@ extensions = [
     "plain_status",  # docs/_ext: the execution table's status in words, not emoji
     "sphinx_copybutton",
     "buildmath",  # docs/_ext: maths typeset at build time (SVG and MathML), no MathJax in pages
+    "firstpaint",  # docs/_ext: scripts deferred, images with their intrinsic size
 ]
 
 exclude_patterns = ["_build", ".venv", "node_modules", "**.ipynb_checkpoints", "_static"]

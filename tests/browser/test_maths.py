@@ -201,3 +201,49 @@ def test_formulas_take_the_text_colour_in_dark_mode(context, base):
     assert colours
     assert all(fill == text for fill, text in colours), colours[:3]
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+
+
+# -- The rest of the first view (docs/_ext/firstpaint.py, docs/_templates) ------------------------
+
+_HEAD_SCRIPTS = """() => [...document.head.querySelectorAll('script[src]')]
+  .filter(s => !s.defer && !s.async && s.type !== 'module').map(s => s.getAttribute('src'))"""
+
+
+@pytest.mark.parametrize("name", ["index.html", "why.html", "api/init.html"])
+def test_first_view_waits_for_no_script_and_no_search_index(context, base, name):
+    """No script in ``<head>`` stops the parser but the half-kilobyte documentation_options.js, and
+    a page other than the search page does not load the search index or the search scripts."""
+    page = context().new_page()
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(base + name, wait_until="load")
+    blocking = [src for src in page.evaluate(_HEAD_SCRIPTS)
+                if "_static/documentation_options.js" not in src]
+    assert not blocking, f"parser-blocking scripts: {blocking}"
+    search = [u for u in requested if "searchindex.js" in u or "searchtools.js" in u]
+    assert not search, search
+
+
+def test_the_search_page_still_finds(context, base):
+    page = context().new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(base + "search.html?q=variance", wait_until="load")
+    page.wait_for_selector("#search-results li", timeout=checks.PAGE_TIMEOUT_MS)
+    assert page.locator("#search-results li").count() > 3
+    assert not errors, errors
+
+
+@pytest.mark.parametrize("name", MATH_PAGES)
+def test_images_carry_their_intrinsic_size(context, base, name):
+    """Every image has ``width`` and ``height`` attributes in the ratio of its pixels (to 1 px), so
+    its box is laid out before the file arrives."""
+    page = context().new_page()
+    page.goto(base + name, wait_until="load")
+    checks.wait_for_images(page)
+    images = page.evaluate("""() => [...document.querySelectorAll('main img')].map(i => ({
+        src: i.getAttribute('src'), w: +i.getAttribute('width'), h: +i.getAttribute('height'),
+        nw: i.naturalWidth, nh: i.naturalHeight}))""")
+    wrong = [i["src"] for i in images
+             if not (i["w"] and i["h"] and abs(i["h"] - i["w"] * i["nh"] / i["nw"]) <= 1)]
+    assert not wrong, f"{len(wrong)} of {len(images)} images without their size, e.g. {wrong[:2]}"
