@@ -31,7 +31,6 @@ extensions = [
     "myst_nb",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
-    "sphinx.ext.mathjax",
     "sphinx.ext.doctest",
     "sphinx.ext.viewcode",
     "sphinx_design",
@@ -46,7 +45,7 @@ extensions = [
     "samebytes",  # two clean builds and a rebuild write the same bytes
     "plain_status",  # the execution table's status in words, not emoji
     "lean_rebuild",  # less work in the main process (garbage collector, viewcode, templates)
-    "vendored_assets",  # MathJax and d3 copied from node_modules: nothing from another host
+    "vendored_assets",  # d3 copied from node_modules: nothing from another host
     "widget_assets",  # the widgets' scripts and frame files, on the pages that hold one
     "notebook_downloads",  # an executed page offers its executed notebook
     "figure_images",  # figures lazy, at their drawn size, a tap opens them
@@ -54,6 +53,8 @@ extensions = [
     "api_references",  # type hints outside xavier shown without a link, misspelt names fail
     "theme_overrides",  # the theme templates the site changes, tied to the exact files they copy
     "lesson",  # Going-deeper boxes and exercise solutions printed open
+    "buildmath",  # maths typeset at build time (SVG and MathML), no MathJax in the pages
+    "firstpaint",  # scripts deferred, images with their intrinsic size
 ]
 
 exclude_patterns = ["_build", ".venv", "node_modules", "**.ipynb_checkpoints", "_static"]
@@ -68,7 +69,7 @@ numfig = True
 # Every cross-reference must resolve (the Makefile passes -n too). The build is offline (no
 # intersphinx): see docs/_ext/api_references.py.
 nitpicky = True
-node_modules = str(ROOT / "node_modules")  # vendored_assets copies MathJax and d3 from here
+node_modules = str(ROOT / "node_modules")  # vendored_assets copies d3 from here, buildmath runs MathJax
 
 # -- MyST-NB execution ------------------------------------------------------------------------------
 # Pages are text notebooks executed at build time, their outputs cached by jupyter-cache; a page
@@ -158,28 +159,8 @@ doctest_global_setup = "import numpy as np"
 doctest_default_flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 # -- Math ------------------------------------------------------------------------------------------
-# MathJax 4 and its default font (New Computer Modern) come from npm (package.json, installed by the
-# Makefile) and are copied into _static/mathjax before the pages are written
-# (docs/_ext/vendored_assets.py); `mathjax_path` is
-# relative to _static. MathJax 4 rather than 3: it breaks display maths that is too wide for its
-# column into lines (MathJax 3 cannot), so no formula is cut off on a phone.
+# Every formula is typeset when the site is built, by MathJax 4 in Node (npm `mathjax` and its font,
+# package.json), into SVG with its MathML beside it for screen readers: docs/_ext/buildmath.py. The
+# pages load no MathJax.
 
-mathjax_path = "mathjax/tex-chtml.js"
-mathjax4_config = {
-    # The font is served from _static/mathjax/fonts, not from a CDN (MathJax's default).
-    "loader": {"paths": {"fonts": "[mathjax]/fonts"}},
-    "output": {
-        # A display formula wider than its column is broken into lines, never clipped.
-        "displayOverflow": "linebreak",
-        "linebreaks": {"inline": True, "width": "100%"},
-        # One size for all maths: matching the surrounding font's x-height is measured wrongly
-        # in a tab hidden when the page loads (display: none), which typeset its maths 11 %
-        # smaller (MathJax issue 2314).
-        "matchFontHeight": False,
-    },
-    # Speech and Braille strings are not computed when a page loads: that needs the speech rule
-    # engine (its worker and three rule files, 1.2 MB, half of a page's first load). Screen readers
-    # read the MathML that MathJax puts beside each formula; a reader can switch speech on in
-    # MathJax's menu (right-click on a formula).
-    "options": {"menuOptions": {"settings": {"speech": False, "braille": False}}},
-}
+html_math_renderer = "buildmath"

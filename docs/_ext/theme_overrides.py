@@ -4,12 +4,20 @@ changes.
 pydata-sphinx-theme and sphinx-book-theme offer no option for these changes, so they are made in
 templates (``docs/_templates``, ``templates_path``):
 
-* ``layout.html`` extends the theme's layout and overrides its ``css`` block (Jinja's own
-  template inheritance): the theme's scripts without ``fontawesome.js`` (1.5 MB, 65 % of a page
-  without maths). That script only swaps icons for SVG and registers custom icons, which this site
-  has none of; the theme's CSS already draws every ``<i class="fa-...">`` icon with the Font Awesome
-  web font it ships. The filter :func:`without_script` removes the tag from the block's own output
-  and fails the build if it is not there exactly once.
+* ``layout.html`` extends the theme's layout and overrides two of its blocks (Jinja's own template
+  inheritance), filtering the blocks' own output with :func:`without`, which fails the build unless
+  it finds each tag it removes exactly once:
+
+  - ``css`` without ``fontawesome.js`` (1.5 MB, 65 % of a page without maths: it only swaps icons
+    for SVG and registers custom icons, which this site has none of; the theme's CSS already draws
+    every ``<i class="fa-...">`` icon with the Font Awesome web font it ships), and without the
+    ``<link rel="preload">`` of ``bootstrap.js`` (82 kB) and ``pydata-sphinx-theme.js``: a preload
+    is fetched at high priority beside the style sheets, before the first paint, which neither
+    script is needed for (both still run, deferred, from the end of the body);
+  - ``extrahead`` without ``searchtools.js``, ``language_data.js`` and the whole ``searchindex.js``
+    (88 kB), render-blocking on every page for a search-as-you-type the site has off
+    (``search_as_you_type`` is false: the search field sends the reader to ``search.html``, which
+    loads them itself).
 * :data:`COPIES`: templates copied whole from a theme to change one attribute (where the theme's
   macro has no parameter for it): the download menu's links carry ``download`` (the ``.md`` or
   ``.ipynb`` is saved, not opened in a new tab), and the search field has no ``aria-label``, so its
@@ -49,17 +57,23 @@ def upstream_changed() -> list[str]:
     return changed
 
 
-def without_script(html: str, name: str) -> str:
-    """``html`` without its ``<script ...src=".../_static/scripts/<name>...">`` tag (one line), and
-    the HTML comment on the line before it, if any."""
-    pattern = re.compile(r'(?:[ \t]*<!--[^\n]*-->\n)?[ \t]*<script [^>]*src="[^"]*_static/scripts/'
-                         + re.escape(name) + r'[?"][^>]*></script>\n?')
-    out, n = pattern.subn("", str(html))
-    if n != 1:
-        from sphinx.errors import ThemeError
+def without(html: str, *names: str, required: bool = True) -> str:
+    """``html`` less each ``<script src=...>`` or ``<link href=...>`` tag (one line) whose address
+    ends in one of ``names`` (before any ``?``), and the HTML comment on the line before it, if any.
 
-        raise ThemeError(f"docs/_templates/layout.html removes the theme's {name}, but the theme's "
-                         f"css block has {n} such tags: check the installed pydata-sphinx-theme")
+    With ``required``, a name found other than exactly once raises ``sphinx.errors.ThemeError``
+    (the theme changed what the override removes).
+    """
+    out = str(html)
+    for name in names:
+        pattern = re.compile(r'(?:[ \t]*<!--[^\n]*-->\n)?[ \t]*<(?:script|link) [^>]*(?:src|href)="(?:[^"]*/)?'
+                             + re.escape(name) + r'(?:\?[^"]*)?"[^>]*>(?:</script>)?\n?')
+        out, n = pattern.subn("", out)
+        if required and n != 1:
+            from sphinx.errors import ThemeError
+
+            raise ThemeError(f"docs/_templates/layout.html removes the theme's {name}, but the theme's "
+                             f"block has {n} such tags: check the installed pydata-sphinx-theme")
     return out
 
 
@@ -76,7 +90,7 @@ def _check_copies(app, config) -> None:
 def _add_filter(app) -> None:
     environment = getattr(getattr(app.builder, "templates", None), "environment", None)
     if environment is not None:
-        environment.filters["without_script"] = without_script
+        environment.filters["without"] = without
 
 
 def setup(app):

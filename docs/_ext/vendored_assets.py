@@ -1,4 +1,4 @@
-"""Sphinx extension: the front-end packages the site serves itself, copied from ``node_modules``.
+"""Sphinx extension: the front-end package the site serves itself, d3, copied from ``node_modules``.
 
 Nothing is loaded from another host, so the npm packages of ``package.json`` (installed by the
 Makefile with ``npm ci``) are copied into the site's ``_static`` when the HTML builder starts
@@ -6,14 +6,11 @@ writing, before the first page (Sphinx appends ``?v=<checksum>`` to links of sta
 already exist as a page is written: copying later would make a rebuild's pages differ from a clean
 build's, see ``samebytes.py``):
 
-* **MathJax 4** and its New Computer Modern font, into ``_static/mathjax`` (:data:`MATHJAX_PARTS`:
-  the entry script and what it loads lazily; of the font, the CHTML woff2 files and character data).
 * **d3 7** for the widgets: the UMD builds of the d3 modules they use (:data:`D3_MODULES`),
   concatenated in dependency order into ``_static/widgets/d3-widgets.min.js``, with d3's licence.
 
-Files whose size and modification time already match are not copied again: Sphinx's
-``copy_asset`` compared MathJax's 243 files (9.7 MB) byte by byte on every build, 0.17 s of a
-rebuild. A missing package stops the build with the command that installs it.
+Files that already match are not written again. A missing package stops the build with the command
+that installs it. (MathJax is not served: ``buildmath.py`` typesets every formula at build time.)
 """
 
 from __future__ import annotations
@@ -21,7 +18,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-MATHJAX_PARTS = ["tex-chtml.js", "input", "output", "ui", "a11y", "sre", "LICENSE"]
 D3_MODULES = ["array", "color", "interpolate", "format", "time", "time-format", "scale", "selection",
               "path", "shape", "axis"]
 
@@ -46,16 +42,6 @@ def _require(path: Path) -> Path:
     return path
 
 
-def copy_mathjax(modules: Path, static: Path) -> None:
-    mathjax, font = modules / "mathjax", modules / "@mathjax" / "mathjax-newcm-font"
-    _require(mathjax / "tex-chtml.js"), _require(font / "chtml")
-    dest = static / "mathjax"
-    for part in MATHJAX_PARTS:
-        copy_changed(mathjax / part, dest / part)
-    copy_changed(font / "chtml", dest / "fonts" / "mathjax-newcm-font" / "chtml")
-    copy_changed(font / "chtml.js", dest / "fonts" / "mathjax-newcm-font" / "chtml.js")
-
-
 def copy_d3(modules: Path, static: Path) -> None:
     parts = [_require(modules / f"d3-{name}" / "dist" / f"d3-{name}.min.js").read_text(encoding="utf-8").rstrip()
              + "\n" for name in D3_MODULES]
@@ -73,7 +59,6 @@ def _copy(app, builder) -> None:
         return
     modules = Path(app.config.node_modules)
     static = Path(builder.outdir) / "_static"
-    copy_mathjax(modules, static)
     copy_d3(modules, static)
 
 

@@ -15,10 +15,11 @@ problems found, by check:
 ``resources``
     local requests that failed or were answered with an HTTP error (a missing script or font).
 ``math``
-    after MathJax has finished (``MathJax.startup.promise``): every ``span.math``/``div.math``
-    holds an ``mjx-container``, no TeX error (``mjx-merror``), and no raw TeX delimiter
-    (``\\(``, ``\\)``, ``\\[``, ``\\]``, ``$$``, ``\\begin{``, or ``$...$`` holding a backslash,
-    ``^``, ``_`` or a brace) is left in the page's text outside code.
+    as the page arrives (the formulas are typeset when the site is built): every
+    ``span.math``/``div.math`` holds a typeset formula, no TeX error, MathML beside each formula
+    for assistive technology, no formula a Tab stop, every glyph defined, no MathJax script, and
+    no raw TeX delimiter (``\\(``, ``\\)``, ``\\[``, ``\\]``, ``$$``, ``\\begin{``, or ``$...$``
+    holding a backslash, ``^``, ``_`` or a brace) left in the page's text outside code.
 ``markup``
     no source markup is shown as prose: a doctest prompt ``>>>`` outside a code block, a MyST
     role (``{numref}`...```), an reStructuredText role (``:math:`...```) or a code fence.
@@ -49,7 +50,7 @@ problems found, by check:
     enough of its pixels contrast with that ground.
 
 Math, images, links and tabs are checked in light mode (the same DOM in both modes); theme and
-contrast in both. A full-page screenshot can be saved once math and images have loaded.
+contrast in both. A full-page screenshot can be saved once images have loaded.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ CHROMIUM_ARGS = [
 
 LOCAL_HOST = "127.0.0.1"
 VIEWPORT = {"width": 1280, "height": 900}
-PAGE_TIMEOUT_MS = 60_000  # loading a page (and its math and images), and a screenshot: a minute on a busy machine
+PAGE_TIMEOUT_MS = 60_000  # loading a page (and its images), and a screenshot: a minute on a busy machine
 CHECKS = ("load", "console", "requests", "resources", "math", "markup", "images", "links", "tabs",
           "theme", "contrast", "dark_figures", "axe")
 
@@ -232,14 +233,13 @@ def audit_page(context, url: str, site_dir: Path, mode: Mode, *,
     ``site_dir`` is the directory the server serves (to resolve links and their anchors).
     In light mode: console, requests, resources, math, markup, images, links, tabs, theme,
     contrast. In dark mode: console, requests, resources, theme, contrast, dark_figures. The
-    screenshot, full page, is taken after math and images have loaded, before any tab is clicked.
+    screenshot, full page, is taken after the images have loaded, before any tab is clicked.
     """
     audit = Audit(url=url, mode=mode)
     page = context.new_page()
     _record(page, audit)
     try:
         page.goto(url, wait_until="load", timeout=PAGE_TIMEOUT_MS)
-        math_state = wait_for_mathjax(page, PAGE_TIMEOUT_MS)
         wait_for_images(page, PAGE_TIMEOUT_MS)
         page.evaluate("document.fonts.ready.then(() => true)")
         if screenshot is not None:
@@ -251,7 +251,7 @@ def audit_page(context, url: str, site_dir: Path, mode: Mode, *,
         audit.add("axe", [f"{v['impact']} {v['id']} ({v['help']}): {len(v['nodes'])} elements, "
                           f"e.g. {v['nodes'][:3]}" for v in readability.axe_violations(page)])
         if mode == "light":
-            audit.add("math", check_math(page, math_state))
+            audit.add("math", check_math(page))
             audit.add("markup", check_markup(page))
             audit.add("images", check_images(page))
             audit.add("links", check_links(page, site_dir))
@@ -336,28 +336,6 @@ def audit_site(site_dir: Path, base_url: str, jobs: Sequence[tuple[str, Mode, Pa
 
 # -- Waiting -----------------------------------------------------------------------------------
 
-_WAIT_MATHJAX = """async (timeout) => {
-  const script = [...document.scripts].some(s => /mathjax/i.test(s.src));
-  if (!script) return {script: false, ready: false};
-  const t0 = performance.now();
-  while (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) {
-    if (performance.now() - t0 > timeout) return {script: true, ready: false};
-    await new Promise(r => setTimeout(r, 25));
-  }
-  await MathJax.startup.promise;
-  return {script: true, ready: true};
-}"""
-
-
-def wait_for_mathjax(page, timeout_ms: int = 20000) -> dict:
-    """Wait until MathJax has typeset the page (``MathJax.startup.promise``), if it loads MathJax.
-
-    Returns ``{"script": bool, "ready": bool}``: whether the page loads a MathJax script and
-    whether MathJax finished its first typesetting within ``timeout_ms``.
-    """
-    return page.evaluate(_WAIT_MATHJAX, timeout_ms)
-
-
 _WAIT_IMAGES = """async (timeout) => {
   const imgs = [...document.images];
   for (const img of imgs) img.loading = 'eager';  // lazy images load now, seen or not
@@ -406,13 +384,32 @@ def _find(pattern: re.Pattern, text: str, what: str, limit: int = 10) -> list[st
 
 _MATH_STATE = """() => {
   const math = [...document.querySelectorAll('span.math, div.math')];
+  const focusable = 'a[href], button, input, select, textarea, [tabindex], [contenteditable]';
+  const described = e => e.textContent.replace(/\\s+/g, ' ').trim().slice(0, 80);
+  const containers = [...document.querySelectorAll('mjx-container')];
   return {
     math: math.length,
-    untypeset: math.filter(e => !e.querySelector('mjx-container'))
+    untypeset: math.filter(e => !e.querySelector('mjx-container svg'))
                    .map(e => e.textContent.trim().slice(0, 80)),
-    containers: document.querySelectorAll('mjx-container').length,
-    errors: [...document.querySelectorAll('mjx-merror')]
+    errors: [...document.querySelectorAll('[data-mjx-error], mjx-merror')]
                 .map(e => (e.getAttribute('data-mjx-error') || e.textContent).slice(0, 80)),
+    scripts: [...document.scripts].map(s => s.src).filter(src => /mathjax/i.test(src)),
+    // MathML for assistive technology: a <math> with content, not hidden from it, beside an
+    // SVG that is (or a formula read twice).
+    noMathml: containers.filter(c => {
+      const m = c.querySelector('math');
+      return !m || !m.textContent.trim() || m.closest('[aria-hidden="true"]');
+    }).map(described),
+    svgRead: containers.filter(c => [...c.querySelectorAll('svg')]
+                                      .some(svg => !svg.closest('[aria-hidden="true"]')))
+                       .map(described),
+    tabStops: containers.filter(c => (c.matches(focusable) && c.tabIndex >= 0)
+                                      || [...c.querySelectorAll(focusable)].some(e => e.tabIndex >= 0))
+                        .map(described),
+    // every glyph a formula draws is defined in the page (the SVG refers to it by id)
+    glyphs: [...new Set([...document.querySelectorAll('mjx-container use')]
+                          .map(u => u.getAttribute('href') || u.getAttribute('xlink:href'))
+                          .filter(h => !h || !h.startsWith('#') || !document.getElementById(h.slice(1))))],
   };
 }"""
 
@@ -426,21 +423,26 @@ example that napoleon read as part of another section), a MyST role ``{name}`...
 reStructuredText role ``:name:`...``` or a code fence."""
 
 
-def check_math(page, math_state: dict) -> list[str]:
-    """Problems with the page's formulas; call after :func:`wait_for_mathjax` (its result)."""
+def check_math(page) -> list[str]:
+    """Problems with the page's formulas, typeset when the site was built (docs/_ext/buildmath.py).
+
+    Every ``span.math``/``div.math`` holds a typeset formula (an ``mjx-container`` with its SVG);
+    no TeX error; each formula carries MathML that assistive technology reads (not under
+    ``aria-hidden``, not empty) while its SVG is ``aria-hidden``; no formula is, or holds, a Tab
+    stop; every glyph a formula refers to (``<use href="#...">``) is defined in the page; the page
+    loads no MathJax script (it would typeset again in the reader's browser); and no raw TeX
+    delimiter is left in the text outside code (:data:`RAW_TEX`).
+    """
     state = page.evaluate(_MATH_STATE)
-    problems = []
-    has_math = state["math"] > 0
-    if has_math and not math_state["script"]:
-        problems.append(f"{state['math']} math elements but the page loads no MathJax")
-    elif math_state["script"] and not math_state["ready"]:
-        problems.append("MathJax did not finish typesetting (MathJax.startup.promise)")
-    if has_math and state["containers"] == 0:
-        problems.append(f"{state['math']} math elements but no mjx-container: nothing typeset")
-    for tex in state["untypeset"][:10]:
-        problems.append(f"formula not typeset: {tex!r}")
-    for err in state["errors"][:10]:
-        problems.append(f"MathJax error: {err!r}")
+    problems = [f"formula not typeset: {tex!r}" for tex in state["untypeset"][:10]]
+    problems += [f"TeX error: {err!r}" for err in state["errors"][:10]]
+    problems += [f"formula without MathML for assistive technology: {m!r}"
+                 for m in state["noMathml"][:10]]
+    problems += [f"formula whose SVG a screen reader reads too (not aria-hidden): {m!r}"
+                 for m in state["svgRead"][:10]]
+    problems += [f"formula is a Tab stop: {m!r}" for m in state["tabStops"][:10]]
+    problems += [f"glyph {href!r} is not defined in the page" for href in state["glyphs"][:10]]
+    problems += [f"the page loads MathJax in the browser: {src}" for src in state["scripts"]]
     return problems + _find(RAW_TEX, prose_text(page), "raw TeX")
 
 

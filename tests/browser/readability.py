@@ -1,7 +1,7 @@
 """Readability measures of one opened page, shared by the checks and the before/after table.
 
-Each function takes a playwright ``page`` that has loaded and typeset (see
-``checks.wait_for_mathjax``) and returns plain data; ``checks.py`` turns them into problems and
+Each function takes a playwright ``page`` that has loaded (its formulas come typeset) and
+returns plain data; ``checks.py`` turns them into problems and
 ``python tests/browser/readability.py SITE_DIR`` prints them per page as a table.
 
 Clipped formula
@@ -11,8 +11,9 @@ Clipped formula
     right edge is past the right edge of ``<main>``'s article. Formulas in tabs are measured with
     their tab shown: every tab label is clicked in turn.
 Overlapping equation number
-    A Sphinx equation number (``span.eqno``) whose box intersects the box of the maths
-    (``mjx-math``) of the same ``div.math``.
+    A Sphinx equation number (``span.eqno``) whose box intersects the box of a glyph or rule of the
+    maths (``use``/``rect`` of the formula's SVG; ``mjx-mi`` and the like in MathJax's CHTML) of
+    the same ``div.math``.
 Smallest figure text
     For each figure image, the size of its smallest text as the reader sees it, in CSS px:
     ``text_px * displayed_width / natural_width``, where ``text_px`` is the height in image
@@ -49,7 +50,7 @@ _CLIPPED = """() => {
         break;
       }
     }
-    const math = c.querySelector('mjx-math') || c;
+    const math = c.querySelector('mjx-math, svg') || c;
     const r = math.getBoundingClientRect();
     if (!clipped && r.right > right + 1)
       clipped = `right edge ${Math.round(r.right)} px past the article's ${Math.round(right)} px`;
@@ -61,7 +62,7 @@ _CLIPPED = """() => {
     if (num) {
       const n = num.getBoundingClientRect();
       // the first row of the maths: the number sits beside it
-      for (const part of math.querySelectorAll('mjx-mtd, mjx-mrow, mjx-mi, mjx-mo, mjx-mn')) {
+      for (const part of math.querySelectorAll('mjx-mtd, mjx-mrow, mjx-mi, mjx-mo, mjx-mn, use, rect')) {
         const p = part.getBoundingClientRect();
         if (p.width && n.left < p.right - 1 && p.left < n.right - 1 && n.top < p.bottom - 1
             && p.top < n.bottom - 1) {
@@ -269,7 +270,6 @@ def measure_site(site_dir: Path, pages: list[str]) -> dict[str, dict]:
                     page.on("requestfinished", lambda r, s=sizes: s.__setitem__(
                         r.url, (r.sizes() or {}).get("responseBodySize", 0)))
                     page.goto(base + name, wait_until="load")
-                    checks.wait_for_mathjax(page)
                     page.wait_for_timeout(300)
                     if width == 1280 and mode == "light":
                         row["bytes"] = initial_bytes(sizes)  # before any tab is clicked

@@ -7,6 +7,8 @@ check: the checks do not simply fail everywhere. Each other page breaks one thin
 """
 
 import os
+import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +21,8 @@ import readability
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("XAVIER_SITE", ROOT / "_build" / "html")).resolve()
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+import buildmath  # noqa: E402 - the site's own typesetting, for the test pages' formulas
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
@@ -42,9 +46,17 @@ PAGE = """<!doctype html>
 # The real theme reads the mode from localStorage (checks.new_context sets it) into data-theme.
 THEME = ("<script>document.documentElement.dataset.theme = "
          "localStorage.getItem('theme') || 'light';</script>")
-# The site's MathJax 4 set-up (conf.mathjax4_config: its font served locally), as the site loads it.
-MATHJAX = ("<script>window.MathJax = {loader: {paths: {fonts: '[mathjax]/fonts'}}};</script>"
-           '<script defer src="mathjax/tex-chtml.js"></script>')
+# Formulas typeset as the site's build typesets them (docs/_ext/buildmath.py, MathJax in Node), put
+# in the pages' bodies where they name them (@name@), with the glyphs they use and the style sheet.
+MATH = '<link rel="stylesheet" href="buildmath.css">'
+FORMULAS = {  # name: (display, TeX)
+    "inline": (False, r"\sigma^2 = \frac{1}{n}"),
+    "display": (True, r"W^{[l]} \sim \mathcal{N}(0, 1/n^{[l-1]})"),
+    "error": (False, r"\frac{1}"),
+    "wide": (True, r"\mathrm{Var}(a^{[L]}) = \Big[\prod_{l=1}^{L} n^{[l-1]}\,\mathrm{Var}(W^{[l]})\Big]"
+                   r"\,\mathrm{Var}(x) + \sum_{k=1}^{K} \beta_k"),
+    "numbered": (True, r"n\,\mathrm{Var}(W) + m\,\mathrm{Var}(V) + p\,\mathrm{Var}(U) = \frac{1}{3}"),
+}
 
 
 # A navigation button that opens a <dialog> of links (as pydata-sphinx-theme's does on a narrow
@@ -89,11 +101,11 @@ def write_images(where: Path) -> None:
 
 
 PAGES = {
-    "good.html": dict(head=MATHJAX, body=r"""
+    "good.html": dict(head=MATH, body=r"""
 <h1 id="target">A working page</h1>
-<p>Inline <span class="math notranslate nohighlight">\(\sigma^2 = \frac{1}{n}\)</span>,
+<p>Inline <span class="math notranslate nohighlight">@inline@</span>,
 and display:</p>
-<div class="math notranslate nohighlight">\[ W^{[l]} \sim \mathcal{N}(0, 1/n^{[l-1]}) \]</div>
+<div class="math notranslate nohighlight">@display@</div>
 <p><code>r"$\sigma$"</code> is code, shown literally. Links: <a href="good.html#target">here</a>,
 <a href="other.html">other</a>, <a href="#target">top</a>,
 <a href="https://example.org/">away</a>.</p>
@@ -108,8 +120,15 @@ and display:</p>
 <p>Returns: <em>&gt;&gt;&gt; fig = plot(x)</em>, see {numref}`fig-x` and :math:`x^2`.</p>
 <p>```python</p>
 <pre>&gt;&gt;&gt; 1 + 1  # in a code block: fine</pre>"""),
-    "tex_error.html": dict(head=MATHJAX, body=r"""
-<p><span class="math notranslate nohighlight">\(\frac{1}\)</span></p>"""),
+    "tex_error.html": dict(head=MATH, body=r"""
+<p><span class="math notranslate nohighlight">@error@</span></p>"""),
+    # Formulas broken one way each: no MathML, a Tab stop, an SVG a screen reader reads, a glyph
+    # not defined (the page has no glyphs at all), and MathJax loaded in the browser.
+    "bad_math.html": dict(head='<script defer src="mathjax-tex-chtml.js"></script>', glyphs=False,
+                          body=r"""
+<p>No MathML: <span class="math notranslate nohighlight">@inline:no-mathml@</span>.</p>
+<p>A Tab stop: <span class="math notranslate nohighlight">@inline:tabindex@</span>.</p>
+<div class="math notranslate nohighlight">@display:svg-read@</div>"""),
     "images.html": dict(body="""
 <figure><img src="missing.png" alt="A figure whose file is missing"></figure>
 <figure><img alt="A figure without src"></figure>
@@ -139,14 +158,12 @@ and display:</p>
 <p style="color: #333">Dim text on the dark page.</p>"""),
     "no_theme.html": dict(theme="", body="<p>This page ignores the colour mode.</p>"),
     # -- Readable everywhere (readability.py) --
-    "clipped_math.html": dict(head=MATHJAX, body=r"""
+    "clipped_math.html": dict(head=MATH, body=r"""
 <div style="width: 220px; overflow: hidden">
-<div class="math notranslate nohighlight">\[ \mathrm{Var}(a^{[L]}) = \Big[\prod_{l=1}^{L}
-  n^{[l-1]}\,\mathrm{Var}(W^{[l]})\Big]\,\mathrm{Var}(x) + \sum_{k=1}^{K} \beta_k \]</div>
+<div class="math notranslate nohighlight">@wide@</div>
 </div>
 <div style="width: 420px"><div class="math notranslate nohighlight" style="position: relative">
-<span class="eqno" style="position: absolute; left: 45%; top: 1.2em">(3.4)</span>\[ n\,\mathrm{Var}(W) + m\,\mathrm{Var}(V)
-  + p\,\mathrm{Var}(U) + q\,\mathrm{Var}(T) = \frac{1}{3} \]</div></div>"""),
+<span class="eqno" style="position: absolute; left: 45%; top: 1.2em">(3.4)</span>@numbered@</div></div>"""),
     "nav.html": dict(body=NAV.format(first="", handler=0)),
     "dead_toggle.html": dict(body=NAV.format(first=DEAD, handler=0)),
     "print_tabs.html": dict(body=tab_set("p", [("First", "<p>one</p>"), ("Second", "<p>two</p>")])
@@ -178,17 +195,32 @@ def contexts():
 def broken_site(tmp_path_factory):
     """Serve the pages above from a temporary directory; yield ``(directory, base_url)``."""
     where = tmp_path_factory.mktemp("broken_site")
-    mathjax = SITE / "_static" / "mathjax"  # MathJax 4 with its font, as the build copies it
-    if not (mathjax / "tex-chtml.js").is_file() or not (mathjax / "fonts").is_dir():
-        pytest.fail(f"{mathjax} is missing: build the site first (make html)", pytrace=False)
-    (where / "mathjax").symlink_to(mathjax, target_is_directory=True)
+    typeset = buildmath.Typeset(ROOT, where / "buildmath.json")
+    typeset.ensure(FORMULAS.values())
+    formulas = {name: typeset.get(*f)["html"] for name, f in FORMULAS.items()}
+    wide = [int(m.group(1)) for html in formulas.values() if (m := buildmath._WIDE.match(html))]
+    (where / "buildmath.css").write_text(typeset.css + buildmath.narrow_css(wide), encoding="utf-8")
+    (where / "mathjax-tex-chtml.js").write_text("window.typesetInTheBrowser = true;\n")
+    broken = {  # a formula broken one way
+        "no-mathml": lambda h: re.sub(r"<mjx-assistive-mml.*</mjx-assistive-mml>", "", h, flags=re.S),
+        "tabindex": lambda h: h.replace("<mjx-container ", '<mjx-container tabindex="0" ', 1),
+        "svg-read": lambda h: h.replace(' aria-hidden="true"', ""),
+    }
+
+    def formula(match: re.Match) -> str:
+        html = formulas[match.group(1)]
+        return broken[match.group(2)](html) if match.group(2) else html
+
     write_images(where)
     (where / "custom.css").symlink_to(ROOT / "docs" / "_static" / "custom.css")  # print rules
     (where / "sphinx-design.min.css").symlink_to(  # the tab sets' real style sheet
         Path(sphinx_design.__file__).parent / "static" / "sphinx-design.min.css")
     for name, parts in PAGES.items():
+        body = re.sub(r"@(\w+)(?::([\w-]+))?@", formula, parts["body"])
+        if "<mjx-container" in body and parts.get("glyphs", True):
+            body = buildmath.glyph_defs(body, typeset.glyphs) + body
         page = PAGE.format(title=name, theme=parts.get("theme", THEME),
-                           head=parts.get("head", ""), body=parts["body"])
+                           head=parts.get("head", ""), body=body)
         (where / name).write_text(page, encoding="utf-8")
     with checks.serve(where) as base_url:
         yield where, base_url
@@ -218,7 +250,6 @@ def test_good_page_passes_every_check(audit, mode):
 
 def test_raw_math_is_reported(audit):
     math = found(audit("raw_math.html"), "math")
-    assert "page loads no MathJax" in math
     assert "formula not typeset: '\\\\(a + b\\\\)'" in math
     assert "raw TeX '$$'" in math
     assert "raw TeX '\\\\('" in math
@@ -234,7 +265,16 @@ def test_source_markup_in_prose_is_reported(audit):
 
 
 def test_tex_error_is_reported(audit):
-    assert "MathJax error" in found(audit("tex_error.html"), "math")
+    assert "TeX error: 'Missing argument for \\\\frac'" in found(audit("tex_error.html"), "math")
+
+
+def test_formulas_screen_readers_cannot_read_or_that_take_focus_are_reported(audit):
+    math = found(audit("bad_math.html"), "math")
+    assert "formula without MathML for assistive technology" in math
+    assert "formula is a Tab stop: 'σ2=1n'" in math
+    assert "formula whose SVG a screen reader reads too (not aria-hidden): 'W[l]∼N(0,1/n[l−1])'" in math
+    assert "glyph '#MJX-NCM-I-1D70E' is not defined in the page" in math
+    assert "the page loads MathJax in the browser: " in math
 
 
 def test_broken_images_are_reported(audit):
@@ -318,7 +358,6 @@ def opened(broken_site, contexts):
         page = contexts["light"].new_page()
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(base_url + name, wait_until="load")
-        checks.wait_for_mathjax(page)
         return page
 
     return run

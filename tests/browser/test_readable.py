@@ -61,7 +61,6 @@ def open_page(browser, url, *, width=1280, mode="light", stored_mode=True):
     page = context.new_page()
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(url, wait_until="load")
-    checks.wait_for_mathjax(page)
     page.evaluate("document.fonts.ready.then(() => true)")
     return page
 
@@ -104,7 +103,6 @@ def measure(browser, url: str, name: str, width: int) -> dict:
     out: dict = {}
     try:
         page.goto(url, wait_until="load")
-        checks.wait_for_mathjax(page)
         page.evaluate("document.fonts.ready.then(() => true)")
         page.wait_for_timeout(300)
         out["bytes"] = readability.initial_bytes(sizes)

@@ -109,7 +109,7 @@ def test_local_resources_load(audits, page):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_math_typeset(audits, page):
-    """MathJax typeset every formula and no raw TeX is left in the text."""
+    """Every formula typeset (at build time), with its MathML, no Tab stop, no raw TeX left."""
     _report(audits, page, "math")
 
 

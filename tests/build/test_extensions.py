@@ -99,13 +99,16 @@ def test_copied_templates_are_tied_to_the_theme_files_they_copy(monkeypatch):
     assert theme_overrides.upstream_changed() == [f"docs/_templates/macros/buttons.html (from {package}'s {file})"]
 
 
-def test_without_script_removes_exactly_the_named_script():
+def test_without_removes_exactly_the_named_tags():
     from sphinx.errors import ThemeError
 
     html = ('<link href="a.css" />\n  <!-- So that users can add custom icons -->\n'
             '  <script defer src="../_static/scripts/fontawesome.js?digest=1"></script>\n'
-            '  <link rel="preload" as="script" href="../_static/scripts/bootstrap.js?digest=1" />\n')
-    assert theme_overrides.without_script(html, "fontawesome.js") == (
-        '<link href="a.css" />\n  <link rel="preload" as="script" href="../_static/scripts/bootstrap.js?digest=1" />\n')
-    with pytest.raises(ThemeError, match="has 0 such tags"):
-        theme_overrides.without_script(html, "other.js")
+            '  <link rel="preload" as="script" href="../_static/scripts/bootstrap.js?digest=1" />\n'
+            '  <script src="../searchindex.js"></script>\n'
+            '  <script src="../_static/my-searchindex.js"></script>\n')
+    assert theme_overrides.without(html, "fontawesome.js", "bootstrap.js", "searchindex.js") == (
+        '<link href="a.css" />\n  <script src="../_static/my-searchindex.js"></script>\n')
+    with pytest.raises(ThemeError, match="removes the theme's other.js, but the theme's block has 0"):
+        theme_overrides.without(html, "other.js")
+    assert theme_overrides.without(html, "other.js", required=False) == html

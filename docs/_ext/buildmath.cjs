@@ -1,0 +1,76 @@
+// Typeset TeX formulas with MathJax 4 (npm `mathjax`, its New Computer Modern font) into SVG with
+// assistive MathML, for docs/_ext/buildmath.py: one process per build, every formula in one batch.
+//
+// stdin:  {"formulas": [[display, tex], ...]}
+// stdout: {"formulas": [{"html", "glyphs", "error"}, ...], "glyphs": {id: path data}, "css"}
+//
+// Each formula is an <mjx-container> whose SVG refers to the font's glyphs by id (`<use
+// xlink:href="#MJX-NCM-I-1D44E">`, MathJax's global font cache; the ids are the font's variant and
+// code point, the same in every run); "glyphs" holds each glyph's path once, and the page that
+// shows the formulas holds the paths it uses. Attributes that nothing reads are dropped (a
+// quarter of the bytes): `data-latex` (the TeX of every node, twice), `data-c`, `data-mml-node`,
+// the SVG's `role` (it is aria-hidden), `focusable` (for IE) and `xmlns` (an <svg> in HTML needs
+// none), and `xlink:href` is written `href` (SVG 2). A TeX error becomes "error" (MathJax's
+// message), which fails the build.
+"use strict";
+
+const path = require("path");
+
+const EM = 16, EX = 8;  // px: the sizes MathJax lays out with (a container width is in px)
+
+async function main() {
+  const input = JSON.parse(require("fs").readFileSync(0, "utf-8"));
+  const MathJax = await require(path.join(process.cwd(), "node_modules", "mathjax")).init({
+    loader: {load: ["input/tex", "output/svg", "adaptors/liteDOM", "a11y/assistive-mml"]},
+    tex: {packages: {"[+]": ["ams"]}},
+    // Inline formulas are cut at their top-level operators into pieces the browser wraps like
+    // words (a long inline formula on a phone); display formulas keep the lines they are given.
+    svg: {fontCache: "global", linebreaks: {inline: true, width: "100%"}, displayOverflow: "linebreak"},
+    startup: {typeset: false},
+  });
+  const adaptor = MathJax.startup.adaptor;
+  // MathJax sizes an SVG in ex, which the browser takes from the text's font: 9 px in Chromium's
+  // sans-serif here, 8.4 px in Roboto, while the font's own x-height is 0.442 em (7.1 px at 16 px).
+  // So formulas came out 10-27 % larger than the text's em, and their width depended on the
+  // reader's fonts. In em they have the text's size everywhere, as MathJax's CHTML output had.
+  const xHeight = MathJax.startup.output.font.params.x_height;
+  const toEm = (v) => `${+(v * xHeight).toFixed(3)}em`;
+  const typeset = async (tex, display, width) => {
+    MathJax.texReset();
+    const options = {display, em: EM, ex: EX, containerWidth: width || 10000};
+    let html = adaptor.outerHTML(await MathJax.tex2svgPromise(tex, options));
+    const error = html.match(/data-mjx-error="([^"]*)"/);
+    html = html
+      .replace(/ data-(?:latex|c|mml-node)="[^"]*"/g, "")
+      .replace(/ (?:role="img"|focusable="false"|xmlns(?::xlink)?="http:\/\/www\.w3\.org\/(?:2000\/svg|1999\/xlink)")/g, "")
+      .replace(/xlink:href=/g, "href=")
+      .replace(/<svg [^>]*>/g, (tag) => tag.replace(/(-?[\d.]+)ex\b/g, (_, v) => toEm(v)));
+    return {html, error: error ? error[1] : null};
+  };
+  const formulas = [];
+  for (const [display, tex] of input.formulas) {
+    let {html, error} = await typeset(tex, display);
+    const wide = display && +html.match(/<svg[^>]*width="([\d.]+)em"/)[1];
+    if (wide > input.narrowEm) {
+      // Too wide for a phone: the same formula broken into lines by MathJax, shown instead when
+      // the column is narrower than the formula (buildmath.css's container queries).
+      const narrow = (await typeset(tex, display, input.narrowPx)).html.match(/<svg[^]*<\/svg>/)[0];
+      html = html
+        .replace(/^<mjx-container /, `<mjx-container data-wide="${Math.ceil(wide)}" `)
+        .replace(/^([^]*?)<svg /, '$1<svg class="mjx-wide" ')
+        .replace(/<mjx-assistive-mml/, narrow.replace(/^<svg /, '<svg class="mjx-narrow" ') + "<mjx-assistive-mml");
+    }
+    const glyphs = [...new Set([...html.matchAll(/ href="#(MJX-[^"]+)"/g)].map((m) => m[1]))];
+    formulas.push({html, glyphs: glyphs.sort(), error});
+  }
+  const glyphs = {};
+  const cache = adaptor.outerHTML(MathJax.startup.output.fontCache.getCache());
+  for (const m of cache.matchAll(/<path id="(MJX-[^"]+)" d="([^"]*)"/g)) glyphs[m[1]] = m[2];
+  const css = adaptor.textContent(MathJax.svgStylesheet());
+  process.stdout.write(JSON.stringify({formulas, glyphs, css}));
+}
+
+main().catch((e) => {
+  process.stderr.write(String(e && e.stack || e) + "\n");
+  process.exit(1);
+});
