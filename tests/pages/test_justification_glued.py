@@ -294,3 +294,45 @@ def test_exercise_relu(g):
             a = np.maximum(math.sqrt(scale / 256) * rng.standard_normal((16, 256, 256)) @ a, 0)
         assert g[key] == pytest.approx((a**2).mean() / (x**2).mean(), rel=1e-9)
         assert g[key] == pytest.approx((scale * half) ** 10, rel=0.3)
+
+
+# -- the lesson's claims on the built page (issue 19 item 5) --------------------------------------
+
+def built_page():
+    from pathlib import Path
+
+    from bs4 import BeautifulSoup
+
+    path = Path(__file__).resolve().parents[2] / "_build" / "html" / f"{PAGE}.html"
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: build the site first (make html)")
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find("main").find("article")
+
+
+def assumption_problems(article) -> list[str]:
+    """The derivation states up front what it needs (zero-mean weights, independent of each other
+    and of the inputs) and, outside the Going-deeper boxes, asks nothing of the inputs."""
+    problems = []
+    section = article.find(id="what-the-derivation-needs")
+    if section is None:
+        return ["no section 'What the derivation needs'"]
+    text = " ".join(section.get_text(" ").split())
+    for needed in ("mean zero", "independently of each other", "independently of the layer"):
+        if needed not in text:
+            problems.append(f"the assumptions do not say {needed!r}")
+    if section.find_all_previous("div", class_="math"):
+        problems.append("a displayed equation comes before the assumptions are stated")
+    for box in article.select("details.going-deeper"):
+        box.decompose()
+    if "i.i.d." in article.get_text(" "):
+        problems.append("the main line still asks for i.i.d. inputs")
+    return problems
+
+
+def test_derivation_states_its_assumptions_first():
+    assert assumption_problems(built_page()) == []
+
+
+def test_papers_are_cited_from_the_bibliography():
+    years = {a.get_text(strip=True) for a in built_page().select('a[href^="references.html#"]')}
+    assert {"2010", "2015", "2016"} <= years  # Glorot & Bengio, He et al., Poole et al.
