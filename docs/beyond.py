@@ -33,7 +33,6 @@ from xavier import datasets
 from xavier import init as xinit
 from xavier.lsuv import lsuv
 from xavier.network import Network, train
-from justification import tanh_variance_map
 from plotting import band, styled, subplots
 
 __all__ = [
@@ -649,16 +648,18 @@ def tanh_fixed_point(gain: float, *, q0: float = 1.0, iterations: int = 200) -> 
               \qquad \xi \sim \mathcal{N}(0, 1)
 
     (Poole et al., 2016), iterated from ``q0``; the expectation is
-    :func:`justification.tanh_variance_map` (Gauss--Hermite). For gain :math:`\le 1` the fixed
+    the length map of the page "justification", by Gauss--Hermite quadrature. For gain :math:`\le 1` the fixed
     point is 0 (approached slowly).
 
     >>> round(tanh_fixed_point(5 / 3), 4)
     1.1785
     """
     g2 = float(gain) ** 2
+    x, w = np.polynomial.hermite_e.hermegauss(101)
+    w = w / w.sum()
     q = float(q0)
     for _ in range(_positive_int("iterations", iterations)):
-        q = g2 * float(tanh_variance_map(q, 1.0))
+        q = g2 * float(np.tanh(math.sqrt(q) * x) ** 2 @ w)
     return q
 
 
