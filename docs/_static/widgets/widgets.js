@@ -634,7 +634,7 @@
       const step = meta.steps[f], epoch = Math.floor(step / meta.steps_per_epoch) + 1;
       const inEpoch = (step % meta.steps_per_epoch) + 1;
       readout.textContent = `Step ${step} of ${meta.last_step} (epoch ${epoch}, batch ${inEpoch} of ${meta.steps_per_epoch}; frame ${f + 1} of ${F}) · ` +
-        `held-out cost ${fmt(r.cost[s][f])} · held-out error ${fmt(r.error[s][f])} · misclassified ${miss}/${meta.batch} · ` +
+        `held-out cost ${fmt(r.cost[s][f])} · held-out error ${fmt(r.error[s][f])} · of the ${meta.batch} digits shown, ${miss} misclassified · ` +
         spread(slice(), f);
       play.slider.setAttribute("aria-valuetext", `step ${step}`);
       readout.dataset.frame = String(f);
