@@ -42,6 +42,7 @@ extensions = [
     "plain_status",  # docs/_ext: the execution table's status in words, not emoji
     "sphinx_copybutton",
     "readers",  # docs/_ext: focus kept by copy buttons and drawers, print in the light theme
+    "pdf_edition",  # docs/_ext: the download menu offers the PDF that `make pdf` writes
 ]
 
 exclude_patterns = ["_build", ".venv", "node_modules", "**.ipynb_checkpoints", "_static"]
