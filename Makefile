@@ -2,7 +2,9 @@
 #
 #   make html       build the site into _build/html (creates .venv and node_modules when needed;
 #                   does nothing when no input changed since the last build)
-#   make test       build the site, then run pytest and the pages' doctests
+#   make test       build the site and the PDF edition, then run pytest and the pages' doctests
+#   make pdf        print the built site into one PDF, _build/pdf/xavier.pdf (the PDF edition),
+#                   and offer it in every page's download menu
 #   make doctest    run the {doctest}/{testcode} blocks of the pages (Sphinx doctest builder)
 #   make linkcheck  check the external links of the site (needs the network; run by hand)
 #   make bench      run the benchmarks in bench/ (torch, optional, is not in the lock file)
@@ -26,7 +28,7 @@ export PYTHONHASHSEED := 0
 VENV_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 
-.PHONY: html test doctest linkcheck bench lock clean browser FORCE
+.PHONY: html pdf test doctest linkcheck bench lock clean browser FORCE
 
 # -- Python environment: .venv from requirements.lock, xavier installed editable ----------------
 $(VENV_STAMP): requirements.lock pyproject.toml
@@ -39,9 +41,9 @@ $(VENV_STAMP): requirements.lock pyproject.toml
 	@touch $@
 	@echo ">>> $(VENV) is ready"
 
-# -- npm: MathJax 4 and its font (copied to _static/mathjax by conf.py), axe-core (browser tests) -
+# -- npm: MathJax 4 and its font (run by Node at build time, docs/_ext/buildmath.py), d3, axe-core -
 $(NPM_STAMP): package-lock.json package.json
-	@echo ">>> Installing MathJax 4, its font and axe-core with npm ci"
+	@echo ">>> Installing MathJax 4, its font, d3 and axe-core with npm ci"
 	@command -v npm >/dev/null || { echo "!!! npm not found. On Debian/Ubuntu: apt-get install npm"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
@@ -71,6 +73,23 @@ $(HTML_STAMP): $(SITE_INPUTS) $(SITE_OPTIONS) $(VENV_STAMP) $(NPM_STAMP) $(if $(
 
 FORCE:
 
+# -- PDF edition -----------------------------------------------------------------------------------
+# Chromium prints the built site, in reading order, into one PDF (scripts/make_pdf.py; a few
+# minutes on two cores). Then the HTML build runs again: docs/_ext/pdf_edition.py finds the PDF,
+# copies it beside the site and, the first time, writes every page again with the PDF in its
+# download menu (no page is read or executed again). `make html` alone never prints: it offers the
+# last PDF made, or none before the first `make pdf`. Reprinted when the site was rebuilt.
+PDF := $(BUILD)/pdf/xavier.pdf
+
+pdf: $(PDF)
+
+$(PDF): $(HTML_STAMP) scripts/make_pdf.py | browser
+	@echo ">>> Printing the site into $(PDF)"
+	$(PY) scripts/make_pdf.py $(BUILD)/html $(PDF)
+	$(SPHINXBUILD) -b html $(SPHINXOPTS) -c . docs $(BUILD)/html
+	@touch $(HTML_STAMP) && touch -r $(HTML_STAMP) $(PDF)
+	@echo ">>> PDF edition written: $(PDF)"
+
 doctest: $(VENV_STAMP)
 	@echo ">>> Running the pages' doctests"
 	$(SPHINXBUILD) -b doctest $(SPHINXOPTS) -c . docs $(BUILD)/doctest
@@ -80,14 +99,22 @@ linkcheck: $(VENV_STAMP)
 	$(SPHINXBUILD) -b linkcheck $(SPHINXOPTS) -c . docs $(BUILD)/linkcheck
 
 # -- Tests ---------------------------------------------------------------------------------------
-test: html browser
-	@echo ">>> Running pytest (unit tests, docstring examples, page tests)"
+test: html browser pdf
+	@echo ">>> Running pytest (unit tests, docstring examples, page tests, the PDF edition)"
 	$(PY) -m pytest
 	@$(MAKE) --no-print-directory doctest
 	@echo ">>> All tests passed"
 
 # -- Benchmarks ----------------------------------------------------------------------------------
-bench: $(VENV_STAMP) $(NPM_STAMP)
+# Lighthouse (110 MB of node modules) is for the reader benchmark alone: installed apart, in
+# bench/lighthouse, so that `make html` and the root `npm ci` never fetch it.
+LIGHTHOUSE_STAMP := bench/lighthouse/node_modules/.installed
+$(LIGHTHOUSE_STAMP): bench/lighthouse/package-lock.json bench/lighthouse/package.json
+	@echo ">>> Installing Lighthouse for the reader benchmark with npm ci (bench/lighthouse)"
+	npm ci --prefix bench/lighthouse --no-audit --no-fund --loglevel=error
+	@touch $@
+
+bench: $(VENV_STAMP) $(NPM_STAMP) $(LIGHTHOUSE_STAMP)
 	@echo ">>> Running benchmarks (bench/); torch is optional: $(PY) -m pip install torch==2.13.0"
 	$(PY) -m bench $(BENCHOPTS)
 

@@ -55,6 +55,8 @@ extensions = [
     "lesson",  # Going-deeper boxes and exercise solutions printed open
     "buildmath",  # maths typeset at build time (SVG and MathML), no MathJax in the pages
     "firstpaint",  # scripts deferred, images with their intrinsic size
+    "readers",  # focus kept by copy buttons and drawers, print in the light theme
+    "pdf_edition",  # the download menu offers the PDF that `make pdf` writes
 ]
 
 exclude_patterns = ["_build", ".venv", "node_modules", "**.ipynb_checkpoints", "_static"]
@@ -99,6 +101,9 @@ nb_ipywidgets_js = {}  # never load widget managers from a CDN
 
 html_theme = "sphinx_book_theme"
 html_title = "xavier: initializing neural networks"
+# The site's web address (a placeholder until it is published): printed pages and the PDF edition
+# give it for the live widgets, and each page names its address in <link rel="canonical">.
+html_baseurl = "https://xavier.example.org/"
 html_static_path = ["docs/_static"]
 # A site icon, so that browsers do not ask the server for a missing /favicon.ico on every page.
 html_favicon = "docs/_static/favicon.svg"
@@ -130,13 +135,24 @@ html_theme_options = {
 html_context = {"default_mode": "auto"}
 
 # -- Copy buttons ----------------------------------------------------------------------------------
-# On code a reader runs (cell inputs, code blocks), not on cell outputs; prompts (>>>, ...) and the
-# lines they print are left out of what is copied.
-copybutton_selector = "div.highlight pre:not(.cell_output pre)"
-copybutton_exclude = ".linenos, .gp, .go"
-copybutton_prompt_text = r">>> |\.\.\. "
+# On code a reader runs (cell inputs, code blocks), not on cell outputs. What a button copies is
+# the block's input lines and nothing else: in a doctest (`>>> `, `... `) or console (`$ `) block
+# only the lines after a prompt, without the prompt; a line ending in a backslash carries its
+# command onto the next line. sphinx-copybutton finds the prompts in the block's text, so they must
+# stay in it: excluding Pygments' prompt spans (.gp) left no prompt to find, and every line was
+# copied, tracebacks and the empty lines left where the excluded output (.go) was. Empty lines
+# between examples are not input. A block without any prompt (a notebook cell) is copied whole.
+# docs/_ext/readers.py keeps the focus on the button after a copy and shows its tooltip to the
+# keyboard too; tests/browser/test_readers.py compares every button's copy with the input lines.
+# The highlighted module sources (viewcode's pages, whose blocks hold `.viewcode-block`s) get no
+# button: their docstrings' examples start lines with `>>> `, and the button would copy only those.
+copybutton_selector = "div.highlight pre:not(.cell_output pre, :has(.viewcode-block))"
+copybutton_exclude = ".linenos"
+copybutton_prompt_text = r">>> |\.\.\. |\$ "
 copybutton_prompt_is_regexp = True
-copybutton_only_copy_prompt_lines = False
+copybutton_only_copy_prompt_lines = True
+copybutton_copy_empty_lines = False
+copybutton_line_continuation_character = "\\"
 
 # -- autodoc / napoleon ----------------------------------------------------------------------------
 
