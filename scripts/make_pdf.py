@@ -19,9 +19,8 @@ prefixed with the page's name (``why--sec-zero``) and every link between pages r
 them; links to what the PDF does not hold (the highlighted sources, the index) go to the site's
 web address (``html_baseurl``, read from the pages' ``<link rel="canonical">``). Tabs print one
 under the other (the print stylesheet), collapsed boxes are opened, widgets print as the sentence
-that gives their live page's address beside their static figures, maths is typeset (by MathJax
-when the pages load it: the script waits for ``MathJax.startup.promise``; maths typeset when the
-site was built needs no wait). pypdf (a maintained, pure-Python PDF library) then adds what
+that gives their live page's address beside their static figures, and the maths is already
+typeset (``docs/_ext/buildmath.py``, when the site was built). pypdf (a maintained, pure-Python PDF library) then adds what
 Chromium does not: the bookmarks (title page, contents, every page and its sections, from the
 named destinations of the contents' links), each contents entry's page number, and the
 metadata.
@@ -36,7 +35,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "browser"))  # checks.py: serve, launch, wait for maths
+sys.path.insert(0, str(ROOT / "tests" / "browser"))  # checks.py: serve, launch, wait for images
 
 import checks  # noqa: E402
 
@@ -221,9 +220,6 @@ def print_site(site: Path, pdf_path: Path, baseurl: str) -> Path:
                        if urlsplit(route.request.url).hostname == checks.LOCAL_HOST else route.abort())
             page.goto(f"{base}{work.name}/{doc.name}", wait_until="load")
             page.emulate_media(media="print")
-            state = checks.wait_for_mathjax(page, checks.PAGE_TIMEOUT_MS * 10)
-            if state["script"] and not state["ready"]:
-                raise RuntimeError("MathJax did not finish typesetting the PDF edition")
             checks.wait_for_images(page, checks.PAGE_TIMEOUT_MS)
             page.evaluate("document.fonts.ready.then(() => true)")
             contents = page.evaluate("""() => [...document.querySelectorAll('.pdf-contents li')]

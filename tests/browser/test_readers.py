@@ -42,8 +42,7 @@ TIMEOUT = 60_000
 
 
 def opened(browser, url: str, *, mode="light", viewport=None, clipboard=False):
-    """A page of a fresh context (``checks.new_context``: reduced motion asked for), loaded and
-    typeset."""
+    """A page of a fresh context (``checks.new_context``: reduced motion asked for), loaded."""
     context = checks.new_context(browser, mode)
     context.set_default_timeout(TIMEOUT)
     if clipboard:
@@ -52,8 +51,7 @@ def opened(browser, url: str, *, mode="light", viewport=None, clipboard=False):
     page = context.new_page()
     if viewport:
         page.set_viewport_size(viewport)
-    page.goto(url, wait_until="load")
-    checks.wait_for_mathjax(page)
+    page.goto(url, wait_until="load")  # the maths is typeset already (docs/_ext/buildmath.py)
     page.evaluate("document.fonts.ready.then(() => true)")
     return page
 
