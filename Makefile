@@ -39,9 +39,9 @@ $(VENV_STAMP): requirements.lock pyproject.toml
 	@touch $@
 	@echo ">>> $(VENV) is ready"
 
-# -- npm: MathJax 4 and its font (copied to _static/mathjax by conf.py), axe-core (browser tests) -
+# -- npm: MathJax 4 and its font (run by Node at build time, docs/_ext/buildmath.py), d3, axe-core -
 $(NPM_STAMP): package-lock.json package.json
-	@echo ">>> Installing MathJax 4, its font and axe-core with npm ci"
+	@echo ">>> Installing MathJax 4, its font, d3 and axe-core with npm ci"
 	@command -v npm >/dev/null || { echo "!!! npm not found. On Debian/Ubuntu: apt-get install npm"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
@@ -87,7 +87,15 @@ test: html browser
 	@echo ">>> All tests passed"
 
 # -- Benchmarks ----------------------------------------------------------------------------------
-bench: $(VENV_STAMP) $(NPM_STAMP)
+# Lighthouse (110 MB of node modules) is for the reader benchmark alone: installed apart, in
+# bench/lighthouse, so that `make html` and the root `npm ci` never fetch it.
+LIGHTHOUSE_STAMP := bench/lighthouse/node_modules/.installed
+$(LIGHTHOUSE_STAMP): bench/lighthouse/package-lock.json bench/lighthouse/package.json
+	@echo ">>> Installing Lighthouse for the reader benchmark with npm ci (bench/lighthouse)"
+	npm ci --prefix bench/lighthouse --no-audit --no-fund --loglevel=error
+	@touch $@
+
+bench: $(VENV_STAMP) $(NPM_STAMP) $(LIGHTHOUSE_STAMP)
 	@echo ">>> Running benchmarks (bench/); torch is optional: $(PY) -m pip install torch==2.13.0"
 	$(PY) -m bench $(BENCHOPTS)
 

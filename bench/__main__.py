@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from bench import core
-from bench import step, build, widgets  # noqa: F401, I001  (they register their benchmarks, in this order)
+from bench import step, build, widgets, reader  # noqa: F401, I001  (they register their benchmarks, in this order)
 from bench import against
 
 RESULTS = Path(__file__).resolve().parent / "results.json"

@@ -157,12 +157,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(directory: Path) -> Iterator[str]:
+def serve(directory: Path, handler_class=_QuietHandler) -> Iterator[str]:
     """Serve ``directory`` over HTTP on 127.0.0.1 at a free port; yield the base URL.
 
-    A ``ThreadingHTTPServer`` in a daemon thread, shut down and closed on exit.
+    A ``ThreadingHTTPServer`` in a daemon thread, shut down and closed on exit; ``handler_class``
+    is a ``SimpleHTTPRequestHandler`` (default: one that logs nothing).
     """
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+    handler = functools.partial(handler_class, directory=str(directory))
     server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 import checks
+from test_readable import base, browser  # noqa: F401 - the same fixtures: one Chromium, the site served
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("XAVIER_SITE", ROOT / "_build" / "html")).resolve()
@@ -29,27 +30,6 @@ PAGES = [f"{d}.html" for d in checks.docnames(SITE)] if BUILT else []
 # The pages with formulas (the article's and the API reference's)
 MATH_PAGES = [p for p in PAGES if 'class="math' in (SITE / p).read_text(encoding="utf-8")]
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        try:
-            b = checks.launch(pw)
-        except FileNotFoundError as exc:
-            pytest.fail(str(exc), pytrace=False)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def base():
-    if not BUILT:
-        pytest.fail(f"{SITE} holds no site: build it first (make html)", pytrace=False)
-    with checks.serve(SITE) as url:
-        yield url
 
 
 @pytest.fixture
