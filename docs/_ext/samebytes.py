@@ -7,11 +7,11 @@ Found by comparing clean builds with rebuilds file by file (``tests/build``); th
   sphinx-gallery does, when ``SOURCE_DATE_EPOCH`` is set (the Makefile sets it) these two columns
   are left out; ``make bench`` records the pages' execution times in ``bench/results.json``.
 * **Asset links.** Sphinx appends ``?v=<checksum>`` to a page's link to a static file when the file
-  is already in the output as the page is written. myst-nb copies its stylesheet (and conf.py
-  copied MathJax) at ``build-finished``: missing while a clean build writes its pages, present when
+  is already in the output as the page is written. myst-nb copies its stylesheet at
+  ``build-finished``: missing while a clean build writes its pages, present when
   a rebuild rewrites some (the general index, the search page and the module index are rewritten
   every time). :func:`copy_before_writing` copies myst-nb's stylesheet at ``write-started``, before
-  any page; conf.py does the same for MathJax.
+  any page; ``vendored_assets.py`` does the same for d3.
 * **Search index.** On a rebuild Sphinx reloads, from the previous ``searchindex.js``, the titles
   and words of the pages it does not rewrite, but not their index entries (``indexentries``, which
   the search page shows from the general index; Sphinx 9.0 ``IndexBuilder.load``): they dropped
