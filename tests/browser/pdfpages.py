@@ -134,9 +134,13 @@ NEARLY_EMPTY = 0.08
 height: a few lines (a full page of text covers about 0.55, its lines' boxes without the leading)."""
 
 
-def print_layout_problems(pages: list[Page], captions: list[str], labels: list[str]) -> list[str]:
+def print_layout_problems(pages: list[Page], captions: list[str], labels: list[str],
+                          chapter_ends: frozenset[int] = frozenset()) -> list[str]:
     """Captions on another page than the image right above them, tab labels that end a page, and
-    nearly empty pages (see :data:`NEARLY_EMPTY`), in a printed PDF read by :func:`layout`."""
+    nearly empty pages (see :data:`NEARLY_EMPTY`), in a printed PDF read by :func:`layout`.
+
+    A page in ``chapter_ends`` (page numbers, 1-based), the last of a page of the site, may be
+    short: the next page of the site starts on a new sheet, as a book's chapter does."""
     problems = []
     start = 0
     for caption in captions:
@@ -146,7 +150,7 @@ def print_layout_problems(pages: list[Page], captions: list[str], labels: list[s
             problems.append(f"caption {head!r} not found in the PDF")
             continue
         start = k
-        key = squeeze(head)[:8]
+        key = squeeze(head)[:24]  # "Fig.3.12" alone also matches prose that names the figure
         line = next((ln for ln in pages[k].lines if key in squeeze(ln[4])), None)
         top = line[1] if line else 0
         above = [img for img in pages[k].images if img[3] <= top + 2 and top - img[3] < 60]
@@ -158,7 +162,7 @@ def print_layout_problems(pages: list[Page], captions: list[str], labels: list[s
             last = page.lines[-1]
             if not any(img[1] >= last[3] for img in page.images):
                 problems.append(f"tab label {last[4]!r} alone at the foot of page {page.number}")
-        if page.used() < NEARLY_EMPTY:
+        if page.used() < NEARLY_EMPTY and page.number not in chapter_ends:
             problems.append(f"page {page.number} nearly empty ({page.used():.0%} used): "
                             f"{page.text[:80]!r}")
     return problems

@@ -127,6 +127,9 @@ def test_copy_buttons_copy_the_input_lines(browser, base, name):
     try:
         # a hidden cell's code and its button show once its "Show code cell source" is opened
         page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        # and an exercise's solution once its toggle button is pressed (sphinx-togglebutton)
+        page.evaluate("() => document.querySelectorAll('.toggle.toggle-hidden')"
+                      ".forEach(a => a.querySelector('button.toggle-button').click())")
         blocks = page.evaluate(_BLOCKS)
         if not blocks:
             pytest.skip(f"{name} has no copy button")
