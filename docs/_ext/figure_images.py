@@ -6,16 +6,27 @@
   that a tap or a click opens the full, sharp image, where a phone can zoom.
 * A figure gets the book theme's ``full-width`` class: on a desktop it takes the margin too
   (custom.css), the sidebar's table of contents giving way while it is in view.
+* Every PNG the pages show (figures and cell outputs, in ``_images``) is served as a lossless
+  WebP beside it (Pillow's libwebp, ``lossless=True, method=6``): the same pixels, decoded back
+  identical, in 38 % of the bytes (all 51 figures: 7.75 MB of PNG, 2.96 MB of WebP; the first
+  figure of xavier_init 404 -> 114 kB). On a phone over slow 4G (1.6 Mbit/s) that is the
+  difference between a first figure at 4 s or 6 s (issue 20). A palette PNG would be as small
+  but is lossy for antialiased plots; every browser since 2020 shows WebP, and Chromium prints it
+  into the PDF edition. The WebP is named after the PNG, whose name is already a digest of its
+  content, so an image is converted once: a rebuild finds it in place. The PNG stays in
+  ``_images`` (Sphinx copies it) but no page refers to it.
 
 The page body is rewritten in ``html-page-context`` (Sphinx's public hook for a page's context).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 _IMG = re.compile(r"<img (?![^>]*\bloading=)")
+_PNG = re.compile(r'((?:src|href)=")((?:\.\./)*_images/)([^"/]+)\.png"')
 _FIGURE_IMG = re.compile(r'(<figure class="[^"]*)("[^>]*>\s*)(<img [^>]*?src="([^"]+\.png)"[^>]*?)\s*/?>')
 
 
@@ -37,7 +48,31 @@ def _figure_images(app, pagename, templatename, context, doctree) -> None:
                 f'href="{src}">{img} width="{width}" /></a>')
 
     body = _FIGURE_IMG.sub(figure, context["body"])
-    context["body"] = _IMG.sub('<img loading="lazy" ', body)
+    body = _IMG.sub('<img loading="lazy" ', body)
+    images = Path(app.outdir, "_images")
+
+    def webp(match: re.Match) -> str:
+        attribute, folder, stem = match.groups()
+        source = sources.get(stem + ".png")
+        if source is None or not source.is_file():
+            return match.group(0)
+        _to_webp(source, images / f"{stem}.webp")
+        return f'{attribute}{folder}{stem}.webp"'
+
+    context["body"] = _PNG.sub(webp, body)
+
+
+def _to_webp(png: Path, target: Path) -> None:
+    """Write ``png`` as a lossless WebP at ``target``, unless it is there (atomic: parallel writers)."""
+    if target.is_file():
+        return
+    from PIL import Image
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    part = target.with_name(f"{target.name}.{os.getpid()}.part")
+    with Image.open(png) as im:
+        im.save(part, "WEBP", lossless=True, method=6)
+    os.replace(part, target)
 
 
 def setup(app):
