@@ -69,11 +69,13 @@ _WIDTH_MARKERS = ["o", "s", "^", "v", "D", "P", "X"]
 
 
 @styled
-def plot_lr_sweep(final, widths, etas, steps, top: float = 2.0):
+def plot_lr_sweep(final, widths, etas, steps, J_mean, top: float = 2.0):
     """Cost after ``steps`` steps against the base learning rate, final of shape
     (parametrization, width, rate, seed), inf for a diverged run (drawn at ``top``): one panel per
-    parametrization (SP, muP), one line per width, median over seeds with a min-max band."""
-    fig, axes = subplots(2, 1, figsize=(5.2, 7.4), sharex=True, sharey=True)
+    parametrization (SP, muP), one line per width, median over seeds with a min-max band, and a
+    dotted line at ``J_mean``, the cost of always predicting the mean target."""
+    fig, axes = subplots(2, 1, figsize=(5.2, 7.4), sharex=True)
+    bottom = 0.8 * float(np.min(final))
     colors = _width_colors(len(widths))
     for ax, F, title in zip(axes, final, ["standard parametrization (SP)", "maximal update (μP)"]):
         F = np.minimum(np.where(np.isfinite(F), F, top), top)
@@ -84,7 +86,9 @@ def plot_lr_sweep(final, widths, etas, steps, top: float = 2.0):
             ax.fill_between(etas, F[i].min(axis=1), F[i].max(axis=1), color=colors[i], alpha=0.15, lw=0)
             best = np.argmin(med)
             ax.plot(etas[best], med[best], marker="*", ms=13, color=colors[i], mec="black", mew=0.6)
-        ax.set(xscale="log", yscale="log", ylim=(None, top), title=title,
+        ax.axhline(J_mean, color="0.3", ls=":", lw=1.2,
+                   label="predicting the mean" if ax is axes[0] else None)
+        ax.set(xscale="log", yscale="log", ylim=(bottom, top), title=title,
                ylabel=f"cost after {steps} steps")
     axes[1].set_xlabel(r"base learning rate $\eta$")
     axes[0].legend(loc="upper left", ncol=2)
@@ -118,17 +122,18 @@ def plot_phase(sw2, sb2, chi, gain_points, measured, sw2_measured, sb2_line, the
     Bottom: the depth scale against sigma_w^2 on the line sigma_b^2 = sb2_line, theory and the
     measured values (median, min-max over seeds)."""
     fig, (ax1, ax2) = subplots(2, 1, figsize=(5.2, 8.0))
-    mesh = ax1.pcolormesh(sw2, sb2, np.log(chi), cmap="cividis", shading="auto", vmin=-1.5, vmax=1.5)
+    span = float(np.max(np.abs(np.log(chi))))
+    mesh = ax1.pcolormesh(sw2, sb2, np.log(chi), cmap="cividis", shading="auto", vmin=-span, vmax=span)
     fig.colorbar(mesh, ax=ax1, label=r"$\log \chi_1$")
     ax1.contour(sw2, sb2, chi, levels=[1.0], colors="white", linewidths=2.2)
     ax1.plot([], [], color="white", lw=2.2, label=r"$\chi_1 = 1$")
     ax1.text(1.15, sb2.max() * 0.85, "ordered", color="white", fontsize=11)
-    ax1.text(3.0, sb2.max() * 0.1, "chaotic", color="black", fontsize=11)
+    ax1.text(3.0, sb2.max() * 0.4, "chaotic", color="black", fontsize=11)
     for (x, y, label), m in zip(gain_points, ["o", "^"]):
         ax1.plot(x, y, marker=m, ms=9, color=OKABE_ITO[0], mec="black", ls="none", label=label)
     ax1.axhline(sb2_line, color=OKABE_ITO[0], ls="--", lw=1.2, label=rf"$\sigma_b^2 = {sb2_line:g}$ (below)")
     ax1.set(xlabel=r"$\sigma_w^2$", ylabel=r"$\sigma_b^2$", title="tanh networks: order and chaos")
-    ax1.legend(loc="upper right", facecolor="white", framealpha=0.9, frameon=True)
+    ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2)
     ax2.plot(theory_sw2, theory_xi, color=OKABE_ITO[4], lw=1.8, label=r"theory $-1/\log \chi_1$")
     xi = -1 / measured
     med = np.median(xi, axis=1)
