@@ -82,7 +82,7 @@ def plot_lr_sweep(final, widths, etas, steps, J_mean, top: float = 2.0):
         for i, n in enumerate(widths):
             med = np.median(F[i], axis=1)
             ax.plot(etas, med, color=colors[i], marker=_WIDTH_MARKERS[i], ms=5, lw=1.5,
-                    label=f"width {n}")
+                    label=f"width {n}" if ax is axes[0] else None)
             ax.fill_between(etas, F[i].min(axis=1), F[i].max(axis=1), color=colors[i], alpha=0.15, lw=0)
             best = np.argmin(med)
             ax.plot(etas[best], med[best], marker="*", ms=13, color=colors[i], mec="black", mew=0.6)
@@ -91,7 +91,7 @@ def plot_lr_sweep(final, widths, etas, steps, J_mean, top: float = 2.0):
         ax.set(xscale="log", yscale="log", ylim=(bottom, top), title=title,
                ylabel=f"cost after {steps} steps")
     axes[1].set_xlabel(r"base learning rate $\eta$")
-    axes[0].legend(loc="upper left", ncol=2)
+    fig.legend(loc="outside lower center", ncol=3)
     return fig
 
 
@@ -125,20 +125,21 @@ def plot_phase(sw2, sb2, chi, gain_points, measured, sw2_measured, sb2_line, the
     span = float(np.max(np.abs(np.log(chi))))
     mesh = ax1.pcolormesh(sw2, sb2, np.log(chi), cmap="cividis", shading="auto", vmin=-span, vmax=span)
     fig.colorbar(mesh, ax=ax1, label=r"$\log \chi_1$")
-    ax1.contour(sw2, sb2, chi, levels=[1.0], colors="white", linewidths=2.2)
-    ax1.plot([], [], color="white", lw=2.2, label=r"$\chi_1 = 1$")
+    ax1.contour(sw2, sb2, chi, levels=[1.0], colors="black", linewidths=2.2)
+    ax1.plot([], [], color="black", lw=2.2, label=r"$\chi_1 = 1$")
     ax1.text(1.15, sb2.max() * 0.85, "ordered", color="white", fontsize=11)
     ax1.text(3.0, sb2.max() * 0.4, "chaotic", color="black", fontsize=11)
     for (x, y, label), m in zip(gain_points, ["o", "^"]):
-        ax1.plot(x, y, marker=m, ms=9, color=OKABE_ITO[0], mec="black", ls="none", label=label)
+        ax1.plot(x, y, marker=m, ms=9, color=OKABE_ITO[0], mec="black", ls="none", label=label,
+                 clip_on=False, zorder=5)
     ax1.axhline(sb2_line, color=OKABE_ITO[0], ls="--", lw=1.2, label=rf"$\sigma_b^2 = {sb2_line:g}$ (below)")
     ax1.set(xlabel=r"$\sigma_w^2$", ylabel=r"$\sigma_b^2$", title="tanh networks: order and chaos")
     ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2)
-    ax2.plot(theory_sw2, theory_xi, color=OKABE_ITO[4], lw=1.8, label=r"theory $-1/\log \chi_1$")
+    ax2.plot(theory_sw2, theory_xi, color=OKABE_ITO[4], lw=1.8, label=r"theory, $-1/\log \chi_1$")
     xi = -1 / measured
     med = np.median(xi, axis=1)
     ax2.errorbar(sw2_measured, med, yerr=[med - xi.min(axis=1), xi.max(axis=1) - med], fmt="o",
-                 color=OKABE_ITO[5], ms=6, capsize=4, label="measured: median, min-max over seeds")
+                 color=OKABE_ITO[5], ms=6, capsize=4, label="measured\n(median, min–max)")
     ax2.set(xlabel=r"$\sigma_w^2$", ylabel=r"depth scale $\xi_c$ (layers)",
             title=rf"ordered side, $\sigma_b^2 = {sb2_line:g}$", yscale="log")
     ax2.legend(loc="upper left")

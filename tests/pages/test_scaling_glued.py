@@ -221,6 +221,16 @@ def test_the_prose_holds(glued, reference):
     assert v["sc_xi_meas_hi"] / v["sc_xi_theory_hi"] < v["sc_xi_meas_1"] / v["sc_xi_theory_1"]
 
 
+def test_the_shapes_the_prose_reads_off_the_sweep(sweep):
+    med = np.median(sweep, axis=3)
+    best = np.argmin(med, axis=2)
+    # SP: "it held still from width 64 to 128, then halved with every doubling".
+    assert best[0, 1] == best[0, 0] and np.all(np.diff(best[0, 1:]) == -1)
+    # muP: "the wide networks ended below the narrow one", each at its best rate.
+    at_best = med[1, np.arange(len(WIDTHS)), best[1]]
+    assert np.all(at_best[1:] < at_best[0])
+
+
 def test_at_the_base_width_sp_and_mup_are_the_same_runs(sweep, glued):
     # muP is taken relative to width 64: there its start and rates are SP's, so are the costs.
     assert np.array_equal(sweep[0, 0], sweep[1, 0])
