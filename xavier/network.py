@@ -89,6 +89,50 @@ def _seed_indices(seeds: object, S: int) -> np.ndarray:
     return idx.reshape(-1)
 
 
+def learning_rates(lr: object, L: int) -> float | tuple[float, ...]:
+    r"""Check a learning rate for :func:`train` and :meth:`Network.step`: one for every layer, or one per layer.
+
+    A scalar :math:`\alpha > 0` is returned as a float. A sequence (or 1-D array) of ``L`` numbers
+    :math:`\alpha^{[1]}, \dots, \alpha^{[L]}` gives layer ``l``'s weights and bias their own rate:
+    :math:`W^{[l]} \leftarrow W^{[l]} - \alpha^{[l]} dW^{[l]}`,
+    :math:`b^{[l]} \leftarrow b^{[l]} - \alpha^{[l]} db^{[l]}`. Each is finite and >= 0 (a layer
+    with rate 0 is not updated: frozen), and at least one is > 0. It is returned as a tuple of floats.
+
+    Per-layer rates are what the maximal-update parametrization (muP) needs with SGD: Yang et al.
+    (2022), "Tensor Programs V", arXiv:2203.03466, Table 3, give the input layer (and all biases)
+    :math:`\eta\,\mathrm{fan\_out}`, hidden layers :math:`\eta` and the output layer
+    :math:`\eta / \mathrm{fan\_in}`.
+
+    Raises
+    ------
+    ValueError
+        For a scalar that is not a finite number > 0; a sequence whose length is not ``L``
+        (naming both), or with an entry that is not a finite number >= 0 (naming its layer), or
+        all of whose entries are 0.
+
+    Examples
+    --------
+    >>> learning_rates(0.1, 3), learning_rates([0.5, 0.1, 0.0], 3)
+    (0.1, (0.5, 0.1, 0.0))
+    >>> learning_rates([0.1, 0.1], 3)
+    Traceback (most recent call last):
+    ...
+    ValueError: lr has 2 per-layer values but the network has L = 3 layers; give one number or 3
+    """
+    if isinstance(lr, (str, bytes)) or not (isinstance(lr, Sequence) or (isinstance(lr, np.ndarray) and lr.ndim)):
+        return _checks.real("lr", lr, low=0, strict=True)
+    values = list(np.asarray(lr).reshape(-1)) if isinstance(lr, np.ndarray) else list(lr)
+    if isinstance(lr, np.ndarray) and lr.ndim != 1:
+        raise ValueError(f"lr must be one number or a 1-D sequence of L = {L} numbers, got shape {lr.shape}")
+    if len(values) != L:
+        raise ValueError(f"lr has {len(values)} per-layer values but the network has L = {L} layers; "
+                         f"give one number or {L}")
+    rates = tuple(_checks.real(f"lr[{l}] (layer {l + 1})", v, low=0) for l, v in enumerate(values))
+    if not any(rates):
+        raise ValueError(f"lr must have at least one per-layer value > 0, got {tuple(values)!r}")
+    return rates
+
+
 class Network:
     """``S`` dense networks of one architecture, initialized independently, computed together.
 
@@ -434,7 +478,8 @@ class Network:
 
     # -- one step of gradient descent --------------------------------------------------------
 
-    def step(self, X: np.ndarray, Y: np.ndarray, cost: costs.Name, lr: float, alive: np.ndarray | None = None,
+    def step(self, X: np.ndarray, Y: np.ndarray, cost: costs.Name, lr: float | Sequence[float],
+             alive: np.ndarray | None = None,
              *, check: bool = True) -> np.ndarray:
         """One gradient-descent step on ``(X, Y)``; returns each seed's cost *before* the step.
 
@@ -448,8 +493,8 @@ class Network:
         X : ndarray of shape (n[0], m), or (S, n[0], m) for inputs per seed
         Y : ndarray of shape (n[L], m)
         cost : {"bce", "cross_entropy", "mse"}
-        lr : float
-            The learning rate :math:`\\alpha > 0`.
+        lr : float or sequence of float
+            The learning rate :math:`\\alpha > 0`, or one rate per layer (see :func:`learning_rates`).
         alive : ndarray of bool, shape (S,), optional
             Seeds where it is False are left unchanged (their cost is still computed).
         check : bool, default True
@@ -464,7 +509,8 @@ class Network:
         ------
         ValueError
             With ``check``, for the cases of :meth:`cost`, a learning rate that is not a finite
-            number > 0, or ``alive`` not of shape ``(S,)``.
+            number > 0 or a valid per-layer sequence (:func:`learning_rates`), or ``alive`` not of
+            shape ``(S,)``.
 
         Examples
         --------
@@ -478,7 +524,7 @@ class Network:
         if check:
             costs.check(cost, self.activations[-1])
             self.check_inputs(X, Y, cost)
-            lr = _checks.real("lr", lr, low=0, strict=True)
+            lr = learning_rates(lr, self.L)
             if alive is not None:
                 alive = np.asarray(alive)
                 if alive.shape != (self.S,) or alive.dtype != bool:
@@ -515,7 +561,12 @@ class Network:
 
         J = costs._cost(cost, Z[L], A[L], Y)
         dZ = costs._gradient(cost, g[-1], Z[L], A[L], Y)
-        dZ *= lr
+        # Per-layer rates: dZ carries the output layer's rate (1 if that is 0), and layer l's
+        # products are rescaled by lr[l] / that rate, skipped when it is 1 (equal rates give the
+        # scalar path's numbers bit for bit); a layer with rate 0 is not updated.
+        rates = (lr,) * L if isinstance(lr, float) else lr
+        carried = rates[-1] if rates[-1] > 0 else 1.0
+        dZ *= carried
 
         # backward and update, layer by layer: W[l] is used for dA[l-1] before it changes
         for l in range(L, 0, -1):
@@ -531,6 +582,11 @@ class Network:
                     dZ = inplace(A[l - 1], dA, ws.tmp[l - 1], ws.mask[l - 1])
                 else:
                     dZ = acts.ACTIVATIONS[g[l - 2]].backward(Z[l - 1], A[l - 1], dA)
+            if rates[l - 1] == 0:
+                continue
+            if rates[l - 1] != carried:
+                ws.dW[l] *= rates[l - 1] / carried
+                ws.db[l] *= rates[l - 1] / carried
             if alive is None:
                 W[l] -= ws.dW[l]
                 b[l] -= ws.db[l]
@@ -547,7 +603,10 @@ class Network:
         Z, A = self._forward(X)
         J = costs._cost(cost, Z[-1], A[-1], Y)
         g = self._backward(Z, A, Y, cost)
-        for l in range(1, self.L + 1):
+        rates = (lr,) * self.L if isinstance(lr, float) else lr
+        for l, lr in enumerate(rates, start=1):
+            if lr == 0:
+                continue
             if alive is None:
                 self.W[l] -= lr * g.dW[l]
                 self.b[l] -= lr * g.db[l]
@@ -797,7 +856,7 @@ def train(
     Y: np.ndarray,
     cost: costs.Name,
     *,
-    lr: float,
+    lr: float | Sequence[float],
     epochs: int = 1,
     batch_size: int | None = None,
     rng: np.random.Generator | None = None,
@@ -817,8 +876,11 @@ def train(
     Y : ndarray of shape (n[L], m)
         Targets (see :func:`xavier.costs.check_targets`).
     cost : {"bce", "cross_entropy", "mse"}
-    lr : float
-        The learning rate :math:`\alpha`, a finite number > 0 (Python or numpy).
+    lr : float or sequence of float
+        The learning rate :math:`\alpha`, a finite number > 0 (Python or numpy), or one rate per
+        layer, ``L`` finite numbers >= 0 not all 0: layer ``l``'s weights and bias are updated
+        with ``lr[l - 1]``, and a layer with rate 0 stays as it is (see :func:`learning_rates`;
+        muP's per-layer rates for SGD are Tensor Programs V's Table 3, Yang et al. 2022).
     epochs : int, default 1
         Passes over the data (0 runs none).
     batch_size : int, optional
@@ -881,7 +943,7 @@ def train(
     X = np.asarray(X, dtype=net.dtype)
     Y = np.asarray(Y, dtype=net.dtype)
     m = X.shape[-1]
-    lr = _checks.real("lr", lr, low=0, strict=True)
+    lr = learning_rates(lr, net.L)
     epochs = _checks.positive_int("epochs", epochs, low=0)
     every = _checks.positive_int("every", every)
     batch_size = m if batch_size is None else _checks.positive_int("batch_size", batch_size)

@@ -1,0 +1,146 @@
+"""The page on width and depth (docs/scaling.md): the mean-field quadratures and the figures.
+
+The page runs the experiments (training sweeps, deep random tanh networks) with the library;
+this module computes the mean-field theory of Poole et al. (2016) and Schoenholz et al. (2017) by
+Gauss-Hermite quadrature, and draws.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.polynomial.hermite_e import hermegauss
+
+from plotting import OKABE_ITO, styled, subplots
+
+_NODES, _WEIGHTS = hermegauss(101)
+_WEIGHTS = _WEIGHTS / _WEIGHTS.sum()  # E[f(xi)] = sum w f(x) for xi ~ N(0, 1)
+
+
+def gauss_mean(f, scale) -> np.ndarray:
+    """E[f(scale * xi)] for a standard normal xi, elementwise over the array ``scale``."""
+    scale = np.asarray(scale, dtype=float)
+    return f(scale[..., None] * _NODES) @ _WEIGHTS
+
+
+def q_star(sigma_w, sigma_b, iterations: int = 400) -> np.ndarray:
+    """The fixed point of the length map q <- sigma_w^2 E[tanh(sqrt(q) xi)^2] + sigma_b^2
+    (Poole et al. 2016, eq. 3), by iteration from q = 1, elementwise."""
+    sw2, sb2 = np.broadcast_arrays(np.square(sigma_w, dtype=float), np.square(sigma_b, dtype=float))
+    q = np.ones(sw2.shape)
+    for _ in range(iterations):
+        q = sw2 * gauss_mean(lambda u: np.tanh(u) ** 2, np.sqrt(q)) + sb2
+    return q
+
+
+def chi_1(sigma_w, sigma_b, iterations: int = 400) -> np.ndarray:
+    """chi_1 = sigma_w^2 E[tanh'(sqrt(q*) xi)^2] (Poole et al. 2016, eq. 7): the factor by which
+    one layer multiplies the mean square of a small perturbation, and of a gradient; q* from
+    ``iterations`` steps of the length map (fewer for a map drawn on a grid)."""
+    q = q_star(sigma_w, sigma_b, iterations)
+    return np.square(sigma_w) * gauss_mean(lambda u: (1 - np.tanh(u) ** 2) ** 2, np.sqrt(q))
+
+
+def critical_sigma_w2(sigma_b: float, lo: float = 1.0, hi: float = 4.0) -> float:
+    """The sigma_w^2 at which chi_1 = 1 for this sigma_b, by bisection (chi_1 grows with sigma_w)."""
+    for _ in range(50):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if chi_1(np.sqrt(mid), sigma_b) < 1 else (lo, mid)
+    return (lo + hi) / 2
+
+
+def depth_slopes(c: np.ndarray, floor: float = 1e-10, ceiling: float = 0.05) -> np.ndarray:
+    """Least-squares slope of log(1 - c) against the layer, per network, over the layers where
+    floor < 1 - c < ceiling; c of shape (layers, networks). -1/slope is the measured depth scale."""
+    layers = np.arange(c.shape[0], dtype=float)
+    slopes = []
+    for col in c.T:
+        gap = 1 - col
+        keep = (gap > floor) & (gap < ceiling)
+        slopes.append(np.polyfit(layers[keep], np.log(gap[keep]), 1)[0])
+    return np.array(slopes)
+
+
+def _width_colors(k: int) -> list[str]:
+    # Okabe-Ito without yellow (too light on white), one per width, in the palette's order.
+    return [c for c in OKABE_ITO if c != "#F0E442"][:k]
+
+
+_WIDTH_MARKERS = ["o", "s", "^", "v", "D", "P", "X"]
+
+
+@styled
+def plot_lr_sweep(final, widths, etas, steps, J_mean, top: float = 2.0):
+    """Cost after ``steps`` steps against the base learning rate, final of shape
+    (parametrization, width, rate, seed), inf for a diverged run (drawn at ``top``): one panel per
+    parametrization (SP, muP), one line per width, median over seeds with a min-max band, and a
+    dotted line at ``J_mean``, the cost of always predicting the mean target."""
+    fig, axes = subplots(2, 1, figsize=(5.2, 7.4), sharex=True)
+    bottom = 0.8 * float(np.min(final))
+    colors = _width_colors(len(widths))
+    for ax, F, title in zip(axes, final, ["standard parametrization (SP)", "maximal update (μP)"]):
+        F = np.minimum(np.where(np.isfinite(F), F, top), top)
+        for i, n in enumerate(widths):
+            med = np.median(F[i], axis=1)
+            ax.plot(etas, med, color=colors[i], marker=_WIDTH_MARKERS[i], ms=5, lw=1.5,
+                    label=f"width {n}" if ax is axes[0] else None)
+            ax.fill_between(etas, F[i].min(axis=1), F[i].max(axis=1), color=colors[i], alpha=0.15, lw=0)
+            best = np.argmin(med)
+            ax.plot(etas[best], med[best], marker="*", ms=13, color=colors[i], mec="black", mew=0.6)
+        ax.axhline(J_mean, color="0.3", ls=":", lw=1.2,
+                   label="predicting the mean" if ax is axes[0] else None)
+        ax.set(xscale="log", yscale="log", ylim=(bottom, top), title=title,
+               ylabel=f"cost after {steps} steps")
+    axes[1].set_xlabel(r"base learning rate $\eta$")
+    fig.legend(loc="outside lower center", ncol=3)
+    return fig
+
+
+@styled
+def plot_best_lr(best, widths, etas):
+    """Best base learning rate against width, best of shape (parametrization, width, seed): the
+    median over seeds as a line, every seed's best as a small dot, the factor-of-2 grid as ticks."""
+    fig, ax = subplots(figsize=(5.2, 4.0))
+    jitter = np.linspace(-0.06, 0.06, best.shape[2])
+    for p, (label, color, marker) in enumerate([("SP", OKABE_ITO[5], "^"), ("μP", OKABE_ITO[4], "o")]):
+        ax.plot(widths, np.median(etas[best[p]], axis=1), color=color, marker=marker, ms=7, lw=1.8,
+                label=f"{label}: median over seeds")
+        for s in range(best.shape[2]):
+            ax.plot(widths * 2 ** jitter[s], etas[best[p, :, s]], ls="none", marker=marker, ms=4,
+                    color=color, alpha=0.5, label=f"{label}: each seed" if s == 0 else None)
+    ax.plot(widths, etas[np.median(best[0, :1], axis=1).astype(int)] * widths[0] / widths, ":",
+            color="0.3", lw=1.2, label=r"$\propto 1/n$")
+    ax.set(xscale="log", yscale="log", xlabel="width $n$", ylabel=r"best base learning rate $\eta$")
+    ax.set_xticks(widths, [str(n) for n in widths])
+    ax.minorticks_off()
+    ax.legend(loc="lower left")
+    return fig
+
+
+@styled
+def plot_phase(sw2, sb2, chi, gain_points, measured, sw2_measured, sb2_line, theory_sw2, theory_xi):
+    """Top: log chi_1 over (sigma_w^2, sigma_b^2) with the chi_1 = 1 line and named points.
+    Bottom: the depth scale against sigma_w^2 on the line sigma_b^2 = sb2_line, theory and the
+    measured values (median, min-max over seeds)."""
+    fig, (ax1, ax2) = subplots(2, 1, figsize=(5.2, 8.0))
+    span = float(np.max(np.abs(np.log(chi))))
+    mesh = ax1.pcolormesh(sw2, sb2, np.log(chi), cmap="cividis", shading="auto", vmin=-span, vmax=span)
+    fig.colorbar(mesh, ax=ax1, label=r"$\log \chi_1$")
+    ax1.contour(sw2, sb2, chi, levels=[1.0], colors="black", linewidths=2.2)
+    ax1.plot([], [], color="black", lw=2.2, label=r"$\chi_1 = 1$")
+    ax1.text(1.15, sb2.max() * 0.85, "ordered", color="white", fontsize=11)
+    ax1.text(3.0, sb2.max() * 0.4, "chaotic", color="black", fontsize=11)
+    for (x, y, label), m in zip(gain_points, ["o", "^"]):
+        ax1.plot(x, y, marker=m, ms=9, color=OKABE_ITO[0], mec="black", ls="none", label=label,
+                 clip_on=False, zorder=5)
+    ax1.axhline(sb2_line, color=OKABE_ITO[0], ls="--", lw=1.2, label=rf"$\sigma_b^2 = {sb2_line:g}$ (below)")
+    ax1.set(xlabel=r"$\sigma_w^2$", ylabel=r"$\sigma_b^2$", title="tanh networks: order and chaos")
+    ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2)
+    ax2.plot(theory_sw2, theory_xi, color=OKABE_ITO[4], lw=1.8, label=r"theory, $-1/\log \chi_1$")
+    xi = -1 / measured
+    med = np.median(xi, axis=1)
+    ax2.errorbar(sw2_measured, med, yerr=[med - xi.min(axis=1), xi.max(axis=1) - med], fmt="o",
+                 color=OKABE_ITO[5], ms=6, capsize=4, label="measured\n(median, min–max)")
+    ax2.set(xlabel=r"$\sigma_w^2$", ylabel=r"depth scale $\xi_c$ (layers)",
+            title=rf"ordered side, $\sigma_b^2 = {sb2_line:g}$", yscale="log")
+    ax2.legend(loc="upper left")
+    return fig
