@@ -15,11 +15,42 @@ is made from the cache's record: its outputs merged into the page's cells, less 
 is used. Cells are numbered ``cell-0``, ``cell-1``, ...: nbformat gives each cell a random id when
 MyST-NB reads a page, so two builds would write different files. Only the pages read in this build
 are written (and any download missing); the others' are unchanged.
+
+The page's cells import ``xavier``, ``myst_nb`` (for ``glue``) and the modules beside the page in
+``docs/``, which a downloaded notebook does not carry: its first cell, a Markdown cell added here,
+says how to install them (:data:`INSTALL`).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+INSTALL = """\
+*This is the executed notebook of a page of the `xavier` site.* To run it yourself, get the
+site's source (a clone of its repository) and, from the clone's top folder, install the library
+with the packages the pages use:
+
+```console
+$ python -m pip install -e ".[docs]"
+```
+
+{where} The site's page "Reproducibility" gives the exact versions it was built with."""
+
+
+def _install_cell(nb, srcdir: Path):
+    """The notebook's first cell: how to install what its code imports (:data:`INSTALL`)."""
+    import nbformat
+
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    local = sorted({m for m in re.findall(r"^\s*(?:from|import)\s+(\w+)", code, re.M)
+                    if (srcdir / f"{m}.py").is_file()})
+    where = ("Then open this notebook from the clone's `docs/` folder: its cells import "
+             + ", ".join(f"`{m}.py`" for m in local) + " from there.") if local else ""
+    cell = nbformat.v4.new_markdown_cell(INSTALL.format(where=where).replace("\n\n The site", "\n\nThe site"))
+    if not any("id" in c for c in nb.cells):  # an older notebook format: no ids (a random one would differ per build)
+        cell.pop("id", None)
+    return cell
 
 
 def _offer(app, pagename, templatename, context, doctree) -> None:
@@ -58,6 +89,7 @@ def _write(app, exception) -> None:
                     if cell.cell_type == "code":
                         cell.outputs = [o for o in cell.outputs
                                         if "scrapbook" not in o.get("metadata", {})]
+        nb.cells.insert(0, _install_cell(nb, Path(app.srcdir)))
         for i, cell in enumerate(nb.cells):
             if "id" in cell:
                 cell["id"] = f"cell-{i}"

@@ -36,7 +36,7 @@ def used_colours() -> dict[str, str]:
     named |= {f"C{k}": c for k, c in enumerate(cycle)}
     named |= {f"justification.MODE_COLORS[{k!r}]": v for k, v in justification.MODE_COLORS.items()}
     named |= {f"xavier_init.INIT_COLORS[{k!r}]": v for k, v in xavier_init.INIT_COLORS.items()}
-    named |= {f"conclusion.INIT_COLORS[{k!r}]": v for k, v in conclusion.INIT_COLORS.items()}
+    named |= {f"conclusion.STARTS[{k}]": start[1] for k, start in enumerate(conclusion.STARTS)}
     out: dict[str, str] = {}
     for name, colour in named.items():
         hexa = colour.upper()
