@@ -14,6 +14,7 @@ import why
 import xavier_init
 from xavier import datasets
 from xavier.network import Network, train
+from tests import why_run
 from tests.reference import forward_reference
 
 # -- framedata --------------------------------------------------------------------------------------
@@ -206,8 +207,9 @@ def test_frame_epochs_rejects_bad_input():
         why.frame_epochs(0)
     with pytest.raises(ValueError, match="count"):
         why.frame_epochs(100, first=10, count=5)
-    with pytest.raises(ValueError, match=r"outside 0..3"):
-        why.run("circle", np.random.default_rng(0), seeds=1, epochs=3, record=[0, 5])
+    result = why_run.result("circle", np.random.default_rng(0), seeds=1, epochs=3, record=[0, 3])
+    with pytest.raises(ValueError, match="was not recorded"):
+        why.network_at(result, 2)
 
 
 # -- widget 2: the digits -----------------------------------------------------------------------
