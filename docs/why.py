@@ -287,7 +287,7 @@ def plot_training(result: Mapping[str, Any]):
 
 
 def link_scale(links: Sequence[np.ndarray]) -> float:
-    """The colour scale of a row of network diagrams (:func:`plot_network_grid`, and the widget):
+    """The colour scale of network diagrams (all of :func:`plot_network_grid`'s, one seed's in the widget):
     the 90th percentile of the links' sizes, or 1 when they are all rounding
     noise around 0 (zero initialization)."""
     vmax = float(np.quantile(np.concatenate([np.abs(a).ravel() for a in links]), _SCALE_QUANTILE))
@@ -535,7 +535,7 @@ def quadrant_summary(result: Mapping[str, Any], names: Sequence[str] = ("appropr
 
 
 # ------------------------------------------------------------------------------------------------
-# The widget: frames of the training, recorded by `run(..., record=...)`, drawn in the browser
+# The widget: frames of the training, kept by the page's train callback, drawn in the browser
 # ------------------------------------------------------------------------------------------------
 
 def frame_epochs(epochs: int, first: int = 10, count: int = 40) -> np.ndarray:
@@ -553,7 +553,7 @@ def frame_epochs(epochs: int, first: int = 10, count: int = 40) -> np.ndarray:
 
 
 def network_at(result: Mapping[str, Any], epoch: int, seeds: Sequence[int] | None = None) -> Network:
-    """The stacked network of :func:`run` as it was after ``epoch`` epochs (a recorded snapshot)."""
+    """The stacked network of :func:`collect`'s result as it was after ``epoch`` epochs (a kept snapshot)."""
     snaps = result.get("snapshots", {})
     if epoch not in snaps:
         raise ValueError(f"epoch {epoch!r} was not recorded; valid choices: {sorted(snaps)}")
@@ -584,7 +584,7 @@ def shown_seeds(final_cost: np.ndarray) -> dict[str, int]:
 
 
 def widget_frames(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.5) -> dict[str, Any]:
-    r"""The playground widget's frames, from the runs of :func:`run` made with ``record``."""
+    r"""The playground widget's frames, from :func:`collect`'s results of runs that kept snapshots."""
     epochs = None
     out: dict[str, Any] = {}
     first = next(iter(results.values()))
@@ -592,7 +592,7 @@ def widget_frames(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.5
     for dataset, r in results.items():
         recorded = np.array(sorted(r.get("snapshots", {})))
         if recorded.size == 0:
-            raise ValueError(f"the run of {dataset!r} recorded no epochs: call run(..., record=frame_epochs(...))")
+            raise ValueError(f"the run of {dataset!r} recorded no epochs: keep the weights at frame_epochs(...) in train's callback")
         if epochs is not None and not np.array_equal(recorded, epochs):
             raise ValueError(f"the runs recorded different epochs: {dataset!r} has {recorded.tolist()}")
         if [name for name in WIDGET_SCALES if name in r["index"]] != scales:
@@ -697,8 +697,8 @@ def widget_html(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.5,
                 per_kind[0].append(framedata.row_delta(framedata.quantize(s["map"])))
                 # weights and biases, and their gradients, each on its own scale per frame: the
                 # largest |W| (weights only) of the frame, as plot_network_grid writes it; links
-                # are coloured on one scale per seed, plot_network_grid's (link_scale of the first
-                # and last frames: at initialization and after training)
+                # are coloured on one scale per seed: link_scale of its links at the first and last
+                # frames (Figs. 1.7 and 1.8 use the same rule over all their diagrams at once)
                 for part, (links, nodes) in ((1, ("W", "b")), (2, ("dW", "db"))):
                     flat = []
                     for key in (links, nodes):

@@ -407,7 +407,7 @@
       const base = at(arr.shape, ...index(), f, 0);
       // each part on its own scale per frame: the largest |W| (or |dW|) and |b| (|db|) of the frame
       const wmax = (grads ? r.gmax : r.wmax)[kind][f], bmax = (grads ? r.gbmax : r.bmax)[kind][f];
-      const v = (grads ? r.gmax_colour : r.wmax_colour)[kind] || 1;   // the colour scale, Fig. 1.7's
+      const v = (grads ? r.gmax_colour : r.wmax_colour)[kind] || 1;   // this seed's colour scale (link_scale of its first and last frames)
       const value = (k_, scale) => (arr.data[base + k_] / 127) * (scale || 0);
       linkSel.each(function (d) {
         const w = value(wOff[d.l] + d.j * sizes[d.l - 1] + d.i, wmax);
