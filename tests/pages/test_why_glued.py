@@ -379,6 +379,15 @@ def test_glued_exercises(glued, page):
     W2 = r["net_initial"].W[2][r["index"]["small"]]
     assert _num(g["why_ex_std_meas"]) == pytest.approx(W2.std(), rel=1e-12)
     assert abs(_num(g["why_ex_std_meas"]) / math.sqrt(0.01 / 6) - 1) < 0.1   # 432 draws
+    # the page once said "weights of order sqrt(0.01) = 0.1" for c = 0.01: the measured spread is
+    # less than half of that, as sqrt(c / n) says
+    assert _num(g["why_ex_std_meas"]) < 0.05
+    from pathlib import Path
+
+    html = (Path(__file__).resolve().parents[2] / "_build" / "html" / "why.html").read_text(encoding="utf-8")
+    # the prose: no "the one choice the rest of training cannot undo" (Table 1.1 has c = 0.01 ending
+    # below c = 1 on the blobs), no "of order" 0.1, and the spread named a standard deviation
+    assert "cannot undo" not in html and "of order" not in html and "weights\u2019 standard deviation is" in html
     J = r["cost"]["c0.1"]
     first = [next((t for t in range(len(J)) if J[t, s] < 0.1), -1) for s in range(J.shape[1])]
     hit = [t for t in first if t >= 0]
