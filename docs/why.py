@@ -1,22 +1,8 @@
-r"""Section 1's experiments: the article's first widget, run for many seeds at once.
+"""Section 1's figures and the playground widget's frames (docs/why.md runs the experiments).
 
-The widget trains the network ``[2, 6, 3, 1]`` (ReLU, ReLU, sigmoid), biases 0, on one of the four
-playground datasets (:func:`xavier.datasets.playground`) with full-batch gradient descent,
-learning rate 0.1 and the mean binary cross-entropy, from the initialization
-
-.. math::
-
-    W^{[l]} = \text{randn} \cdot \sqrt{c / n^{[l-1]}}, \qquad c \in \{0, 0.01, 1, 100\},
-
-the zero, too small, appropriate and too large scales of :data:`SCALES`, that is
-``Network(..., "variance_scaling", init_kwargs={"scale": c})``; the page's widget adds the scales
-of :data:`EXTRA_SCALES`, trained in the same stacked runs (``run(..., extra_seeds=...)``). :func:`run` trains ``S`` seeds of
-every ``c`` in one stacked network; :func:`zero_init_run` and :func:`symmetry_run` follow the
-parameters of a zero and of a constant initialization step by step. The ``plot_*`` functions draw
-the page's figures from their results.
-
->>> sorted(SCALES.items(), key=lambda kv: kv[1])
-[('zero', 0.0), ('small', 0.01), ('appropriate', 1.0), ('large', 100.0)]
+The page trains the network [2, 6, 3, 1] from every scale c of SCALES (and the widget's
+EXTRA_SCALES) with the library; collect() gathers one dataset's training per scale, the plot_*
+functions draw the page's figures and widget_html() packs the widget's frames.
 """
 
 from __future__ import annotations
@@ -30,15 +16,13 @@ from matplotlib.lines import Line2D
 
 from xavier import _checks
 from xavier import activations as acts
-from xavier import datasets
-from xavier import init as inits
 from diagram import draw_network, palette
-from xavier.network import Network, train
+from xavier.network import Network
 from plotting import COLORS, MARKERS, band, styled, subplots
 
 __all__ = [
-    "SCALES", "SIZES", "ACTIVATIONS", "LR", "LABELS", "stacked_init", "decision_grid", "epochs_to",
-    "representative_seed", "dead_units", "naive_bce_infinite", "run", "zero_init_run", "symmetry_run", "plot_datasets", "plot_training",
+    "SCALES", "SIZES", "ACTIVATIONS", "LR", "LABELS", "decision_grid", "collect", "unit_spread",
+    "representative_seed", "dead_units", "naive_bce_infinite", "plot_datasets", "plot_training",
     "CLASS_COLORS", "exact_or_bound", "counts_text",
     "plot_network_grid", "plot_zero_init", "plot_symmetry", "boundary_offsets", "ray_agreement",
     "rank_correlation", "wedge_summary", "plot_wedges", "frame_epochs", "network_at", "widget_frames",
@@ -85,24 +69,12 @@ page's text."""
 
 def exact_or_bound(value: float, rounding: str) -> str:
     """A bound as the page's prose words it: "exactly 0" when ``value`` is 0, else "at most" the
-    value and what it is no more than (``rounding``).
-
-    >>> exact_or_bound(0.0, "rounding")
-    'exactly 0'
-    >>> exact_or_bound(1.1102230246251565e-16, "rounding")
-    'at most 1.1e-16, no more than rounding'
-    """
+    value and what it is no more than (``rounding``)."""
     return "exactly 0" if value == 0 else f"at most {value:.1e}, no more than {rounding}"
 
 
 def counts_text(counts: Sequence[int], total: int, places: Sequence[str]) -> str:
-    """How many of ``total`` seeds do something in each of ``places``, in words.
-
-    >>> counts_text([1, 1], 24, ["the circle", "XOR"])
-    '1 seed of 24 on each'
-    >>> counts_text([2, 5], 24, ["the circle", "XOR"])
-    '2 of 24 seeds on the circle and 5 on XOR'
-    """
+    """How many of ``total`` seeds do something in each of ``places``, in words."""
     if len(counts) != len(places) or not counts:
         raise ValueError(f"counts {list(counts)} and places {list(places)} must be as many, at least one")
     if len(set(counts)) == 1:
@@ -124,65 +96,8 @@ def _check_scales(names: Sequence[str]) -> list[str]:
     return names
 
 
-def stacked_init(names: Sequence[str], seeds: int):
-    r"""An initializer that stacks ``seeds`` draws of every scale in ``names`` along the seed axis.
-
-    The returned callable ``(shape, rng) -> W`` takes ``shape = (len(names) * seeds, n_out, n_in)``
-    and fills block ``k`` (rows ``k * seeds`` to ``(k + 1) * seeds - 1``) with
-    :func:`xavier.init.variance_scaling` of scale ``SCALES[names[k]]`` (through
-    :func:`xavier.init.stacked`), so that one :class:`~xavier.network.Network` trains every scale
-    at once.
-
-    Parameters
-    ----------
-    names : sequence of str
-        Keys of :data:`SCALES`.
-    seeds : int
-        Seeds per scale.
-
-    Returns
-    -------
-    callable
-
-    Examples
-    --------
-    >>> net = Network(SIZES, ACTIVATIONS, stacked_init(["zero", "large"], 500),
-    ...               rng=np.random.default_rng(0), seeds=1000)
-    >>> W = net.W[2]                     # (1000, 3, 6): 500 zero blocks, then 500 with c = 100
-    >>> float(np.abs(W[:500]).max()), round(float(W[500:].var() * 6 / 100), 1)
-    (0.0, 1.0)
-    """
-    names = _check_scales(names)
-    return inits.stacked([("variance_scaling", {"scale": SCALES[n]}) for n in names], seeds)
-
-
 def decision_grid(net: Network, step: float = 0.1, lim: float = 5.0) -> tuple[np.ndarray, np.ndarray]:
-    r"""The network's output on a square grid of the plane, for a heat map of its decision.
-
-    Parameters
-    ----------
-    net : Network
-        With ``n[0] = 2`` inputs and one output unit; all ``S`` seeds are evaluated.
-    step : float, default 0.1
-        Grid spacing; ``2 * lim / step`` must be a whole number.
-    lim : float, default 5.0
-        The grid covers :math:`[-\text{lim}, \text{lim}]^2`.
-
-    Returns
-    -------
-    xs : ndarray of shape (k,)
-        The grid coordinates, ``k = 2 * lim / step + 1`` (101 for the defaults).
-    P : ndarray of shape (S, k, k)
-        ``P[s, i, j]`` is seed ``s``'s output at :math:`(x_1, x_2) = (\text{xs}[j], \text{xs}[i])`
-        (rows go up in :math:`x_2`, as ``imshow(..., origin="lower")`` expects).
-
-    Examples
-    --------
-    >>> net = Network(SIZES, ACTIVATIONS, "zeros", rng=np.random.default_rng(0), seeds=3)
-    >>> xs, P = decision_grid(net)
-    >>> xs.shape, P.shape, float(xs[0]), float(xs[-1]), float(P.min()), float(P.max())
-    ((101,), (3, 101, 101), -5.0, 5.0, 0.5, 0.5)
-    """
+    r"""The network's output on a square grid of the plane, for a heat map of its decision."""
     if net.sizes[0] != 2 or net.sizes[-1] != 1:
         raise ValueError(f"decision_grid needs a network with 2 inputs and 1 output, got sizes {net.sizes}")
     step, lim = _checks.real("step", step, low=0, strict=True), _checks.real("lim", lim, low=0, strict=True)
@@ -196,38 +111,8 @@ def decision_grid(net: Network, step: float = 0.1, lim: float = 5.0) -> tuple[np
     return xs, P[:, 0, :].reshape(net.S, k, k)
 
 
-def epochs_to(cost: np.ndarray, threshold: float) -> np.ndarray:
-    """The first epoch at which each seed's cost is below ``threshold``; -1 if never.
-
-    Parameters
-    ----------
-    cost : ndarray of shape (T, S)
-        One column per seed, as :attr:`xavier.network.History.cost` (NaN after divergence).
-    threshold : float
-
-    Returns
-    -------
-    ndarray of int, shape (S,)
-
-    Examples
-    --------
-    >>> epochs_to(np.array([[0.9, 0.9], [0.5, 0.8], [0.05, np.nan]]), 0.6)
-    array([ 1, -1])
-    """
-    cost = np.asarray(cost, dtype=float)
-    if cost.ndim != 2:
-        raise ValueError(f"cost must have shape (T, S), got {cost.shape}")
-    with np.errstate(invalid="ignore"):
-        below = cost < threshold
-    return np.where(below.any(axis=0), below.argmax(axis=0), -1)
-
-
 def representative_seed(final_cost: np.ndarray) -> int:
-    """The seed whose final cost is the median (the lower one for an even count); NaNs are skipped.
-
-    >>> representative_seed(np.array([0.3, np.nan, 0.1, 0.2, 0.9]))
-    3
-    """
+    """The seed whose final cost is the median (the lower one for an even count); NaNs are skipped."""
     final_cost = np.asarray(final_cost, dtype=float)
     ok = np.flatnonzero(np.isfinite(final_cost))
     if ok.size == 0:
@@ -237,28 +122,7 @@ def representative_seed(final_cost: np.ndarray) -> int:
 
 
 def dead_units(net: Network, X: np.ndarray) -> np.ndarray:
-    r"""Hidden ReLU units that output 0 on every input, per seed ("dead": they pass no gradient).
-
-    A unit :math:`k` of a hidden ReLU layer :math:`l` is dead on ``X`` when
-    :math:`Z^{[l]}_{ki} \le 0` for every example :math:`i`: then :math:`A^{[l]}_{k\cdot} = 0`
-    and :math:`\mathrm{relu}'` is 0 everywhere, so its incoming weights get no gradient.
-
-    Parameters
-    ----------
-    net : Network
-    X : ndarray of shape (n[0], m)
-
-    Returns
-    -------
-    ndarray of int, shape (S,)
-        Dead units summed over the hidden ReLU layers.
-
-    Examples
-    --------
-    >>> net = Network(SIZES, ACTIVATIONS, "zeros", rng=np.random.default_rng(0), seeds=2)
-    >>> dead_units(net, np.ones((2, 5)))          # relu(0) = 0: all 6 + 3 hidden units
-    array([9, 9])
-    """
+    r"""Hidden ReLU units that output 0 on every input, per seed ("dead": they pass no gradient)."""
     _, A = net.forward(X)
     hidden = [l for l in range(1, net.L) if net.activations[l - 1] == "relu"]
     return sum((A[l].max(axis=-1) <= 0).sum(axis=-1) for l in hidden) + np.zeros(net.S, dtype=int)
@@ -266,32 +130,7 @@ def dead_units(net: Network, X: np.ndarray) -> np.ndarray:
 
 def naive_bce_infinite(net: Network, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
     r"""Per seed, the fraction of examples whose cross-entropy is infinite when computed by the
-    textbook formula from the rounded output :math:`a = 1 / (1 + e^{-z})` instead of from :math:`z`.
-
-    In float64, :math:`a` rounds to exactly 1 once :math:`e^{-z} \le 2^{-53}`
-    (:math:`z \gtrsim 36.7`), so :math:`-\log(1 - a) = \infty` for an example of class 0; and
-    :math:`a = 0` once :math:`e^{-z}` overflows (:math:`z \lesssim -709.8`), so
-    :math:`-\log a = \infty` for an example of class 1. :mod:`xavier.costs` computes the cost
-    from :math:`z` and stays finite; this function measures how often the textbook formula would not.
-
-    Parameters
-    ----------
-    net : Network
-        With one sigmoid output unit.
-    X : ndarray of shape (n[0], m)
-    Y : ndarray of shape (1, m)
-
-    Returns
-    -------
-    ndarray of shape (S,)
-
-    Examples
-    --------
-    >>> net = Network([1, 1], ["sigmoid"], "constant", rng=np.random.default_rng(0), init_kwargs={"value": 1.0})
-    >>> X = np.array([[10.0, 40.0, -40.0, 800.0, -800.0, -800.0]])
-    >>> naive_bce_infinite(net, X, np.array([[0.0, 0.0, 0.0, 0.0, 0.0, 1.0]]))   # 40, 800; -800 of class 1
-    array([0.5])
-    """
+    textbook formula from the rounded output :math:`a = 1 / (1 + e^{-z})` instead of from :math:`z`."""
     Z, _ = net.forward(X)
     z = Z[-1][:, 0, :]
     y = np.asarray(Y)[0]
@@ -301,133 +140,45 @@ def naive_bce_infinite(net: Network, X: np.ndarray, Y: np.ndarray) -> np.ndarray
     return bad.mean(axis=-1)
 
 
-def _subset(net: Network, seeds: Sequence[int]) -> Network:
-    """A copy of ``net`` holding only the stacked copies ``seeds``, in that order."""
-    keep = np.asarray(seeds, dtype=int)
-    few = net.copy()
-    few.W = [None] + [np.ascontiguousarray(W[keep]) for W in net.W[1:]]
-    few.b = [None] + [np.ascontiguousarray(b[keep]) for b in net.b[1:]]
-    few.S = int(keep.size)
-    few.__dict__.pop("_workspaces", None)
-    return few
-
-
 def _seed(net: Network, i: int) -> tuple[list, list]:
     return [None] + [W[i] for W in net.W[1:]], [None] + [b[i, :, 0] for b in net.b[1:]]
 
 
-def run(
-    dataset: Literal["circle", "moon", "square", "gaussian"],
-    rng: np.random.Generator,
-    *,
-    seeds: int = 24,
-    epochs: int = 2000,
-    threshold: float = 0.1,
-    step: float = 0.1,
-    record: Sequence[int] | None = None,
-    extra_seeds: int = 0,
-) -> dict[str, Any]:
-    r"""Train the widget's network from every scale of :data:`SCALES`, ``seeds`` times each.
-
-    Draws the dataset from ``rng`` (:func:`xavier.datasets.playground`, 100 points), then one
-    network of ``4 * seeds`` stacked copies (:func:`stacked_init`, block ``k`` = scale ``k`` of
-    :data:`SCALES`), trained by full-batch gradient descent (``lr`` = :data:`LR`, mean BCE).
-
-    Parameters
-    ----------
-    dataset : {"circle", "moon", "square", "gaussian"}
-    rng : numpy.random.Generator
-    seeds : int, default 24
-        Seeds per scale, ``S``.
-    epochs : int, default 2000
-        Full-batch steps.
-    threshold : float, default 0.1
-        The cost for :func:`epochs_to` in the summary.
-    step : float, default 0.1
-        Grid spacing of the decision maps on :math:`[-5, 5]^2`.
-    record : sequence of int, optional
-        Epochs (0 to ``epochs``) at which to keep a copy of every seed's weights and biases during
-        the training, for the widget's frames (:func:`widget_frames`).
-    extra_seeds : int, default 0
-        When positive, the scales of :data:`EXTRA_SCALES` are trained too, ``extra_seeds`` draws
-        each, as more stacked copies of the same network (after the ``4 * seeds`` of
-        :data:`SCALES`). They are drawn from a child of ``rng`` (``rng.spawn(1)``), which leaves
-        ``rng``'s own stream untouched: the data, the article's scales and everything drawn from
-        ``rng`` afterwards are the same with or without them. Only ``"index"``, ``"cost"``,
-        ``"diverged"``, ``"diverged_at"``, ``"epochs_to"`` and ``"representative"`` have entries
-        for them.
-
-    Returns
-    -------
-    dict
-        ``"dataset"``, ``"X"`` (2, 100), ``"Y"`` (1, 100), ``"seeds"``, ``"epochs"``,
-        ``"threshold"``; ``"net_initial"`` and ``"net_trained"`` (:class:`~xavier.network.Network` with
-        ``4 * seeds`` copies); ``"index"``: name -> the copies of that scale; and, per name,
-        ``"cost"`` (T, S), ``"diverged"`` (S,) bool, ``"diverged_at"`` (S,) int (-1 if not),
-        ``"epochs_to"`` (S,) int,
-        ``"representative"`` (the median-final-cost seed, :func:`representative_seed`),
-        ``"grid"`` (k, k) for that seed (``"xs"`` its coordinates, :func:`decision_grid`), and
-        ``"summary"``: ``initial`` and ``final`` median cost, ``reached`` (seeds below
-        ``threshold``), ``median_epochs`` (among those; NaN if none), ``diverged`` (count),
-        ``rising`` (seeds whose cost rose by a relative 1e-9 or more in some step),
-        ``dead_initial`` and ``dead_final`` (mean :func:`dead_units` over the seeds).
-        ``"grad_initial"``, ``"grad_trained"``: :class:`~xavier.network.Gradients` of every copy.
-        With ``record``: ``"snapshots"``, epoch -> ``(W, b)``, the lists ``W[1..L]`` and
-        ``b[1..L]`` of every copy after that many epochs.
-
-    Examples
-    --------
-    >>> r = run("gaussian", np.random.default_rng(0), seeds=2, epochs=3)
-    >>> r["cost"]["small"].shape, r["grid"]["large"].shape, r["net_trained"].S, r["index"]["large"]
-    ((3, 2), (101, 101), 8, array([6, 7]))
-    >>> round(r["summary"]["zero"]["final"], 4), r["summary"]["zero"]["reached"]
-    (0.6931, 0)
-    """
-    names = list(SCALES)
-    extra_seeds = _checks.positive_int("extra_seeds", extra_seeds, low=0)
-    X, Y = datasets.playground(dataset, rng)
-    net = Network(SIZES, ACTIVATIONS, stacked_init(names, seeds), rng=rng, seeds=len(names) * seeds)
-    blocks = [(name, k * seeds, seeds) for k, name in enumerate(names)]
+def collect(dataset: str, X: np.ndarray, Y: np.ndarray, start: Network, net: Network, history, *,
+            seeds: int, extra_seeds: int = 0, threshold: float = 0.1, step: float = 0.1) -> dict[str, Any]:
+    """The page's training of one dataset, gathered per scale for the figures and the widget."""
+    blocks = [(name, k * seeds, seeds) for k, name in enumerate(SCALES)]
     if extra_seeds:
-        more = Network(SIZES, ACTIVATIONS, inits.stacked(
-            [("variance_scaling", {"scale": c}) for c in EXTRA_SCALES.values()], extra_seeds),
-            rng=rng.spawn(1)[0], seeds=len(EXTRA_SCALES) * extra_seeds)
-        net.W = [None] + [np.concatenate([a, b]) for a, b in zip(net.W[1:], more.W[1:])]
-        net.b = [None] + [np.concatenate([a, b]) for a, b in zip(net.b[1:], more.b[1:])]
-        blocks += [(name, net.S + k * extra_seeds, extra_seeds) for k, name in enumerate(EXTRA_SCALES)]
-        net.S += more.S
-    start = net.copy()
-    keep = _check_record(record, epochs)
-    history = train(net, X, Y, "bce", lr=LR, epochs=epochs,
-                    callback=None if record is None else lambda t, n: _snapshot(t, n, keep))
+        blocks += [(name, len(SCALES) * seeds + k * extra_seeds, extra_seeds) for k, name in enumerate(EXTRA_SCALES)]
+    if net.S != blocks[-1][1] + blocks[-1][2]:
+        raise ValueError(f"net holds {net.S} seeds, not {seeds} per scale of SCALES and {extra_seeds} of EXTRA_SCALES")
+    names = list(SCALES)
     grad_initial = start.backward(*start.forward(X), Y, "bce")
     reps = {name: representative_seed(history.cost[-1, first:first + n]) for name, first, n in blocks[:len(names)]}
+    reached = history.first_below(threshold)
     with np.errstate(over="ignore", invalid="ignore"):  # only diverged copies can hold inf/nan
         grad_trained = net.backward(*net.forward(X), Y, "bce")
         # the maps of the shown (median) seeds only: all copies on the fine grid cost a second a run
-        xs, P = decision_grid(_subset(net, [first + reps[name] for name, first, _ in blocks[:len(names)]]),
-                              step=step)
+        xs, P = decision_grid(net.take([first + reps[name] for name, first, _ in blocks[:len(names)]]), step=step)
         dead_initial, dead_final = dead_units(start, X), dead_units(net, X)
     out: dict[str, Any] = {
-        "dataset": dataset, "X": X, "Y": Y, "seeds": seeds, "epochs": epochs, "threshold": threshold,
+        "dataset": dataset, "X": X, "Y": Y, "seeds": seeds, "epochs": history.epochs, "threshold": threshold,
         "net_initial": start, "net_trained": net, "xs": xs,
         "grad_initial": grad_initial, "grad_trained": grad_trained,
         "index": {}, "cost": {}, "diverged": {}, "diverged_at": {}, "epochs_to": {}, "representative": {}, "grid": {},
         "summary": {},
+        "snapshots": {t: r for t, r in history.records if r is not None},
     }
-    if record is not None:
-        out["snapshots"] = {t: r for t, r in history.records if r is not None}
     for k, (name, start_at, n) in enumerate(blocks):
         idx = np.arange(start_at, start_at + n)
         J = history.cost[:, idx]
-        first = epochs_to(J, threshold)
-        rep = representative_seed(J[-1])
+        first = reached[idx]
         out["index"][name] = idx
         out["cost"][name] = J
         out["diverged"][name] = history.diverged[idx]
         out["diverged_at"][name] = history.diverged_at[idx]
         out["epochs_to"][name] = first
-        out["representative"][name] = rep
+        out["representative"][name] = representative_seed(J[-1])
         if name not in SCALES:
             continue
         out["grid"][name] = P[k]
@@ -444,107 +195,12 @@ def run(
     return out
 
 
-def zero_init_run(X: np.ndarray, Y: np.ndarray, rng: np.random.Generator, *, epochs: int = 2000) -> dict[str, Any]:
-    r"""Train the widget's network from :math:`W = 0, b = 0` and follow its output bias.
-
-    With every weight zero, every hidden activation is :math:`\mathrm{relu}(0) = 0`, so
-    :math:`dW^{[l]} = dZ^{[l]} A^{[l-1]\top} = 0` and :math:`dA^{[l-1]} = W^{[l]\top} dZ^{[l]} = 0`
-    for every layer: only :math:`b^{[3]}` gets a gradient,
-    :math:`db^{[3]} = \sigma(b^{[3]}) - \bar y` with :math:`\bar y` the fraction of class 1.
-    Gradient descent drives :math:`\sigma(b^{[3]})` to :math:`\bar y`, i.e.
-    :math:`b^{[3]} \to \log(\bar y / (1 - \bar y))`; with balanced classes :math:`db^{[3]} = 0`
-    from the start and nothing moves.
-
-    Parameters
-    ----------
-    X : ndarray of shape (2, m)
-    Y : ndarray of shape (1, m)
-    rng : numpy.random.Generator
-        Unused by the zero initializer; passed for uniformity.
-    epochs : int, default 2000
-
-    Returns
-    -------
-    dict
-        ``"net"`` (trained, one copy), ``"b3"`` (T + 1,) the output bias before each step and at
-        the end, ``"cost"`` (T,), ``"fraction"`` (class-1 fraction :math:`\bar y`), ``"logit"``
-        (:math:`\log(\bar y / (1 - \bar y))`), ``"max_abs_W"`` and ``"max_abs_hidden_b"`` after
-        training.
-
-    Examples
-    --------
-    >>> X, Y = datasets.playground("gaussian", np.random.default_rng(0))
-    >>> z = zero_init_run(X[:, :70], Y[:, :70], np.random.default_rng(0), epochs=1500)
-    >>> z["max_abs_W"], z["max_abs_hidden_b"], round(z["fraction"], 4), round(float(z["b3"][-1]), 4)
-    (0.0, 0.0, 0.2857, -0.9163)
-    """
-    net = Network(SIZES, ACTIVATIONS, "variance_scaling", rng=rng, init_kwargs={"scale": SCALES["zero"]})
-    history = train(net, X, Y, "bce", lr=LR, epochs=epochs, callback=lambda t, n: float(n.b[3][0, 0, 0]))
-    fraction = float(np.mean(Y))
-    return {
-        "net": net,
-        "b3": np.array([b for _, b in history.records]),
-        "cost": history.cost[:, 0],
-        "fraction": fraction,
-        "logit": float(np.log(fraction / (1 - fraction))) if 0 < fraction < 1 else float("nan"),
-        "max_abs_W": float(max(np.abs(W).max() for W in net.W[1:])),
-        "max_abs_hidden_b": float(max(np.abs(b).max() for b in net.b[1:-1])),
-    }
-
-
-def _unit_spread(net: Network) -> float:
+def unit_spread(net: Network) -> float:
     """Largest difference between hidden units that symmetry says are equal (seed 0)."""
     W1, W2, W3 = (W[0] for W in net.W[1:])
     b1, b2 = net.b[1][0], net.b[2][0]
     parts = [W1 - W1[:1], b1 - b1[:1], W2 - W2[:1], W2 - W2[:, :1], b2 - b2[:1], W3 - W3[:, :1]]
     return float(max(np.abs(p).max() for p in parts))
-
-
-def symmetry_run(
-    X: np.ndarray, Y: np.ndarray, rng: np.random.Generator, *, alpha: float = 0.5, epochs: int = 2000,
-) -> dict[str, Any]:
-    r"""Train from a constant initialization :math:`W = \alpha` and from a random one, recording
-    the incoming weights of the six first-layer units at every step.
-
-    Parameters
-    ----------
-    X : ndarray of shape (2, m)
-    Y : ndarray of shape (1, m)
-    rng : numpy.random.Generator
-        Draws the random initialization (``variance_scaling`` with ``c = 1``).
-    alpha : float, default 0.5
-        The constant; biases are 0.
-    epochs : int, default 2000
-
-    Returns
-    -------
-    dict
-        ``"constant"`` and ``"random"``: ``(T + 1, 6, 2)`` arrays, ``W[1]`` before each step and
-        at the end; ``"spread"``: per step (T + 1,), the largest difference between units that
-        symmetry makes equal under the constant initialization (rows of ``W[1]``, ``b[1]``,
-        rows and columns of ``W[2]``, ``b[2]``, entries of ``W[3]``), 0 in exact arithmetic;
-        ``"cost_constant"``, ``"cost_random"`` (T,); ``"alpha"``.
-
-    Examples
-    --------
-    >>> X, Y = datasets.playground("circle", np.random.default_rng(0))
-    >>> s = symmetry_run(X, Y, np.random.default_rng(1), epochs=50)
-    >>> s["constant"].shape, bool(s["spread"].max() < 1e-12), bool(np.ptp(s["random"][-1, :, 0]) > 0.1)
-    ((51, 6, 2), True, True)
-    """
-    constant = Network(SIZES, ACTIVATIONS, "constant", rng=rng, init_kwargs={"value": alpha})
-    random = Network(SIZES, ACTIVATIONS, "variance_scaling", rng=rng, init_kwargs={"scale": 1.0})
-    # both in one stacked network (copy 0 constant, copy 1 random): one training loop, not two
-    net = constant.copy()
-    net.W = [None] + [np.concatenate([a, b]) for a, b in zip(constant.W[1:], random.W[1:])]
-    net.b = [None] + [np.concatenate([a, b]) for a, b in zip(constant.b[1:], random.b[1:])]
-    net.S = 2
-    history = train(net, X, Y, "bce", lr=LR, epochs=epochs,
-                    callback=lambda t, n: (n.W[1][:2].copy(), _unit_spread(n)))
-    W1 = np.array([r[0] for _, r in history.records])            # (T + 1, 2, 6, 2)
-    return {"alpha": alpha, "constant": W1[:, 0], "random": W1[:, 1],
-            "spread": np.array([r[1] for _, r in history.records]),
-            "cost_constant": history.cost[:, 0], "cost_random": history.cost[:, 1]}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -560,23 +216,7 @@ def _scatter_points(ax, X: np.ndarray, Y: np.ndarray, size: float = 14) -> None:
 
 @styled
 def plot_datasets(data: Mapping[str, tuple[np.ndarray, np.ndarray]]):
-    """The datasets on :math:`[-5, 5]^2`, one panel each, two panels per row.
-
-    Parameters
-    ----------
-    data : mapping of str to (X, Y)
-        Name to points ``X`` of shape (2, m) and labels ``Y`` of shape (1, m).
-
-    Returns
-    -------
-    matplotlib Figure
-
-    Examples
-    --------
-    >>> fig = plot_datasets({n: datasets.playground(n, np.random.default_rng(0)) for n in datasets.PLAYGROUND})
-    >>> [ax.get_title() for ax in fig.axes]
-    ['circle', 'moon', 'square', 'gaussian']
-    """
+    """The datasets on :math:`[-5, 5]^2`, one panel each, two panels per row."""
     # Two panels per row, 5 in wide, the legend below: the text stays legible on a phone.
     rows = -(-len(data) // 2)
     fig, axes = subplots(rows, 2, figsize=(5.0, 2.55 * rows + 0.4), squeeze=False,
@@ -600,23 +240,7 @@ def plot_datasets(data: Mapping[str, tuple[np.ndarray, np.ndarray]]):
 @styled
 def plot_training(result: Mapping[str, Any]):
     """Cost against epoch for the four scales (median and 10-90 % band over seeds), and the
-    decision maps of each scale's median seed.
-
-    Parameters
-    ----------
-    result : dict
-        As returned by :func:`run`.
-
-    Returns
-    -------
-    matplotlib Figure
-
-    Examples
-    --------
-    >>> fig = plot_training(run("gaussian", np.random.default_rng(0), seeds=2, epochs=3))
-    >>> len(fig.axes), fig.axes[-1].get_yscale()     # 4 decision maps, then the cost
-    (5, 'log')
-    """
+    decision maps of each scale's median seed."""
     names = list(SCALES)
     # One column, the cost on top and the four maps below in two rows: narrow enough that its text
     # stays legible on a phone (a wide figure is shrunk more there, its text with it).
@@ -663,13 +287,9 @@ def plot_training(result: Mapping[str, Any]):
 
 
 def link_scale(links: Sequence[np.ndarray]) -> float:
-    """The colour scale of a row of network diagrams (:func:`plot_network_grid`, and the widget):
+    """The colour scale of network diagrams (all of :func:`plot_network_grid`'s, one seed's in the widget):
     the 90th percentile of the links' sizes, or 1 when they are all rounding
-    noise around 0 (zero initialization).
-
-    >>> link_scale([np.array([[-2.0, 1.0]]), np.arange(9.0)]), link_scale([np.zeros(3)])
-    (7.0, 1.0)
-    """
+    noise around 0 (zero initialization)."""
     vmax = float(np.quantile(np.concatenate([np.abs(a).ravel() for a in links]), _SCALE_QUANTILE))
     return 1.0 if vmax < _ROUNDING else vmax
 
@@ -677,34 +297,7 @@ def link_scale(links: Sequence[np.ndarray]) -> float:
 @styled
 def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradients"] = "weights",
                       seeds: Mapping[str, int] | None = None):
-    r"""The network diagram of one seed per scale, at initialization and after training.
-
-    Links show :math:`W^{[l]}_{kj}` (``kind="weights"``, nodes coloured by :math:`b^{[l]}`) or
-    the gradient :math:`dW^{[l]}_{kj}` (``"gradients"``, nodes by :math:`db^{[l]}`). Each row
-    (one scale) shares a symmetric colour scale, so 0 is white, from 0 to the 90th percentile of
-    the row's link sizes (larger links and nodes take the colour of the scale's end), except that
-    a row whose links
-    are all below ``1e-12`` in size (rounding noise around 0) gets the scale :math:`[-1, 1]`; the
-    largest link and the output bias (or its gradient) are written under each diagram.
-
-    Parameters
-    ----------
-    result : dict
-        As returned by :func:`run`.
-    kind : {"weights", "gradients"}
-    seeds : mapping of str to int, optional
-        The seed drawn for each scale; default the representative (median-cost) seed.
-
-    Returns
-    -------
-    matplotlib Figure
-
-    Examples
-    --------
-    >>> fig = plot_network_grid(run("gaussian", np.random.default_rng(0), seeds=2, epochs=3), "gradients")
-    >>> len(fig.axes)        # 8 diagrams and 4 colour bars
-    12
-    """
+    r"""The network diagram of one seed per scale, at initialization and after training."""
     if kind not in ("weights", "gradients"):
         raise ValueError(f"kind must be 'weights' or 'gradients', got {kind!r}")
     names = list(SCALES)
@@ -712,7 +305,8 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
     # 5.2 in wide: the text stays legible on a phone
     fig, axes = subplots(len(names), 2, figsize=(5.2, 2.6 * len(names)))
     symbol = "b" if kind == "weights" else "db"
-    for row, name in zip(axes, names):
+    rows = []
+    for name in names:
         i = int(result["index"][name][seeds[name]])
         panels = []
         for when in ("initial", "trained"):
@@ -723,10 +317,12 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
                 W = [None] + [dW[i] for dW in g.dW[1:]]
                 b = [None] + [db[i, :, 0] for db in g.db[1:]]
             panels.append((W, b))
-        # The scale is set by the links only, at the 90th percentile of their sizes in the row: one
-        # large bias or link would wash out all the others. Beyond it colours saturate; the largest
-        # link is written in the corner.
-        vmax = link_scale([a for W, b in panels for a in W[1:]])
+        rows.append(panels)
+    # One scale for all eight diagrams, so that the rows compare directly; it is set by the links
+    # only, at the 90th percentile of their sizes: one large bias or link would wash out all the
+    # others. Beyond it colours saturate; the largest link is written under each diagram.
+    vmax = link_scale([a for panels in rows for W, b in panels for a in W[1:]])
+    for row, name, panels in zip(axes, names, rows):
         for ax, when, (W, b) in zip(row, ("initialization", "after training"), panels):
             clip = [None] + [np.clip(a, -vmax, vmax) for a in W[1:]]  # saturate colour and width
             clip_b = [None] + [np.clip(a, -vmax, vmax) for a in b[1:]]
@@ -739,32 +335,15 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
             ax.text(0.0, 0.0, f"max |{'W' if kind == 'weights' else 'dW'}| = {big:.3g}\n"
                     f"{symbol}⁽³⁾ = {b[3][0]:.3g}", transform=ax.transAxes, fontsize=8,
                     ha="left", va="bottom")
-        fig.colorbar(d.mappable, ax=list(row), shrink=0.85,
-                     label="$W$, $b$" if kind == "weights" else "$dW$, $db$")
+    fig.colorbar(d.mappable, ax=list(axes.ravel()), shrink=0.5, aspect=40,
+                 label="$W$, $b$" if kind == "weights" else "$dW$, $db$")
     return fig
 
 
 @styled
 def plot_zero_init(zero: Mapping[str, Any]):
     r"""Zero initialization on unbalanced classes: the trained diagram (only :math:`b^{[3]}` is
-    not zero) and :math:`\sigma(b^{[3]})` against epoch, reaching the class-1 fraction.
-
-    Parameters
-    ----------
-    zero : dict
-        As returned by :func:`zero_init_run`.
-
-    Returns
-    -------
-    matplotlib Figure
-
-    Examples
-    --------
-    >>> X, Y = datasets.playground("gaussian", np.random.default_rng(0))
-    >>> fig = plot_zero_init(zero_init_run(X[:, :70], Y[:, :70], np.random.default_rng(0), epochs=5))
-    >>> len(fig.axes)
-    3
-    """
+    not zero) and :math:`\sigma(b^{[3]})` against epoch, reaching the class-1 fraction."""
     # one panel per row, 5 in wide: the text stays legible on a phone
     fig, (ax_net, ax_b) = subplots(2, 1, figsize=(5.0, 6.4), height_ratios=[1, 1])
     W, b = _seed(zero["net"], 0)
@@ -790,28 +369,7 @@ _UNIT_MARKERS = ("o", "s", "^", "v", "D", "P")
 @styled
 def plot_symmetry(sym: Mapping[str, Any]):
     r"""The incoming weights :math:`W^{[1]}_{k1}` (solid) and :math:`W^{[1]}_{k2}` (dashed) of the
-    six first-layer units against epoch, from a constant and from a random initialization.
-
-    Curves are drawn from the widest (unit 1) to the thinnest (unit 6), so curves lying on top
-    of each other stay visible as nested stripes; each unit's solid curve also carries its own
-    marker (circle, square, up and down triangle, diamond, plus), staggered along the epochs.
-
-    Parameters
-    ----------
-    sym : dict
-        As returned by :func:`symmetry_run`.
-
-    Returns
-    -------
-    matplotlib Figure
-
-    Examples
-    --------
-    >>> X, Y = datasets.playground("circle", np.random.default_rng(0))
-    >>> fig = plot_symmetry(symmetry_run(X, Y, np.random.default_rng(1), epochs=5))
-    >>> [ax.get_title() for ax in fig.axes]
-    ['constant: every weight $\\alpha$ = 0.5', 'random: $c = 1$']
-    """
+    six first-layer units against epoch, from a constant and from a random initialization."""
     # one panel per row, 5 in wide, the legend below: the text stays legible on a phone
     fig, axes = subplots(2, 1, figsize=(5.0, 8.4), sharex=True)
     titles = {"constant": rf"constant: every weight $\alpha$ = {sym['alpha']:g}",
@@ -841,32 +399,7 @@ def plot_symmetry(sym: Mapping[str, Any]):
 # ------------------------------------------------------------------------------------------------
 
 def boundary_offsets(net: Network) -> np.ndarray:
-    r"""Distance from the origin of the line on which each first-layer unit switches on.
-
-    Unit :math:`k` of layer 1 is active where :math:`w_k^\top x + b_k > 0`, a half-plane bounded by
-    the line :math:`w_k^\top x + b_k = 0`, at distance :math:`|b_k| / \lVert w_k\rVert` from the
-    origin (point-to-line distance). With every bias 0 all the lines pass through the origin; a
-    closed boundary around a disc needs lines away from it.
-
-    Parameters
-    ----------
-    net : Network
-        With ``n[0] = 2`` inputs.
-
-    Returns
-    -------
-    ndarray of shape (S, n[1])
-        In the units of the inputs; ``inf`` for a unit whose weights are all 0 and bias is not
-        (it is on or off everywhere), ``nan`` when both are 0.
-
-    Examples
-    --------
-    >>> net = Network([2, 2, 1], ["relu", "sigmoid"], "constant", rng=np.random.default_rng(0),
-    ...               init_kwargs={"value": 3.0})
-    >>> net.b[1][0, :, 0] = [0.0, -15.0]          # lines 3 x1 + 3 x2 = 0 and = 15
-    >>> np.round(boundary_offsets(net), 4)
-    array([[0.    , 3.5355]])
-    """
+    r"""Distance from the origin of the line on which each first-layer unit switches on."""
     if net.sizes[0] != 2:
         raise ValueError(f"boundary_offsets needs a network with 2 inputs, got sizes {net.sizes}")
     norm = np.linalg.norm(net.W[1], axis=-1)
@@ -877,33 +410,7 @@ def boundary_offsets(net: Network) -> np.ndarray:
 def ray_agreement(net: Network, r_in: float = 1.0, r_out: float = 4.0, directions: int = 360) -> np.ndarray:
     r"""Per seed, the fraction of directions in which the network gives the class it gives at
     radius ``r_in`` also at radius ``r_out``: 1 for a decision map made of wedges (rays from the
-    origin), 0 for a boundary that closes around the origin between the two radii.
-
-    On the circle dataset class 0 lies at radius 0 to 2 and class 1 at radius 3 to 5, so a network
-    that separates them answers differently at radius 1 and radius 4 in every direction (agreement
-    0). A network without biases is positively homogeneous, :math:`f(t x) = t f(x)` for
-    :math:`t > 0`, so its class is constant along every ray (agreement 1).
-
-    Parameters
-    ----------
-    net : Network
-        With 2 inputs and one sigmoid output; the class is :math:`\hat y > 0.5`.
-    r_in, r_out : float, default 1.0 and 4.0
-        The two radii compared, ``0 < r_in < r_out``.
-    directions : int, default 360
-        Equally spaced angles in :math:`[0, 2\pi)`.
-
-    Returns
-    -------
-    ndarray of shape (S,)
-
-    Examples
-    --------
-    >>> net = Network(SIZES, ACTIVATIONS, "variance_scaling", rng=np.random.default_rng(0), seeds=3,
-    ...               init_kwargs={"scale": 1.0})
-    >>> ray_agreement(net)                      # biases 0: every ray keeps its class
-    array([1., 1., 1.])
-    """
+    origin), 0 for a boundary that closes around the origin between the two radii."""
     if net.sizes[0] != 2 or net.sizes[-1] != 1:
         raise ValueError(f"ray_agreement needs a network with 2 inputs and 1 output, got sizes {net.sizes}")
     if not (0 < r_in < r_out) or not np.isfinite(r_out):
@@ -919,13 +426,7 @@ def ray_agreement(net: Network, r_in: float = 1.0, r_out: float = 4.0, direction
 
 def rank_correlation(x: np.ndarray, y: np.ndarray) -> float:
     r"""Spearman's rank correlation of two samples: the Pearson correlation of their ranks
-    (C. Spearman, 1904), between -1 and 1; tied values share the mean of their ranks.
-
-    >>> rank_correlation(np.array([0.1, 0.5, 0.3]), np.array([9.0, 1.0, 2.0]))
-    -1.0
-    >>> round(rank_correlation(np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 1.0, 2.0, 3.0])), 4)
-    0.9487
-    """
+    (C. Spearman, 1904), between -1 and 1; tied values share the mean of their ranks."""
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if x.shape != y.shape or x.ndim != 1 or x.size < 2:
         raise ValueError(f"need two 1-D samples of one length >= 2, got shapes {x.shape} and {y.shape}")
@@ -942,26 +443,7 @@ def _mean_ranks(a: np.ndarray) -> np.ndarray:
 def wedge_summary(result: Mapping[str, Any], names: Sequence[str] = ("appropriate", "large")) -> dict[str, Any]:
     r"""Per scale, after training: the median over units of :func:`boundary_offsets` for every seed,
     :func:`ray_agreement` for every seed, the median size of the first-layer weights
-    :math:`\lVert w_k\rVert` and biases :math:`|b_k|`, and the final cost.
-
-    Parameters
-    ----------
-    result : dict
-        As returned by :func:`run` (on the circle, for :func:`ray_agreement` to mean what it says).
-    names : sequence of str
-        Keys of :data:`SCALES`.
-
-    Returns
-    -------
-    dict
-        name -> ``{"offset": (S,), "agreement": (S,), "w_norm": float, "b_abs": float, "cost": (S,)}``.
-
-    Examples
-    --------
-    >>> s = wedge_summary(run("circle", np.random.default_rng(0), seeds=2, epochs=1))
-    >>> sorted(s), s["large"]["offset"].shape
-    (['appropriate', 'large'], (2,))
-    """
+    :math:`\lVert w_k\rVert` and biases :math:`|b_k|`, and the final cost."""
     names = _check_scales(names)
     net = result["net_trained"]
     offsets = boundary_offsets(net)
@@ -983,26 +465,7 @@ def wedge_summary(result: Mapping[str, Any], names: Sequence[str] = ("appropriat
 def plot_wedges(result: Mapping[str, Any], summary: Mapping[str, Any]):
     r"""Top: each seed's final cost against how far its first-layer lines sit from the origin
     (median over the six units), for :math:`c = 1` and :math:`c = 100`. Bottom: the decision map of
-    the median :math:`c = 100` seed with its six first-layer lines :math:`w_k^\top x + b_k = 0`.
-
-    Parameters
-    ----------
-    result : dict
-        As returned by :func:`run`.
-    summary : dict
-        As returned by :func:`wedge_summary` for ``("appropriate", "large")``.
-
-    Returns
-    -------
-    matplotlib Figure
-
-    Examples
-    --------
-    >>> r = run("circle", np.random.default_rng(0), seeds=2, epochs=1)
-    >>> fig = plot_wedges(r, wedge_summary(r))
-    >>> len(fig.axes)
-    2
-    """
+    the median :math:`c = 100` seed with its six first-layer lines :math:`w_k^\top x + b_k = 0`."""
     # one panel per row, 5 in wide: the text stays legible on a phone
     fig, (ax, ax_map) = subplots(2, 1, figsize=(5.0, 8.6), height_ratios=[1, 1.1])
     for name in ("appropriate", "large"):  # the site's marker of each scale (plotting.MARKERS)
@@ -1041,40 +504,7 @@ def plot_wedges(result: Mapping[str, Any], summary: Mapping[str, Any]):
 def quadrant_summary(result: Mapping[str, Any], names: Sequence[str] = ("appropriate", "large")) -> dict[str, Any]:
     r"""On the XOR ("square") data, per scale and seed after training: the fraction of the points
     misclassified, whether a whole quadrant is (more than half of its points wrong), and how far
-    the first layer moved from its random start.
-
-    The XOR classes are themselves wedges (class 1 in the first and third quadrants), so a map made
-    of wedges can fit them and :func:`wedge_summary` does not explain a failure there. This
-    measures what the failing seeds get wrong and how much their first layer turns.
-
-    Parameters
-    ----------
-    result : dict
-        As returned by :func:`run` on ``"square"``.
-    names : sequence of str
-        Keys of :data:`SCALES`.
-
-    Returns
-    -------
-    dict
-        name -> ``{"error", "quadrant", "turn", "change", "offset", "axis_gap", "cost"}``, each of
-        shape (S,): the
-        fraction of points misclassified (:math:`\hat y > 0.5` against the label), whether some
-        quadrant has more than half of its points misclassified, the median over the six
-        first-layer units of the angle (degrees, 0 to 180) between the unit's weight vector
-        :math:`w_k` at the start and after training, and
-        :math:`\lVert W^{[1]}_\text{trained} - W^{[1]}_\text{initial}\rVert / \lVert W^{[1]}_\text{initial}\rVert` (the last two NaN for
-        the zero start, whose weights have no direction); the median over the units of
-        :func:`boundary_offsets`; the angle (degrees) between the worse-served axis and the line
-        :math:`w_k^\top x + b_k = 0` closest to it (the XOR boundary runs along both axes); and
-        the final cost.
-
-    Examples
-    --------
-    >>> q = quadrant_summary(run("square", np.random.default_rng(0), seeds=2, epochs=1))
-    >>> sorted(q), q["large"]["error"].shape, bool(np.all(q["large"]["turn"] >= 0))
-    (['appropriate', 'large'], (2,), True)
-    """
+    the first layer moved from its random start."""
     names = _check_scales(names)
     X, Y = result["X"], result["Y"][0]
     start, net = result["net_initial"], result["net_trained"]
@@ -1105,34 +535,11 @@ def quadrant_summary(result: Mapping[str, Any], names: Sequence[str] = ("appropr
 
 
 # ------------------------------------------------------------------------------------------------
-# The widget: frames of the training, recorded by `run(..., record=...)`, drawn in the browser
+# The widget: frames of the training, kept by the page's train callback, drawn in the browser
 # ------------------------------------------------------------------------------------------------
 
 def frame_epochs(epochs: int, first: int = 10, count: int = 40) -> np.ndarray:
-    r"""The epochs the widget shows: ``0, 1, ..., first`` one by one, then log-spaced to ``epochs``.
-
-    The violent first steps of :math:`c = 100` happen within 10 epochs, the slow start of
-    :math:`c = 0.01` over hundreds: log-spaced frames show both.
-
-    Parameters
-    ----------
-    epochs : int
-        The last epoch (the training's length).
-    first : int, default 10
-    count : int, default 40
-        About how many frames (fewer when rounding makes two epochs equal).
-
-    Returns
-    -------
-    ndarray of int, increasing, from 0 to ``epochs``
-
-    Examples
-    --------
-    >>> frame_epochs(2000, first=3, count=8).tolist()
-    [0, 1, 2, 3, 4, 32, 252, 2000]
-    >>> frame_epochs(5).tolist()
-    [0, 1, 2, 3, 4, 5]
-    """
+    r"""The epochs the widget shows: ``0, 1, ..., first`` one by one, then log-spaced to ``epochs``."""
     if not isinstance(epochs, (int, np.integer)) or epochs < 1:
         raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
     if not isinstance(first, (int, np.integer)) or first < 0 or not isinstance(count, (int, np.integer)) \
@@ -1145,42 +552,16 @@ def frame_epochs(epochs: int, first: int = 10, count: int = 40) -> np.ndarray:
     return np.unique(np.concatenate([head, tail, [epochs]]))
 
 
-def _check_record(record, epochs: int) -> frozenset:
-    if record is None:
-        return frozenset()
-    keep = frozenset(int(e) for e in record)
-    bad = sorted(e for e in keep if not 0 <= e <= epochs)
-    if bad:
-        raise ValueError(f"record holds epochs {bad} outside 0..{epochs} (the run's epochs)")
-    return keep
-
-
-def _snapshot(t: int, net: Network, keep: frozenset):
-    """``train``'s callback: every copy's weights and biases at the epochs in ``keep``."""
-    if t not in keep:
-        return None
-    return [W.copy() for W in net.W[1:]], [b.copy() for b in net.b[1:]]
-
-
 def network_at(result: Mapping[str, Any], epoch: int, seeds: Sequence[int] | None = None) -> Network:
-    """The stacked network of :func:`run` as it was after ``epoch`` epochs (a recorded snapshot).
-
-    ``seeds`` (indices into the stacked copies) keeps only those copies, in that order.
-
-    Raises
-    ------
-    ValueError
-        When ``epoch`` was not recorded (``run(..., record=...)``).
-    """
+    """The stacked network of :func:`collect`'s result as it was after ``epoch`` epochs (a kept snapshot)."""
     snaps = result.get("snapshots", {})
     if epoch not in snaps:
         raise ValueError(f"epoch {epoch!r} was not recorded; valid choices: {sorted(snaps)}")
-    net = result["net_initial"].copy()
+    keep = np.arange(result["net_initial"].S) if seeds is None else np.asarray(seeds, dtype=int)
+    net = result["net_initial"].take(keep)  # the seeds' shapes and settings; the weights of the epoch:
     W, b = snaps[epoch]
-    keep = slice(None) if seeds is None else np.asarray(seeds, dtype=int)
     net.W = [None] + [np.ascontiguousarray(w[keep]) for w in W]
     net.b = [None] + [np.ascontiguousarray(v[keep]) for v in b]
-    net.S = int(net.W[1].shape[0])
     return net
 
 
@@ -1192,15 +573,7 @@ and the one with the highest; a seed that overflowed counts as the highest."""
 
 
 def shown_seeds(final_cost: np.ndarray) -> dict[str, int]:
-    """The seeds of :data:`SEED_KINDS` among one scale's seeds, from their final costs.
-
-    Ties go to the lowest index; NaN (an overflowed seed) ranks last.
-
-    >>> shown_seeds(np.array([0.3, np.nan, 0.1, 0.2, 0.9]))
-    {'median': 3, 'best': 2, 'worst': 1}
-    >>> shown_seeds(np.array([0.5, 0.5, 0.5]))
-    {'median': 1, 'best': 0, 'worst': 0}
-    """
+    """The seeds of :data:`SEED_KINDS` among one scale's seeds, from their final costs."""
     final_cost = np.asarray(final_cost, dtype=float)
     if final_cost.ndim != 1 or final_cost.size == 0:
         raise ValueError(f"final_cost must be a non-empty 1-D array, got shape {final_cost.shape}")
@@ -1211,40 +584,7 @@ def shown_seeds(final_cost: np.ndarray) -> dict[str, int]:
 
 
 def widget_frames(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.5) -> dict[str, Any]:
-    r"""The playground widget's frames, from the runs of :func:`run` made with ``record``.
-
-    For every dataset, scale :math:`c` (those of :data:`WIDGET_SCALES` the run trained) and
-    recorded epoch: the cost of every seed, and for each of the shown seeds (:func:`shown_seeds`:
-    median, best and worst final cost) its cost, weights and biases, their gradients
-    (:meth:`~xavier.network.Network.backward` of the mean BCE on the 100 points) and its decision
-    map :math:`\hat y` on :math:`[-5, 5]^2` (:func:`decision_grid` with spacing ``step``).
-
-    Parameters
-    ----------
-    results : mapping of str to dict
-        Dataset name -> :func:`run` result, all with the same recorded epochs.
-    step : float, default 0.5
-        Decision-map grid spacing (21 x 21 points for 0.5).
-
-    Returns
-    -------
-    dict
-        ``"epochs"`` (F,); ``"xs"`` (k,); ``"scales"``: the scale names, in increasing :math:`c`;
-        per dataset, per scale name: ``"cost_all"`` (F, S) and ``"shown"``: per kind of
-        :data:`SEED_KINDS`, ``"seed"`` (0-based within the scale), ``"cost"`` (F,), ``"W"``,
-        ``"b"``, ``"dW"``, ``"db"``: lists over layers 1..3 of arrays (F, n[l], n[l-1]) and
-        (F, n[l]); ``"map"`` (F, k, k) with rows going up in :math:`x_2`. The median seed's
-        entries are also at the top level of the scale (``"seed"``, ``"cost"``, ``"W"``, ...).
-
-    Examples
-    --------
-    >>> r = run("gaussian", np.random.default_rng(0), seeds=2, epochs=3, record=[0, 3])
-    >>> f = widget_frames({"gaussian": r}, step=1.0)
-    >>> f["epochs"].tolist(), f["gaussian"]["large"]["map"].shape, f["gaussian"]["zero"]["cost"].round(4).tolist()
-    ([0, 3], (2, 11, 11), [0.6931, 0.6931])
-    >>> f["scales"], sorted(f["gaussian"]["small"]["shown"])
-    (['zero', 'small', 'appropriate', 'large'], ['best', 'median', 'worst'])
-    """
+    r"""The playground widget's frames, from :func:`collect`'s results of runs that kept snapshots."""
     epochs = None
     out: dict[str, Any] = {}
     first = next(iter(results.values()))
@@ -1252,7 +592,7 @@ def widget_frames(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.5
     for dataset, r in results.items():
         recorded = np.array(sorted(r.get("snapshots", {})))
         if recorded.size == 0:
-            raise ValueError(f"the run of {dataset!r} recorded no epochs: call run(..., record=frame_epochs(...))")
+            raise ValueError(f"the run of {dataset!r} recorded no epochs: keep the weights at frame_epochs(...) in train's callback")
         if epochs is not None and not np.array_equal(recorded, epochs):
             raise ValueError(f"the runs recorded different epochs: {dataset!r} has {recorded.tolist()}")
         if [name for name in WIDGET_SCALES if name in r["index"]] != scales:
@@ -1326,44 +666,7 @@ WIDGET_FILE = "why-playground-frames.js"
 
 def widget_html(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.5,
                 default: tuple[str, str] | None = None) -> tuple[str, dict[str, str]]:
-    r"""The HTML of the playground widget and the file of frames it loads on demand.
-
-    The widget's controls are built by ``_static/widgets/widgets.js``. The page carries
-    (:func:`framedata.widget_html`) every choice's costs and the frames of one default choice (the
-    first dataset, :math:`c = 1`, the median seed); the frames of every dataset, scale and shown
-    seed are in the file :data:`WIDGET_FILE` beside the page (:func:`framedata.side_file`), which
-    the browser loads with a ``<script>`` element when the widget comes into view or another
-    choice is picked (so it works from file:// too).
-
-    Per frame and run: the shown seeds' costs and the median, 10th and 90th percentile of all
-    seeds' costs (4 significant digits); each shown seed's weights and gradients (links and nodes
-    of the diagram, flattened layer after layer: ``W[1]`` row by row, then ``W[2]``, ``W[3]``,
-    then ``b[1..3]``), and its decision map quantized to 8 bits (:func:`framedata.quantize`), each
-    row stored as differences (:func:`framedata.row_delta`, which compresses better). Weights,
-    biases and their gradients are quantized to signed 8 bits, each on its own scale per frame:
-    the frame's largest absolute value (``wmax``: the largest :math:`|W|`, weights only, as
-    :func:`plot_network_grid` writes it under each diagram; ``bmax``, ``gmax``, ``gbmax``). The
-    diagram colours links and nodes with :func:`diagram.palette` on one symmetric scale per shown
-    seed, :func:`link_scale` of its links at the first and last frames (``wmax_colour``,
-    ``gmax_colour``): the rule of :func:`plot_network_grid`, whose two panels are those frames.
-
-    Parameters
-    ----------
-    results : mapping of str to dict
-        Dataset name -> :func:`run` result made with ``record``.
-    step : float, default 0.5
-        Decision-map grid spacing: 21 x 21 points on :math:`[-5, 5]^2` (coarser than the static
-        figures' 0.1, to keep all frames under 2 MB).
-    default : (dataset, scale), optional
-        The choice shown first, whose frames are in the page; default the first dataset and
-        ``"appropriate"``.
-
-    Returns
-    -------
-    html : str
-    files : dict
-        ``{WIDGET_FILE: text}``: the file to write beside the page.
-    """
+    r"""The HTML of the playground widget and the file of frames it loads on demand."""
     import framedata
 
     f = widget_frames(results, step=step)
@@ -1394,8 +697,8 @@ def widget_html(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.5,
                 per_kind[0].append(framedata.row_delta(framedata.quantize(s["map"])))
                 # weights and biases, and their gradients, each on its own scale per frame: the
                 # largest |W| (weights only) of the frame, as plot_network_grid writes it; links
-                # are coloured on one scale per seed, plot_network_grid's (link_scale of the first
-                # and last frames: at initialization and after training)
+                # are coloured on one scale per seed: link_scale of its links at the first and last
+                # frames (Figs. 1.7 and 1.8 use the same rule over all their diagrams at once)
                 for part, (links, nodes) in ((1, ("W", "b")), (2, ("dW", "db"))):
                     flat = []
                     for key in (links, nodes):
@@ -1419,7 +722,8 @@ def widget_html(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.5,
     inline = {k: a[di:di + 1, ci:ci + 1, :1] for k, a in arrays.items()}  # SEED_KINDS[0]: the median
     meta = {
         "datasets": names,
-        "scales": [{"key": n, "c": WIDGET_SCALES[n], "label": LABELS.get(n, "")} for n in scales],
+        "scales": [{"key": n, "c": WIDGET_SCALES[n], "label": LABELS.get(n, ""),
+                    "seeds": int(results[names[0]]["cost"][n].shape[1])} for n in scales],
         "seed_kinds": list(SEED_KINDS),
         "default": {"dataset": default[0], "scale": default[1], "seed": SEED_KINDS[0]},
         "epochs": [int(e) for e in f["epochs"]],

@@ -332,8 +332,17 @@ def loaded_on_view(browser, name: str, data: dict):
 def test_playground_loads_the_other_choices_on_demand(browser):
     """The file with every choice's frames is not part of the page's initial load: it is requested
     once the widget comes into view, and its frames then draw another choice."""
-    with loaded_on_view(browser, "why.html", frames("why.html")):
-        pass
+    with loaded_on_view(browser, "why.html", frames("why.html")) as page:
+        legend = page.locator(".xw-widget .xw-legend").first
+        assert "trained" not in legend.text_content()  # an article scale: no note on its seeds
+        # an added scale says in words why it has fewer seeds than the article's (a reader asked)
+        page.locator(".xw-widget .xw-scale label[for$='-c0.1']").click()
+        page.wait_for_timeout(200)
+        meta = frames("why.html")["meta"]
+        seeds = {s["key"]: s["seeds"] for s in meta["scales"]}
+        text = legend.text_content()
+        assert f"of the {seeds['c0.1']} seeds" in text and f"trained {seeds['appropriate']} times" in text, text
+        assert "builds quickly" in text, text
 
 
 def _luminance(rgb) -> float:

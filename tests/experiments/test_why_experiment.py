@@ -20,8 +20,9 @@ from xavier import datasets
 
 import why
 from diagram import draw_network, shown_units
-from xavier.network import Network
+from xavier.network import Network, concatenate, train
 from plotting import subplots
+from tests import why_run
 from tests.reference import playground_forward, relu
 
 
@@ -107,34 +108,15 @@ def test_decision_grid_matches_a_hand_forward_pass():
         why.decision_grid(net, step=0.3)
 
 
-def test_epochs_to_and_representative_seed_against_loops():
-    rng = np.random.default_rng(0)
-    J = np.exp(-np.cumsum(rng.uniform(0, 0.3, (50, 7)), axis=0))
-    J[20:, 3] = np.nan
-    for thr in (0.5, 0.05, 1e-9):
-        want = []
-        for s in range(7):
-            hits = [t for t in range(50) if J[t, s] < thr]
-            want.append(hits[0] if hits else -1)
-        assert why.epochs_to(J, thr).tolist() == want
+def test_representative_seed_against_a_loop():
     final = np.array([0.4, np.nan, 0.1, 0.3, 0.2, 0.5])
     ok = [i for i in range(6) if not np.isnan(final[i])]
     ranked = sorted(ok, key=lambda i: final[i])
     assert why.representative_seed(final) == ranked[(len(ranked) - 1) // 2] == 3
 
 
-def test_stacked_init_blocks_have_the_right_variance():
-    net = Network((2, 400, 1), ("relu", "sigmoid"), why.stacked_init(list(why.SCALES), 50),
-                  rng=np.random.default_rng(1), seeds=200)
-    W1 = net.W[1]
-    assert np.all(W1[:50] == 0)
-    for k, c in enumerate([0.01, 1.0, 100.0], start=1):
-        block = W1[50 * k:50 * (k + 1)]
-        assert abs(block.var() / (c / 2) - 1) < 0.02  # 40,000 draws: 5 standard errors ~ 0.035
-
-
-def test_run_zero_copies_never_move_and_summary_is_consistent():
-    r = why.run("circle", np.random.default_rng(4), seeds=3, epochs=60)
+def test_collect_zero_copies_never_move_and_summary_is_consistent():
+    r = why_run.result("circle", np.random.default_rng(4), seeds=3, epochs=60)
     net = r["net_trained"]
     z = r["index"]["zero"]
     assert all(np.all(W[z] == 0) for W in net.W[1:])
@@ -154,30 +136,42 @@ def test_run_zero_copies_never_move_and_summary_is_consistent():
         X1, X2 = np.meshgrid(r["xs"], r["xs"])
         want = playground_forward(Ws, bs, np.stack([X1.ravel(), X2.ravel()])).reshape(X1.shape)
         assert np.allclose(r["grid"][name], want, rtol=1e-10, atol=1e-14)
+    with pytest.raises(ValueError, match="seeds"):
+        X, Y, start, trained, history = why_run.playground("circle", np.random.default_rng(4), seeds=3, epochs=2)
+        why.collect("circle", X, Y, start, trained, history, seeds=4)
 
 
-def test_zero_init_run_matches_scalar_gradient_descent():
+def test_zero_start_matches_scalar_gradient_descent():
+    """The page's unbalanced zero start: only b[3] moves, as scalar gradient descent on sigma(b) - p."""
     X, Y = datasets.playground("gaussian", np.random.default_rng(2))
     keep = np.r_[0:50, 50:65]
-    z = why.zero_init_run(X[:, keep], Y[:, keep], np.random.default_rng(0), epochs=300)
+    net = Network(why.SIZES, why.ACTIVATIONS, "variance_scaling", rng=np.random.default_rng(0),
+                  init_kwargs={"scale": 0.0})
+    h = train(net, X[:, keep], Y[:, keep], "bce", lr=why.LR, epochs=300, callback=lambda t, n: float(n.b[3][0, 0, 0]))
     p = 15 / 65
     b, trajectory = 0.0, [0.0]
     for _ in range(300):  # d/db of mean BCE with a constant output sigma(b): sigma(b) - p
         b -= 0.1 * (1 / (1 + math.exp(-b)) - p)
         trajectory.append(b)
-    assert np.allclose(z["b3"], trajectory, atol=1e-12)
-    assert z["fraction"] == pytest.approx(p) and z["logit"] == pytest.approx(math.log(p / (1 - p)))
-    assert z["max_abs_W"] == 0.0 and z["max_abs_hidden_b"] == 0.0
+    assert np.allclose([v for _, v in h.records], trajectory, atol=1e-12)
+    assert max(np.abs(W).max() for W in net.W[1:]) == 0.0 and max(np.abs(b).max() for b in net.b[1:3]) == 0.0
 
 
-def test_symmetry_run_units_stay_equal_only_under_constant_init():
+def test_unit_spread_stays_zero_only_under_a_constant_start():
     X, Y = datasets.playground("circle", np.random.default_rng(6))
-    s = why.symmetry_run(X, Y, np.random.default_rng(7), alpha=0.5, epochs=200)
-    const, rand = s["constant"], s["random"]
+    rng = np.random.default_rng(7)
+    pair = concatenate([Network(why.SIZES, why.ACTIVATIONS, "constant", rng=rng, init_kwargs={"value": 0.5}),
+                        Network(why.SIZES, why.ACTIVATIONS, "variance_scaling", rng=rng)])
+    h = train(pair, X, Y, "bce", lr=why.LR, epochs=200,
+              callback=lambda t, n: (n.W[1].copy(), why.unit_spread(n), why.unit_spread(n.take([1]))))
+    const = np.array([r[0][0] for _, r in h.records])
+    rand = np.array([r[0][1] for _, r in h.records])
     assert np.all(const[0] == 0.5)
     assert np.abs(const - const[:, :1]).max() < 1e-12  # six identical rows at every step
     assert np.abs(const[-1] - const[0]).max() > 1e-3  # ... which did move
     assert np.ptp(rand[-1, :, 0]) > 0.1
+    spreads = np.array([r[1] for _, r in h.records])
+    assert spreads.max() < 1e-12 and h.records[-1][1][2] > 0.1   # the random start's units differ
 
 
 def test_dead_units_and_naive_bce_against_hand_counts():

@@ -14,6 +14,7 @@ import why
 import xavier_init
 from xavier import datasets
 from xavier.network import Network, train
+from tests import why_run
 from tests.reference import forward_reference
 
 # -- framedata --------------------------------------------------------------------------------------
@@ -56,7 +57,7 @@ def test_row_delta_roundtrip():
 def playground():
     epochs = 40
     record = why.frame_epochs(epochs, first=4, count=10)
-    result = why.run("circle", np.random.default_rng(11), seeds=3, epochs=epochs, record=record, extra_seeds=2)
+    result = why_run.result("circle", np.random.default_rng(11), seeds=3, epochs=epochs, record=record, extra_seeds=2)
     return record, result
 
 
@@ -119,8 +120,8 @@ def test_extra_scales_leave_the_article_runs_alone():
     """The extra scales come from a child generator: the data, the article's four scales' draws and
     the generator's next draws are those of a run without them; the extra draws have variance c / n."""
     rng_a, rng_b = np.random.default_rng(5), np.random.default_rng(5)
-    a = why.run("moon", rng_a, seeds=2, epochs=1)
-    b = why.run("moon", rng_b, seeds=2, epochs=1, extra_seeds=400)
+    a = why_run.result("moon", rng_a, seeds=2, epochs=1)
+    b = why_run.result("moon", rng_b, seeds=2, epochs=1, extra_seeds=400)
     np.testing.assert_array_equal(a["X"], b["X"])
     for l in (1, 2, 3):
         np.testing.assert_array_equal(a["net_initial"].W[l], b["net_initial"].W[l][:8])
@@ -206,8 +207,9 @@ def test_frame_epochs_rejects_bad_input():
         why.frame_epochs(0)
     with pytest.raises(ValueError, match="count"):
         why.frame_epochs(100, first=10, count=5)
-    with pytest.raises(ValueError, match=r"outside 0..3"):
-        why.run("circle", np.random.default_rng(0), seeds=1, epochs=3, record=[0, 5])
+    result = why_run.result("circle", np.random.default_rng(0), seeds=1, epochs=3, record=[0, 3])
+    with pytest.raises(ValueError, match="was not recorded"):
+        why.network_at(result, 2)
 
 
 # -- widget 2: the digits -----------------------------------------------------------------------
@@ -332,8 +334,9 @@ def test_digits_widget_bytes_and_playback(digits_run):
 
 def test_playground_writes_fig_1_7s_numbers_and_scale(playground):
     """At the frames Fig. 1.7 and 1.8 show (initialization and after training), the widget's largest
-    |W| (and |dW|) of the median seed is the number written under the figure's diagram, and the
-    widget colours links on the figure's scale: the end of the row's colour bar."""
+    |W| (and |dW|) of the median seed is the number written under the figure's diagram. The figure
+    colours all its rows on one scale, the 90th percentile of every drawn link's size; the widget
+    colours each seed on its own, the 90th percentile of that seed's links at the two frames."""
     import matplotlib.pyplot as plt
 
     record, result = playground
@@ -343,8 +346,17 @@ def test_playground_writes_fig_1_7s_numbers_and_scale(playground):
         fig = why.plot_network_grid(result, kind)
         try:
             diagrams, bars = fig.axes[:8], fig.axes[8:]
+            assert len(bars) == 1                  # one colour bar: one scale for the eight diagrams
+            drawn = []
             for row, name in enumerate(why.SCALES):
                 r = meta["runs"]["circle"][name]
+                i = int(result["index"][name][result["representative"][name]])
+                if kind == "weights":
+                    ends = [result["net_initial"].W, result["net_trained"].W]
+                else:
+                    ends = [result["grad_initial"].dW, result["grad_trained"].dW]
+                links = np.concatenate([np.abs(W[l][i]).ravel() for W in ends for l in (1, 2, 3)])
+                drawn.append(links)
                 for panel, f in zip(diagrams[2 * row:2 * row + 2], (0, -1)):
                     written = next(t.get_text() for t in panel.texts if t.get_text().startswith("max |"))
                     number = float(written.split("=")[1].split()[0])
@@ -353,6 +365,7 @@ def test_playground_writes_fig_1_7s_numbers_and_scale(playground):
                     unit = 10.0 ** (np.floor(np.log10(abs(number))) - 2) if number else 0.0
                     assert abs(got - number) <= 0.55 * unit * 1.01, (kind, name, f, written, got)
                 if name != "zero":
-                    assert r[colour]["median"] == pytest.approx(bars[row].get_ylim()[1], rel=5e-4), (kind, name)
+                    assert r[colour]["median"] == pytest.approx(np.quantile(links, 0.9), rel=5e-4), (kind, name)
+            assert bars[0].get_ylim()[1] == pytest.approx(np.quantile(np.concatenate(drawn), 0.9), rel=1e-12)
         finally:
             plt.close(fig)

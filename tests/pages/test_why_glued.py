@@ -20,8 +20,9 @@ from xavier import datasets
 
 import why
 from diagram import draw_network, shown_units
-from xavier.network import Network
+from xavier.network import Network, concatenate, train
 from plotting import subplots
+from tests import why_run
 from tests.conftest import glued_values
 from tests.reference import playground_forward, relu, sigmoid
 
@@ -31,17 +32,41 @@ from tests.reference import playground_forward, relu, sigmoid
 
 @pytest.fixture(scope="module")
 def page():
-    """The page's experiments, recomputed in the page's order from its seed, with the seeds and
-    epochs the prose states (why_S, why_S_extra, why_epochs): the glued results below come back
-    only if those are the settings the page ran."""
+    """The page's experiments, recomputed with the library in the page's order from its seed, with
+    the seeds and epochs the prose states (why_S, why_S_extra, why_epochs): the glued results below
+    come back only if those are the settings the page ran. Per dataset: the data, the stacked
+    networks before and after training, each scale's seeds and costs."""
     g = glued_values("why")
     S, extra, epochs = int(g["why_S"]), int(g["why_S_extra"]), int(g["why_epochs"])
     rng = np.random.default_rng(2019)
-    results = {n: why.run(n, rng, seeds=S, epochs=epochs, extra_seeds=extra) for n in datasets.PLAYGROUND}
+    results = {}
+    for n in datasets.PLAYGROUND:
+        X, Y, start, net, history = why_run.playground(n, rng, seeds=S, epochs=epochs, extra_seeds=extra)
+        index = {name: np.arange(k * S, (k + 1) * S) for k, name in enumerate(why.SCALES)}
+        index.update({name: 4 * S + np.arange(k * extra, (k + 1) * extra) for k, name in enumerate(why.EXTRA_SCALES)})
+        cost = {name: history.cost[:, i] for name, i in index.items()}
+        # the median seed: the lower middle of the seeds ranked by final cost
+        rep = {name: int(np.argsort(cost[name][-1], kind="stable")[(len(i) - 1) // 2]) for name, i in index.items()}
+        results[n] = {"X": X, "Y": Y, "net_initial": start, "net_trained": net, "index": index, "cost": cost,
+                      "representative": rep, "grad_initial": start.backward(*start.forward(X), Y, "bce")}
     X, Y = results["circle"]["X"], results["circle"]["Y"]
     keep = np.r_[0:50, 50:70]
-    unbalanced = why.zero_init_run(X[:, keep], Y[:, keep], rng, epochs=epochs)
-    sym = why.symmetry_run(X, Y, rng, alpha=0.5, epochs=epochs)
+    flat = Network(why.SIZES, why.ACTIVATIONS, "variance_scaling", rng=rng, init_kwargs={"scale": 0.0})
+    h = train(flat, X[:, keep], Y[:, keep], "bce", lr=why.LR, epochs=epochs,
+              callback=lambda t, n: float(n.b[3][0, 0, 0]))
+    unbalanced = {"b3": np.array([b for _, b in h.records])}
+    constant = Network(why.SIZES, why.ACTIVATIONS, "constant", rng=rng, init_kwargs={"value": 0.5})
+    random = Network(why.SIZES, why.ACTIVATIONS, "variance_scaling", rng=rng, init_kwargs={"scale": 1.0})
+    pair = concatenate([constant, random])
+
+    def spread(net):  # units the symmetry makes equal: rows of W1, b1, W2 (and its columns), b2, W3
+        W1, W2, W3 = (W[0] for W in net.W[1:])
+        b1, b2 = net.b[1][0], net.b[2][0]
+        return max(np.ptp(W1, axis=0).max(), np.ptp(b1), np.ptp(W2, axis=0).max(), np.ptp(W2, axis=1).max(),
+                   np.ptp(b2), np.ptp(W3))
+
+    h = train(pair, X, Y, "bce", lr=why.LR, epochs=epochs, callback=lambda t, n: spread(n))
+    sym = {"spread": np.array([v for _, v in h.records]), "cost_constant": h.cost[:, 0], "cost_random": h.cost[:, 1]}
     return results, unbalanced, sym
 
 
@@ -314,3 +339,65 @@ def test_glued_xor_large(glued, page):
     assert _num(g["why_xor_large_turn"]) < 0.5 * _num(g["why_xor_appropriate_turn"])
     assert _num(g["why_xor_large_change"]) < 0.5 * _num(g["why_xor_appropriate_change"])
     assert abs(_num(g["why_xor_corr_offset"])) < 0.3 and abs(_num(g["why_xor_corr_gap"])) < 0.3
+
+
+def test_glued_output_bias_start(glued, page):
+    """The output-bias start log(p / (1 - p)) against its closed form, and the first cost of a c = 1
+    start with and without it, by a written-out forward pass and cross-entropy."""
+    g = glued("why")
+    results, _, _ = page
+    p = 20 / 70                                    # the unbalanced circle: 20 of its 70 points in class 1
+    assert _num(g["why_bias_start"]) == pytest.approx(math.log(2 / 5), rel=1e-14)
+    S = int(g["why_S"])
+    r = results["circle"]
+    keep = np.r_[0:50, 50:70]
+    X, Y = r["X"][:, keep], r["Y"][0, keep]
+    net = Network(why.SIZES, why.ACTIVATIONS, "variance_scaling", rng=np.random.default_rng(1), seeds=S)
+    first = {}
+    for name, b3 in (("plain", 0.0), ("biased", math.log(p / (1 - p)))):
+        costs = []
+        for s in range(S):
+            a = relu(net.W[1][s] @ X)
+            a = relu(net.W[2][s] @ a)
+            z = (net.W[3][s] @ a)[0] + b3
+            costs.append(np.mean(np.logaddexp(0, -z) * Y + np.logaddexp(0, z) * (1 - Y)))
+        first[name] = np.median(costs)
+        assert _num(g[f"why_bias_cost0_{name}"]) == pytest.approx(first[name], rel=1e-12)
+    # The prose: the bias start lowers the first cost, to near the entropy of the labels.
+    entropy = -p * math.log(p) - (1 - p) * math.log(1 - p)
+    assert abs(first["biased"] - entropy) < abs(first["plain"] - entropy)
+
+
+def test_glued_exercises(glued, page):
+    """The three exercises' solutions: the standard deviation of W[2] at c = 0.01 against sqrt(0.01 / 6);
+    c = 0.1's seeds below a cost of 0.1, counted by a loop; the zero start on 45 of class 1 and 5 of
+    class 0 against log 9 and the labels' entropy."""
+    g = glued("why")
+    results, _, _ = page
+    r = results["circle"]
+    assert _num(g["why_ex_std_pred"]) == pytest.approx(math.sqrt(0.01 / 6), rel=1e-15)
+    W2 = r["net_initial"].W[2][r["index"]["small"]]
+    assert _num(g["why_ex_std_meas"]) == pytest.approx(W2.std(), rel=1e-12)
+    assert abs(_num(g["why_ex_std_meas"]) / math.sqrt(0.01 / 6) - 1) < 0.1   # 432 draws
+    # the page once said "weights of order sqrt(0.01) = 0.1" for c = 0.01: the measured spread is
+    # less than half of that, as sqrt(c / n) says
+    assert _num(g["why_ex_std_meas"]) < 0.05
+    from pathlib import Path
+
+    html = (Path(__file__).resolve().parents[2] / "_build" / "html" / "why.html").read_text(encoding="utf-8")
+    # the prose: no "the one choice the rest of training cannot undo" (Table 1.1 has c = 0.01 ending
+    # below c = 1 on the blobs), no "of order" 0.1, and the spread named a standard deviation
+    assert "cannot undo" not in html and "of order" not in html and "weights\u2019 standard deviation is" in html
+    J = r["cost"]["c0.1"]
+    first = [next((t for t in range(len(J)) if J[t, s] < 0.1), -1) for s in range(J.shape[1])]
+    hit = [t for t in first if t >= 0]
+    assert int(g["why_ex_tenth_reached"]) == len(hit)
+    assert _num(g["why_ex_tenth_median"]) == pytest.approx(np.median(hit))
+    # the solution's words: between c = 0.01 and c = 1
+    assert _num(g["why_circle_appropriate_median_epochs"]) <= _num(g["why_ex_tenth_median"]) \
+        <= _num(g["why_circle_small_median_epochs"])
+    assert _num(g["why_ex_prior_b3_pred"]) == pytest.approx(math.log(9), rel=1e-15)
+    assert _num(g["why_ex_prior_b3"]) == pytest.approx(math.log(9), abs=1e-6)
+    entropy = -0.9 * math.log(0.9) - 0.1 * math.log(0.1)
+    assert _num(g["why_ex_prior_cost_pred"]) == pytest.approx(entropy, rel=1e-15)
+    assert _num(g["why_ex_prior_cost"]) == pytest.approx(entropy, abs=1e-9)

@@ -334,9 +334,10 @@
     const ramp = el("span", { class: "xw-ramp", "aria-hidden": "true",
                               style: `background: linear-gradient(to right, ${d3.range(11).map((t) => lut[Math.min(N - 1, Math.floor(t * N / 10))]).join(", ")})` });
     const rampEnds = [el("span"), el("span")];
-    const netLegend = el("p", { class: "xw-legend" }, "Colour and width: the value, on the symmetric scale of the page's network " +
-      "figures for this seed (", rampEnds[0], ramp, rampEnds[1], "; white is 0, beyond the ends the colour stays at its end); " +
-      "negative links dashed. Node fill: bias.");
+    const netLegend = el("p", { class: "xw-legend" }, "Each link is one weight: red when positive, blue and dashed when " +
+      "negative, darker and wider the larger it is, white when 0 (", rampEnds[0], ramp, rampEnds[1], "). Values past " +
+      "either end of this bar get the end colour. The bar is set for this seed, from its weights at the first and the " +
+      "last epoch. Each unit's colour is its bias.");
     // offsets of W[l] and b[l] in a frame's flattened parameters
     const wOff = [], bOff = [];
     let off = 0;
@@ -380,7 +381,10 @@
         yScale: d3.scaleLog().domain(logDomain(lo, hi)).clamp(true),
       });
       chartBox.replaceChildren(chart.node);
-      chartLegend.textContent = `Solid: the shown seed; dashed: median; band: 10–90 % of the ${r.n} seeds of this scale.`;
+      const most = Math.max(...meta.scales.map((s) => s.seeds || 0));
+      chartLegend.textContent = `Solid: the shown seed; dashed: median; band: 10–90 % of the ${r.n} seeds of this scale.` +
+        (r.n < most ? ` The article's four scales were each trained ${most} times; the widget's added scales only ` +
+                      `${r.n} times, so that the page builds quickly. Their band is rougher for it.` : "");
     }
 
     function drawMap(f) {
@@ -403,7 +407,7 @@
       const base = at(arr.shape, ...index(), f, 0);
       // each part on its own scale per frame: the largest |W| (or |dW|) and |b| (|db|) of the frame
       const wmax = (grads ? r.gmax : r.wmax)[kind][f], bmax = (grads ? r.gbmax : r.bmax)[kind][f];
-      const v = (grads ? r.gmax_colour : r.wmax_colour)[kind] || 1;   // the colour scale, Fig. 1.7's
+      const v = (grads ? r.gmax_colour : r.wmax_colour)[kind] || 1;   // this seed's colour scale (link_scale of its first and last frames)
       const value = (k_, scale) => (arr.data[base + k_] / 127) * (scale || 0);
       linkSel.each(function (d) {
         const w = value(wOff[d.l] + d.j * sizes[d.l - 1] + d.i, wmax);
