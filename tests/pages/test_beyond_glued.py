@@ -342,9 +342,11 @@ def test_exercise_gain_with_unit_fixed_point(page):
     assert 1 < chi < page["by_chi"]  # the gradients grow, less than with 5/3
 
 
+@np.errstate(over="ignore", invalid="ignore")  # a diverging seed's last update overflows: it is counted
 def test_deep_linear_replayed(page):
     """The deep linear networks of every depth, orthogonal and Gaussian seeds trained one by one by
-    plain full-batch gradient descent on the MSE; the steps to 5 % of the zero map's cost."""
+    plain full-batch gradient descent on the MSE (weights and biases, as the library's train does);
+    the steps to 5 % of the zero map's cost."""
     rng = rngs()[1]
     S, n, Lmax = 3, 256, 30
     # the Jacobian section's draws come first on this generator: Gaussian layers, an input,
@@ -357,31 +359,42 @@ def test_deep_linear_replayed(page):
     X = rng.standard_normal((w, m))
     Y = rng.standard_normal((w, w)) / math.sqrt(w) @ X
     base = 0.5 * np.mean(np.sum(Y**2, axis=0))
+    total = {"o": 0, "g": 0}
     for L in (2, 4, 8, 16, 32):
         Wo = [init.orthogonal((seeds, w, w), rng) for _ in range(L)]
         Wg = [init.variance_scaling((seeds, w, w), rng, 1.0) for _ in range(L)]
         for kind, Ws in (("o", Wo), ("g", Wg)):
-            steps = []
+            steps, diverged = [], 0
             for s in range(seeds):
                 Ms = [Wl[s].copy() for Wl in Ws]
+                bs = [np.zeros((w, 1)) for _ in range(L)]  # the library trains biases too, from 0
                 hit = np.nan
                 for t in range(max_steps):
                     acts = [X]
-                    for M in Ms:
-                        acts.append(M @ acts[-1])
-                    r = acts[-1] - Y
-                    if 0.5 * np.sum(r**2) / m < 0.05 * base:
+                    with np.errstate(all="ignore"):  # a Gaussian seed may diverge: counted below
+                        for M, bias in zip(Ms, bs):
+                            acts.append(M @ acts[-1] + bias)
+                        r = acts[-1] - Y
+                        cost = 0.5 * np.sum(r**2) / m
+                    if not np.isfinite(cost):  # the library freezes the seed and reports it
+                        diverged += 1
+                        break
+                    if cost < 0.05 * base:
                         hit = t
                         break
                     g = r / m
                     for l in reversed(range(L)):
-                        grad = g @ acts[l].T
+                        grad, grad_b = g @ acts[l].T, g.sum(axis=1, keepdims=True)
                         g = Ms[l].T @ g
                         Ms[l] -= 0.2 / L * grad
+                        bs[l] -= 0.2 / L * grad_b
                 steps.append(hit)
             steps = np.array(steps, dtype=float)
             # a step count is an integer; the library's fused update rounds differently from this
             # loop, which could move a cost lying within rounding of the level by one step
             assert page[f"by_dl_{kind}_{L}_missed"] == int(np.isnan(steps).sum())
+            assert page[f"by_dl_{kind}_{L}_diverged"] == diverged
+            total[kind] += diverged
             if np.isfinite(steps).all():
                 assert page[f"by_dl_{kind}_{L}"] == pytest.approx(np.median(steps), abs=1)
+    assert page["by_dl_o_diverged"] == total["o"]
