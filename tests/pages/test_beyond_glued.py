@@ -239,30 +239,35 @@ def test_tanh_gain_replayed(page):
 
 
 def test_framework_std_at_init_replayed(page):
+    """The page draws each framework's seeds as one network (every layer's weights, then PyTorch's
+    biases), PyTorch, Keras, Flax in turn, and joins them; replayed here layer by layer."""
     rng = rngs()[0]
     seeds, sizes = 8, (784, 300, 300, 300, 300, 10)
     specs = [(1 / 3, "fan_in", "uniform"), (1.0, "fan_avg", "uniform"), (1.0, "fan_in", "truncated_normal")]
-    W = []
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        W.append(np.concatenate([init.variance_scaling((seeds, n_out, n_in), rng, *sp) for sp in specs]))
-    b = [np.zeros((3 * seeds, n, 1)) for n in sizes[1:]]
-    for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):  # PyTorch's biases
-        r = 1 / math.sqrt(n_in)
-        b[l][:seeds] = rng.uniform(-r, r, (seeds, n_out, 1))
+    W = [[] for _ in specs]
+    b = [[np.zeros((seeds, n, 1)) for n in sizes[1:]] for _ in specs]
+    for k, sp in enumerate(specs):
+        W[k] = [init.variance_scaling((seeds, n_out, n_in), rng, *sp) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        if k == 0:  # PyTorch's biases U(-1/sqrt(n_in), 1/sqrt(n_in))
+            for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+                r = 1 / math.sqrt(n_in)
+                b[k][l] = rng.uniform(-r, r, (seeds, n_out, 1))
     X, _ = datasets.load_digits()
     X = X[:, -page["by_fw_probe"]:]          # "on N held-out digits": the last N, the prose's N
     assert (page["by_fw_lr"], page["by_fw_batch"]) == (0.1, 100)   # the article's widget: SGD 0.1, batches of 100
     for k, s in enumerate(("pt", "ke", "fl")):
         stds = []
-        for i in range(k * seeds, (k + 1) * seeds):
+        for i in range(seeds):
             A, row = X, []
             for l in range(4):
-                A = np.tanh(W[l][i] @ A + b[l][i])
+                A = np.tanh(W[k][l][i] @ A + b[k][l][i])
                 row.append(A.std())
             stds.append(row)
         med = np.median(stds, axis=0)
         for l in range(4):
             assert page[f"by_std_{s}_{l + 1}"] == pytest.approx(med[l], rel=1e-9)
+        nvar = [784 * W[k][0][i].var() for i in range(seeds)]
+        assert page[f"by_nvar_{s}_meas"] == pytest.approx(np.median(nvar), rel=1e-9)
 
 
 def test_jacobian_ratios_replayed_with_svd(page):
@@ -303,3 +308,93 @@ def test_tanh_gain_grows_gradients_exponentially_and_its_origin(page):
     std = math.sqrt(gauss(lambda z: math.tanh(z) ** 2))
     assert page["by_tanh_std"] == pytest.approx(std, rel=1e-9)
     assert page["by_tanh_inv_std"] == pytest.approx(1 / std, rel=1e-9)
+
+
+# -- the exercises' solutions ------------------------------------------------------------------------
+
+def test_exercise_keras_output_layer(page):
+    """Keras's glorot_uniform on a 300 -> 10 layer: U(+-sqrt(6/310)), so n_in Var = 300 * 2/310;
+    the solution's draw (four seeds, seed 1) replayed with the library's uniform draw of each layer."""
+    limit = math.sqrt(6 / 310)
+    assert page["by_ex_keras_pred"] == pytest.approx(300 * limit**2 / 3, rel=1e-12)
+    rng = np.random.default_rng(1)
+    sizes = (784, 300, 300, 300, 300, 10)
+    Ws = [init.variance_scaling((4, n_out, n_in), rng, 1.0, "fan_avg", "uniform")
+          for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+    assert page["by_ex_keras_meas"] == pytest.approx(np.median([300 * w.var() for w in Ws[-1]]), rel=1e-9)
+    assert page["by_ex_keras_meas"] == pytest.approx(page["by_ex_keras_pred"], rel=0.1)
+
+
+def test_exercise_branch_scale(page):
+    """(1 + alpha^2)^100 = 2 solved by bisection (no closed form used); the approximation ln 2 / B."""
+    alpha = optimize.brentq(lambda a: (1 + a * a) ** 100 - 2, 0.0, 1.0, xtol=1e-14)
+    assert page["by_ex_alpha"] == pytest.approx(alpha, rel=1e-9)
+    assert page["by_ex_alpha_approx"] == pytest.approx(math.sqrt(math.log(2) / 100), rel=1e-12)
+    assert page["by_ex_alpha_lo"] <= page["by_ex_alpha_meas"] <= page["by_ex_alpha_hi"]
+    assert page["by_ex_alpha_meas"] == pytest.approx(2.0, rel=0.5)  # 8 seeds of width 64: a wide spread
+
+
+def test_exercise_gain_with_unit_fixed_point(page):
+    """g = 1 / std(tanh(xi)) puts q* at 1; chi = g^2 E[sech(xi)^4] by adaptive quadrature."""
+    g2 = 1 / gauss(lambda z: math.tanh(z) ** 2)
+    chi = g2 * gauss(lambda z: (1 - math.tanh(z) ** 2) ** 2)
+    assert page["by_ex_gain_chi"] == pytest.approx(chi, rel=1e-9)
+    assert 1 < chi < page["by_chi"]  # the gradients grow, less than with 5/3
+
+
+@np.errstate(over="ignore", invalid="ignore")  # a diverging seed's last update overflows: it is counted
+def test_deep_linear_replayed(page):
+    """The deep linear networks of every depth, orthogonal and Gaussian seeds trained one by one by
+    plain full-batch gradient descent on the MSE (weights and biases, as the library's train does);
+    the steps to 5 % of the zero map's cost."""
+    rng = rngs()[1]
+    S, n, Lmax = 3, 256, 30
+    # the Jacobian section's draws come first on this generator: Gaussian layers, an input,
+    # orthogonal layers, an input
+    [init.variance_scaling((S, n, n), rng, 1.0) for _ in range(Lmax)]
+    rng.standard_normal((n, 1))
+    [init.orthogonal((S, n, n), rng) for _ in range(Lmax)]
+    rng.standard_normal((n, 1))
+    w, m, seeds, max_steps = 16, 64, 5, 300
+    X = rng.standard_normal((w, m))
+    Y = rng.standard_normal((w, w)) / math.sqrt(w) @ X
+    base = 0.5 * np.mean(np.sum(Y**2, axis=0))
+    total = {"o": 0, "g": 0}
+    for L in (2, 4, 8, 16, 32):
+        Wo = [init.orthogonal((seeds, w, w), rng) for _ in range(L)]
+        Wg = [init.variance_scaling((seeds, w, w), rng, 1.0) for _ in range(L)]
+        for kind, Ws in (("o", Wo), ("g", Wg)):
+            steps, diverged = [], 0
+            for s in range(seeds):
+                Ms = [Wl[s].copy() for Wl in Ws]
+                bs = [np.zeros((w, 1)) for _ in range(L)]  # the library trains biases too, from 0
+                hit = np.nan
+                for t in range(max_steps):
+                    acts = [X]
+                    with np.errstate(all="ignore"):  # a Gaussian seed may diverge: counted below
+                        for M, bias in zip(Ms, bs):
+                            acts.append(M @ acts[-1] + bias)
+                        r = acts[-1] - Y
+                        cost = 0.5 * np.sum(r**2) / m
+                    if not np.isfinite(cost):  # the library freezes the seed and reports it
+                        diverged += 1
+                        break
+                    if cost < 0.05 * base:
+                        hit = t
+                        break
+                    g = r / m
+                    for l in reversed(range(L)):
+                        grad, grad_b = g @ acts[l].T, g.sum(axis=1, keepdims=True)
+                        g = Ms[l].T @ g
+                        Ms[l] -= 0.2 / L * grad
+                        bs[l] -= 0.2 / L * grad_b
+                steps.append(hit)
+            steps = np.array(steps, dtype=float)
+            # a step count is an integer; the library's fused update rounds differently from this
+            # loop, which could move a cost lying within rounding of the level by one step
+            assert page[f"by_dl_{kind}_{L}_missed"] == int(np.isnan(steps).sum())
+            assert page[f"by_dl_{kind}_{L}_diverged"] == diverged
+            total[kind] += diverged
+            if np.isfinite(steps).all():
+                assert page[f"by_dl_{kind}_{L}"] == pytest.approx(np.median(steps), abs=1)
+    assert page["by_dl_o_diverged"] == total["o"]
