@@ -20,11 +20,11 @@ import budget
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("XAVIER_SITE", ROOT / "_build" / "html"))
 PAGES = ["index", "why", "signals", "xavier_init", "justification", "conclusion", "beyond"]
-CONVERTED = ["signals", "justification"]
+CONVERTED = ["signals", "justification", "xavier_init"]
 TOTAL_WORDS = 6500
 MAX_GLUED = 25
 # Each converted page's share of the 6,500 words (proportional: about 930 a page on average).
-WORDS = {"signals": 1000, "justification": 1000}
+WORDS = {"signals": 1000, "justification": 1000, "xavier_init": 1150}
 # Pages after the article (issue 22): each has its own budget of main-line words and the same 25
 # glued numbers; they are not part of the seven pages' 6,500.
 MODERN_WORDS = 1500
