@@ -43,7 +43,7 @@ def test_glued_sum_of_n_terms(glued, digits):
     x = X[:, 9000:9100]
     rms = math.sqrt(np.mean(x**2))
     assert g["xi_rms"] == pytest.approx(rms, rel=1e-12)
-    # one draw of 300 x 784 weights: the sample spread is within a few per cent of the closed form
+    # one draw of 1000 x 784 weights: the sample spread is within a few per cent of the closed form
     assert g["xi_sum_normal"] == pytest.approx(math.sqrt(784) * rms, rel=0.1)
     assert g["xi_sum_fanin"] == pytest.approx(rms, rel=0.1)
     assert g["xi_sum_normal"] / g["xi_sum_fanin"] == pytest.approx(28.0, rel=1e-9)
