@@ -188,6 +188,8 @@ def test_glued_values_after_training(glued, page_run):
     assert _num(g["xi_sat_xavier_max_end"]) == pytest.approx(run["saturated"][-1, x].max())
     assert _num(g["xi_sat_normal_min_end"]) == pytest.approx(run["saturated"][-1, n].min())
     assert _num(g["xi_sat_normal_max_end"]) == pytest.approx(run["saturated"][-1, n].max())
+    # the prose: the standard normal's units stay saturated to the end (most values of every layer)
+    assert run["saturated"][-1, n].min() > 0.5
     diverged = run["all"]["diverged"]
     assert g["xi_diverged_text"].strip("'\"") == (
         "no run of any start diverged" if not diverged.any() else
