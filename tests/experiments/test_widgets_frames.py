@@ -12,6 +12,7 @@ import pytest
 import framedata
 import why
 import xavier_init
+from tests import widget_digits as wd
 from xavier import datasets
 from xavier.network import Network, train
 from tests import why_run
@@ -219,11 +220,11 @@ DIGITS_KW = dict(epochs=2, n_train=400, n_test=200, probe=50, frames=[0, 1, 2, 3
 
 @pytest.fixture(scope="module")
 def digits_run():
-    return xavier_init.run_widget(np.random.default_rng(5), seeds=2, once=["Zero"], **DIGITS_KW)
+    return wd.run_widget(np.random.default_rng(5), seeds=2, once=["Zero"], **DIGITS_KW)
 
 
 def test_more_seeds_keep_the_first_draws(digits_run):
-    one = xavier_init.run_widget(np.random.default_rng(5), **DIGITS_KW)
+    one = wd.run_widget(np.random.default_rng(5), **DIGITS_KW)
     for key in ("steps", "hist", "error", "cost", "predicted"):
         np.testing.assert_array_equal(one[key], digits_run[key])
     np.testing.assert_array_equal(one["history"].cost, digits_run["history"].cost)
@@ -262,8 +263,8 @@ def test_digits_frames_equal_a_separate_run(digits_run, digits, init, seed):
     X_test, y_test = X[:, -200:], labels[-200:]
     # the same start, alone: seed `seed` of `init` is the slice the widget names for it
     sl = meta["slices"][k][seed]
-    stacked = xavier_init.widget_network(np.random.default_rng(5), seeds=2, once=["Zero"])
-    net = Network(xavier_init.WIDGET_SIZES, xavier_init.WIDGET_ACTIVATIONS, "zeros", rng=np.random.default_rng(0))
+    stacked = wd.widget_network(np.random.default_rng(5), seeds=2, once=["Zero"])
+    net = Network(xavier_init.WIDGET_SIZES, wd.WIDGET_ACTIVATIONS, "zeros", rng=np.random.default_rng(0))
     for l in range(1, net.L + 1):
         net.W[l][0] = stacked.W[l][sl]
     steps = meta["steps"]

@@ -10,6 +10,7 @@ import pytest
 from xavier import datasets, init
 
 import xavier_init
+from tests import widget_digits as wd
 from xavier.network import Network, train
 from tests.reference import backward_reference, forward_reference
 
@@ -34,11 +35,11 @@ def counts_reference(values, edges):
 
 def test_stacked_inits_equal_four_separate_networks(digits):
     X, labels = digits
-    net = xavier_init.widget_network(np.random.default_rng(7))
+    net = wd.widget_network(np.random.default_rng(7))
     _, A = net.forward(X[:, :50])
     children = np.random.default_rng(7).spawn(4)
-    for s, (name, kwargs) in enumerate(xavier_init.WIDGET_INITS.values()):
-        single = Network(xavier_init.WIDGET_SIZES, xavier_init.WIDGET_ACTIVATIONS, name, rng=children[s],
+    for s, (name, kwargs) in enumerate(wd.WIDGET_INITS.values()):
+        single = Network(xavier_init.WIDGET_SIZES, wd.WIDGET_ACTIVATIONS, name, rng=children[s],
                          init_kwargs=kwargs)
         _, A1 = single.forward(X[:, :50])
         for l in range(1, 6):
@@ -47,7 +48,7 @@ def test_stacked_inits_equal_four_separate_networks(digits):
 
 
 def test_stacked_init_draws_the_right_distributions():
-    draw = init.stacked(list(xavier_init.WIDGET_INITS.values()), rngs=np.random.default_rng(0).spawn(4))
+    draw = init.stacked(list(wd.WIDGET_INITS.values()), rngs=np.random.default_rng(0).spawn(4))
     W = draw((4, 300, 784), None)
     n = 784
     assert np.all(W[0] == 0)
@@ -69,16 +70,16 @@ def test_stacked_rejects_bad_input():
     with pytest.raises(ValueError, match="draws 1 x 1 = 1 copies on axis 0, got shape"):
         init.stacked([("zeros", {})], rngs=np.random.default_rng(0).spawn(1))((2, 3, 4), None)
     with pytest.raises(ValueError, match="inits must be a non-empty mapping"):
-        xavier_init.widget_network(np.random.default_rng(0), inits={})
+        wd.widget_network(np.random.default_rng(0), inits={})
 
 
 def test_batched_training_equals_separate_training():
     # Spawning children does not advance the generator's stream, so with the same seed the
     # batches are the same whether one initialization is trained or several.
     both = {"Xavier": ("xavier_normal", {}), "Uniform": ("standard_uniform", {})}
-    run2 = xavier_init.run_widget(np.random.default_rng(5), inits=both, epochs=1, n_train=300, n_test=100,
+    run2 = wd.run_widget(np.random.default_rng(5), inits=both, epochs=1, n_train=300, n_test=100,
                                   frames=[0, 1, 2])
-    run1 = xavier_init.run_widget(np.random.default_rng(5), inits={"Xavier": both["Xavier"]}, epochs=1,
+    run1 = wd.run_widget(np.random.default_rng(5), inits={"Xavier": both["Xavier"]}, epochs=1,
                                   n_train=300, n_test=100, frames=[0, 1, 2])
     np.testing.assert_allclose(run2["history"].cost[:, 0], run1["history"].cost[:, 0], rtol=1e-10)
     np.testing.assert_allclose(run2["std"][:, 0], run1["std"][:, 0], rtol=1e-10)
@@ -114,7 +115,7 @@ def test_activation_histograms_drop_out_of_range_and_nan():
 def test_layer_statistics_match_plain_numpy(digits):
     X, labels = digits
     Xs, ls = X[:, :300], labels[:300]
-    net = xavier_init.widget_network(np.random.default_rng(2))
+    net = wd.widget_network(np.random.default_rng(2))
     st = xavier_init.layer_statistics(net, Xs, ls, probe=100)
     Y = datasets.one_hot(ls)
     for s in range(4):
@@ -133,7 +134,7 @@ def test_layer_statistics_match_plain_numpy(digits):
 
 def test_layer_statistics_of_a_diverged_seed_are_nan(digits):
     X, labels = digits
-    net = xavier_init.widget_network(np.random.default_rng(0))
+    net = wd.widget_network(np.random.default_rng(0))
     net.W[2][3, 0, 0] = np.inf
     st = xavier_init.layer_statistics(net, X[:, :100], labels[:100])
     assert np.isnan(st["hist"][3]).all() and np.isnan(st["saturated"][3]).all()
@@ -143,24 +144,36 @@ def test_layer_statistics_of_a_diverged_seed_are_nan(digits):
 
 
 def test_gradient_histograms_match_chain_rule(digits):
+    """Fig. 3.6's data: sizes |dA| of the chain rule's gradients, counted on bins even in log10|dA|
+    that one range shared by all seeds covers (a plain count with np.searchsorted)."""
     X, labels = digits
     Xs, ls = X[:, :100], labels[:100]
-    net = xavier_init.widget_network(np.random.default_rng(4))
-    g = xavier_init.gradient_histograms(net, Xs, ls, bins=50, width=3.0)
+    net = wd.widget_network(np.random.default_rng(4))
+    g = xavier_init.gradient_histograms(net, Xs, ls, bins=50)
+    assert g["edges"].shape == (51,)
+    logs = []
     for s in range(4):
         dA = backward_reference([net.W[l][s] for l in range(1, 6)], Xs, datasets.one_hot(ls))
         std = np.array([dA[l].std() for l in range(1, 5)])
         np.testing.assert_allclose(g["std"][s], std, rtol=1e-9, atol=1e-20)
-        half = 3.0 * std.max() if std.max() > 0 else 1.0
-        np.testing.assert_allclose(g["edges"][s], np.linspace(-half, half, 51))
         for l in range(1, 5):
-            counts = np.rint(g["hist"][s, l - 1] * 300 * 100).astype(int)
-            np.testing.assert_array_equal(counts, counts_reference(dA[l].ravel(), g["edges"][s]))
-    assert g["std"][0].max() == 0  # zero weights: nothing flows back
+            v = np.abs(dA[l]).ravel()
+            assert g["zero"][s, l - 1] == np.mean(v == 0)
+            inside = np.log10(v[v > 0])
+            logs.append(inside)
+            idx = np.searchsorted(g["edges"], inside, side="right") - 1
+            idx[inside == g["edges"][-1]] = 49
+            ok = (idx >= 0) & (idx < 50)
+            counts = np.bincount(idx[ok], minlength=50)
+            np.testing.assert_allclose(g["hist"][s, l - 1] * v.size, counts, atol=1e-6)
+    every = np.concatenate(logs)
+    # the shared range covers all but the outermost 0.05 % of the nonzero sizes of every start
+    assert g["edges"][0] <= np.percentile(every, 0.05) and g["edges"][-1] >= np.percentile(every, 99.95)
+    assert g["std"][0].max() == 0 and g["zero"][0].min() == 1  # zero weights: nothing flows back
 
 
 def test_zero_init_only_moves_the_output_bias():
-    run = xavier_init.run_widget(np.random.default_rng(0), inits={"Zero": ("zeros", {})}, epochs=1,
+    run = wd.run_widget(np.random.default_rng(0), inits={"Zero": ("zeros", {})}, epochs=1,
                                  n_train=500, n_test=100, frames=[0, 2, 4])
     net = run["net"]
     for l in range(1, 6):
@@ -173,27 +186,27 @@ def test_zero_init_only_moves_the_output_bias():
 
 
 def test_extra_seeds_are_separate_draws_and_zero_is_drawn_once():
-    net = xavier_init.widget_network(np.random.default_rng(7), seeds=3, once=["Zero"], dtype="float32")
-    slices = xavier_init.seed_slices(list(xavier_init.WIDGET_INITS), 3, once=["Zero"])
+    net = wd.widget_network(np.random.default_rng(7), seeds=3, once=["Zero"], dtype="float32")
+    slices = wd.seed_slices(list(wd.WIDGET_INITS), 3, once=["Zero"])
     assert net.S == 10 and net.W[1].dtype == np.float32
     assert slices[0].tolist() == [0, 0, 0] and sorted(slices[1:].ravel().tolist()) == list(range(1, 10))
-    first = xavier_init.widget_network(np.random.default_rng(7))
+    first = wd.widget_network(np.random.default_rng(7))
     second = np.random.default_rng(7)
     second.spawn(4)
     children = second.spawn(4 * 2)   # draw j > 0 of init k: child (j - 1) * 4 + k of a second spawn
-    for k, (name, kwargs) in enumerate(xavier_init.WIDGET_INITS.values()):
+    for k, (name, kwargs) in enumerate(wd.WIDGET_INITS.values()):
         np.testing.assert_array_equal(net.W[2][slices[k, 0]], first.W[2][k].astype(np.float32))
         for j in (1, 2):
             if k == 0:
                 continue
-            alone = Network(xavier_init.WIDGET_SIZES, xavier_init.WIDGET_ACTIVATIONS, name, rng=children[(j - 1) * 4 + k],
+            alone = Network(xavier_init.WIDGET_SIZES, wd.WIDGET_ACTIVATIONS, name, rng=children[(j - 1) * 4 + k],
                             init_kwargs=kwargs)
             np.testing.assert_array_equal(net.W[2][slices[k, j]], alone.W[2][0].astype(np.float32))
     assert not np.any(net.W[1][0])
     with pytest.raises(ValueError, match="once names"):
-        xavier_init.widget_network(np.random.default_rng(0), seeds=2, once=["Glorot"])
+        wd.widget_network(np.random.default_rng(0), seeds=2, once=["Glorot"])
     with pytest.raises(ValueError, match="seeds must be a positive integer"):
-        xavier_init.seed_slices(["Zero"], 0)
+        wd.seed_slices(["Zero"], 0)
 
 
 def test_frame_steps_are_dense_then_log_spaced():
@@ -206,8 +219,9 @@ def test_frame_steps_are_dense_then_log_spaced():
     later = later[~np.isin(later, [90, 180])]
     gaps = np.log(later[1:]) - np.log(later[:-1])
     assert gaps.max() < 2.5 * gaps.min() + 0.1   # about evenly spaced in log t
-    with pytest.raises(ValueError, match="frames must be increasing steps in 0..3"):
-        xavier_init.run_widget(np.random.default_rng(0), epochs=1, n_train=400, n_test=100, frames=[0, 4])
+    X, labels = datasets.load_digits()
+    with pytest.raises(ValueError, match="steps must be increasing steps in 0..3"):
+        xavier_init.WidgetFrames(X[:, :100], labels[:100], [0, 4], end=4)
 
 
 def test_pixels_pack_to_bits_and_back(digits):
@@ -221,26 +235,24 @@ def test_pixels_pack_to_bits_and_back(digits):
         xavier_init.pack_pixels(X[:, :2].T, 3)
 
 
-def test_gradient_figure_has_no_offset_text(digits):
-    """Fig. 3.6: the power of ten sits in the axis label, not in an offset text that overlapped."""
+def test_gradient_figure_shares_one_scale(digits):
+    """Fig. 3.6 (issue 19 item 6): its panels share one horizontal and one vertical scale."""
     import matplotlib.pyplot as plt
 
     X, labels = digits
-    g = xavier_init.gradient_histograms(xavier_init.widget_network(np.random.default_rng(4)), X[:, :100], labels[:100])
-    fig = xavier_init.plot_gradients(g, list(xavier_init.WIDGET_INITS))
+    g = xavier_init.gradient_histograms(wd.widget_network(np.random.default_rng(4)), X[:, :100], labels[:100])
+    fig = xavier_init.plot_gradients(g, list(wd.WIDGET_INITS))
     fig.canvas.draw()
-    for ax in fig.axes[:4]:
-        assert ax.xaxis.get_offset_text().get_text() == ""
-    labels_ = [ax.get_xlabel() for ax in fig.axes[:4]]
-    assert any("units of $10^{" in t for t in labels_)   # the small gradients are in units of a power of ten
+    axes = fig.axes[:4]
+    assert len({ax.get_xlim() for ax in axes}) == 1 and len({ax.get_ylim() for ax in axes}) == 1
+    assert all(ax.get_xscale() == "log" for ax in axes)
+    assert all(ax.xaxis.get_offset_text().get_text() == "" for ax in axes)
     plt.close(fig)
 
 
 def test_run_widget_rejects_bad_sizes():
     with pytest.raises(ValueError, match="n_train \\+ n_test must be <= 10000"):
-        xavier_init.run_widget(np.random.default_rng(0), n_train=9500, n_test=1000)
-    with pytest.raises(ValueError, match="n_test must be a positive integer"):
-        xavier_init.run_widget(np.random.default_rng(0), n_test=0)
+        wd.run_widget(np.random.default_rng(0), n_train=9500, n_test=1000)
 
 
 def test_plots_return_figures(digits):
