@@ -286,7 +286,7 @@ def test_navigation_button_works(browser, base, width):
         page.context.close()
 
 
-LESSONS = ["signals.html", "justification.html"]  # pages converted to lessons (issue 19): they have boxes and solutions
+LESSONS = ["signals.html", "justification.html", "normalization.html"]  # pages converted to lessons (issue 19): they have boxes and solutions
 
 
 @pytest.mark.parametrize("name", [p for p in ARTICLE if p in LESSONS])

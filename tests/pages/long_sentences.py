@@ -18,7 +18,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 PAGES = ["index", "why", "signals", "xavier_init", "justification", "conclusion", "beyond",
-         "reproducibility"]
+         "normalization", "reproducibility"]
 ABBREV = re.compile(r"(?:\b(?:Fig|Figs|Eq|Eqs|e\.g|i\.e|al|vs|cf|approx|No|Sec|etc)\.)$")
 
 

@@ -28,7 +28,7 @@ WORDS = {"signals": 1000, "justification": 1000}
 # Pages after the article (issue 22): each has its own budget of main-line words and the same 25
 # glued numbers; they are not part of the seven pages' 6,500.
 MODERN_WORDS = 1500
-MODERN: list[str] = []
+MODERN: list[str] = ["normalization"]
 
 
 def _counts(page: str) -> dict[str, int]:
