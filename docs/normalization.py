@@ -285,7 +285,8 @@ def plot_attention(dks, top, T, width, gain):
     ax1.set(xscale="log", yscale="log", xlabel="$d_k$", ylabel="largest attention weight",
             title="softmax saturation (mean over queries)")
     ax1.set_xticks(dks, [str(d) for d in dks])
-    ax1.legend(loc="center right")
+    ax1.set_ylim(0.01, 1.5)
+    ax1.legend(loc="lower right")
     for key, name, label, pred in [("0.02", "large", "std 0.02", 0.02**2 * width),
                                    ("fan_in", "appropriate", r"std $1/\sqrt{d}$", np.ones(len(width)))]:
         c = COLORS[name]
@@ -296,5 +297,5 @@ def plot_attention(dks, top, T, width, gain):
     ax2.set(xscale="log", yscale="log", xlabel="width $d$", ylabel="Var(Wx) / Var(x)",
             title="one layer's variance gain (dashed: $d\\,\\sigma^2$)")
     ax2.set_xticks(width, [str(d) for d in width])
-    ax2.legend(loc="upper left")
+    ax2.legend(loc="lower right")
     return fig
