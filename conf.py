@@ -83,7 +83,7 @@ xavier_library = str(ROOT / "xavier")
 # order, so that the slowest page is not left to start last, alone on one core. Slowest first, as
 # measured on an idle machine (`make bench`); tests/build/test_page_order.py checks that it names
 # every notebook page.
-parallel_pages_heaviest = ["xavier_init", "why", "beyond", "justification", "signals", "scaling", "conclusion",
+parallel_pages_heaviest = ["xavier_init", "why", "beyond", "normalization", "justification", "signals", "scaling", "conclusion",
                            "reproducibility"]
 nb_execution_mode = "cache"
 nb_execution_cache_path = str(ROOT / "_build" / ".jupyter_cache")

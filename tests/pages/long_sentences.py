@@ -17,8 +17,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-PAGES = ["index", "why", "signals", "xavier_init", "justification", "conclusion", "beyond", "scaling",
-         "reproducibility"]
+PAGES = ["index", "why", "signals", "xavier_init", "justification", "conclusion", "beyond",
+         "normalization", "scaling", "reproducibility"]
 ABBREV = re.compile(r"(?:\b(?:Fig|Figs|Eq|Eqs|e\.g|i\.e|al|vs|cf|approx|No|Sec|etc)\.)$")
 
 

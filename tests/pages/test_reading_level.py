@@ -11,8 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
-CLEAN = ["index", "why", "signals", "xavier_init", "justification", "conclusion", "beyond", "scaling",
-         "reproducibility"]
+CLEAN = ["index", "why", "signals", "xavier_init", "justification", "conclusion", "beyond",
+         "normalization", "scaling", "reproducibility"]
 
 
 def long_ones(html: str, limit: int = 35) -> list[tuple[str, int, str]]:
