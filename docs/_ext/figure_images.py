@@ -48,7 +48,14 @@ def _figure_images(app, pagename, templatename, context, doctree) -> None:
                 f'href="{src}">{img} width="{width}" /></a>')
 
     body = _FIGURE_IMG.sub(figure, context["body"])
-    body = _IMG.sub('<img loading="lazy" ', body)
+    context["body"] = _IMG.sub('<img loading="lazy" ', body)
+
+
+def _webp_images(app, pagename, templatename, context, doctree) -> None:
+    """Point the page's PNGs to their WebP (after firstpaint read the PNGs' sizes: priority 950)."""
+    if "_images/" not in context.get("body", ""):
+        return
+    sources = {Path(dest).name: Path(app.srcdir, src) for src, dest in app.builder.images.items()}
     images = Path(app.outdir, "_images")
 
     def webp(match: re.Match) -> str:
@@ -59,7 +66,7 @@ def _figure_images(app, pagename, templatename, context, doctree) -> None:
         _to_webp(source, images / f"{stem}.webp")
         return f'{attribute}{folder}{stem}.webp"'
 
-    context["body"] = _PNG.sub(webp, body)
+    context["body"] = _PNG.sub(webp, context["body"])
 
 
 def _to_webp(png: Path, target: Path) -> None:
@@ -77,4 +84,5 @@ def _to_webp(png: Path, target: Path) -> None:
 
 def setup(app):
     app.connect("html-page-context", _figure_images)
+    app.connect("html-page-context", _webp_images, priority=950)  # after firstpaint's image sizes (900)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
