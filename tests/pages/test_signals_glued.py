@@ -177,6 +177,7 @@ def reference():
     last = [slow[-1, 0, j] for j in alive]
     put("sig_slow_low_n", sum(c < 1e-2 for c in last), rel=0)
     put("sig_slow_plateau_n", sum(c > J_zero / 2 for c in last), rel=0)
+    put("sig_slow_between_n", sum(1e-2 <= c <= J_zero / 2 for c in last), rel=0)
     put("sig_slow_final_min", min(last), rel=1e-6)
     put("sig_slow_final_max", max(last), rel=1e-9)
     put("sig_slow_final_median", np.median(last), rel=1e-6)
