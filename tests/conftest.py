@@ -24,6 +24,17 @@ def glued_values(page: str) -> dict[str, str]:
     return {name: out["data"]["text/plain"] for name, out in data.items() if "text/plain" in out["data"]}
 
 
+def glued_literals(page: str) -> dict[str, object]:
+    """:func:`glued_values` read as Python literals (numbers, strings), figures (``fig_*``) left out;
+    fails when the page glued none."""
+    import ast
+
+    values = {k: ast.literal_eval(v) for k, v in glued_values(page).items() if not k.startswith("fig_")}
+    if not values:
+        pytest.fail(f"docs/{page}.md glued no values: was the page built?")
+    return values
+
+
 @pytest.fixture
 def glued():
     """``glued(page)`` -> the page's glued values as ``{name: text/plain}``."""

@@ -9,7 +9,6 @@ backward pass is its explicit Jacobian per example, a residual stack written blo
 attention computed query by query.
 """
 
-import ast
 import math
 
 import numpy as np
@@ -136,12 +135,9 @@ def _attention_weights(X, Wq, Wk, scaled):
 
 @pytest.fixture(scope="module")
 def page():
-    from conftest import glued_values
+    from conftest import glued_literals
 
-    values = {k: ast.literal_eval(v) for k, v in glued_values("normalization").items() if not k.startswith("fig_")}
-    if not values:
-        pytest.fail("docs/normalization.md glued no values: was the page built?")
-    return values
+    return glued_literals("normalization")
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ exact rationals for the powers, ``s**9`` for the measured ratios, ``ln 1000 / ln
 exercise's depths. Nothing is imported from the page or its module.
 """
 
-import ast
 from fractions import Fraction
 import math
 
@@ -74,12 +73,9 @@ def _rms(a):
 
 @pytest.fixture(scope="module")
 def page():
-    from conftest import glued_values
+    from conftest import glued_literals
 
-    values = {k: ast.literal_eval(v) for k, v in glued_values("signals").items() if not k.startswith("fig_")}
-    if not values:
-        pytest.fail("docs/signals.md glued no values: was the page built?")
-    return values
+    return glued_literals("signals")
 
 
 @pytest.fixture(scope="module")
