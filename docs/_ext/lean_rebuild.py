@@ -27,6 +27,16 @@ with the import system's finders, which locate a module without running it; a mo
 imported gives its ``__file__``. viewcode's own ``viewcode-find-source`` event keeps precedence, as
 in ``get_module_filename``, which this replaces.
 
+**Doctrees that carry the environment.** MyST-Parser (5.0) parses an ``{eval-rst}`` block, as the
+API pages' ``automodule`` directives are, into a document of its own that shares the page's
+settings, environment included, and moves its nodes into the page; each node still names that
+document as its own (``node.document``). Sphinx drops the environment from a doctree before
+pickling it (``Builder.write_doctree``) but not from those documents, so every API page's doctree
+held a copy of the whole environment: 1.7-1.9 MB for a page of 20-60 kB, unpickled by every page
+written after it that refers to it. :func:`_rehome_nodes` makes every node of a page name the
+page's document (``doctree-read``: before it is pickled). Docutils' public ``Node.document``; the
+output is unchanged (tests/build/test_lean_rebuild.py checks the doctrees' size and the pages).
+
 **Templates compiled anew.** The HTML templates (Sphinx's, the themes') were compiled from source by
 every build before its first page could be written: 0.3 s of a rebuild that writes a handful of
 pages. Jinja's own bytecode cache keeps them compiled in ``_build/jinja_bytecode`` (beside the
@@ -96,8 +106,18 @@ def _cache_compiled_templates(app) -> None:
     environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
 
+def _rehome_nodes(app, doctree) -> None:
+    """Every node of ``doctree`` names ``doctree`` as its document (see the module docstring)."""
+    from docutils import nodes
+
+    for node in doctree.findall(nodes.Node):
+        if node.document is not doctree:
+            node.document = doctree
+
+
 def setup(app):
     gc.set_threshold(*THRESHOLDS)
+    app.connect("doctree-read", _rehome_nodes)
     app.connect("builder-inited", _cache_compiled_templates)
     atexit.register(gc.freeze)
     if "sphinx.ext.viewcode" in app.config.extensions:

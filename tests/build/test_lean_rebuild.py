@@ -65,3 +65,27 @@ def test_viewcode_rewrites_a_module_page_exactly_when_the_module_changed(tmp_pat
     module.write_text(module.read_text() + '\n\ndef second():\n    """The second function."""\n')
     build_site(src, out, lib, 2, pythonpath=code)  # changed: its page is written anew
     assert "second" in page.read_text()
+
+
+def test_a_pickled_doctree_does_not_carry_the_environment(tmp_path):
+    """An ``{eval-rst}`` block's nodes name the page's document, so the pickled doctree of an API
+    page holds no BuildEnvironment (MyST-Parser parses the block into a document of its own that
+    shares the page's settings, environment included)."""
+    import pickle
+
+    from docutils import nodes
+
+    src, out, lib, code = tmp_path / "src", tmp_path / "out", tmp_path / "lib", tmp_path / "code"
+    for folder in (src, lib, code):
+        folder.mkdir()
+    (src / "index.md").write_text("# Index\n\n```{toctree}\napi\n```\n")
+    (src / "api.md").write_text("# API\n\n```{eval-rst}\n.. automodule:: tiny\n   :members:\n```\n")
+    (code / "tiny.py").write_text('"""A tiny module."""\n\n\ndef first():\n    """The first function."""\n')
+    build_site(src, out, lib, 1, pythonpath=code)
+
+    data = (out / "doctrees" / "api.doctree").read_bytes()
+    assert b"BuildEnvironment" not in data
+    doctree = pickle.loads(data)
+    foreign = {type(n).__name__ for n in doctree.findall(nodes.Node) if n.document is not doctree}
+    assert not foreign, f"nodes naming another document: {sorted(foreign)}"
+    assert "first" in (out / "html" / "api.html").read_text()
