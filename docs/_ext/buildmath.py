@@ -21,11 +21,12 @@ runs in Node when the site is built (``buildmath.cjs`` beside this file), as Jup
 * **Line breaks.** An inline formula is cut into pieces at its top-level operators (MathJax 4's
   in-line breaking), which the browser wraps like words on a narrow screen. Display formulas keep
   the lines their TeX gives them: those too wide for a phone are broken by hand in the pages.
-* **One Node process per build**, for the formulas not typeset before: the TeX of every formula
+* **One batch per build**, for the formulas not typeset before: the TeX of every formula
   is collected when a page is read (``doctree-read``, kept in the environment), and when reading
   ends (``env-updated``) the ones missing from the cache (``<doctrees>/buildmath.json``, keyed by
   display flag and TeX, and invalidated when MathJax's version or this code changes) are typeset
-  in one batch. A rebuild with no new formula starts no process. The output depends only on the
+  in one batch, by one Node process per core when there are at least :data:`MIN_PER_PROCESS`
+  formulas per process (a clean build), else by one. A rebuild with no new formula starts none. The output depends only on the
   TeX, so builds stay byte for byte the same whatever the cache held.
 
 A TeX error (``\\frac{1}``) is a build warning at the formula's source line, so the strict build
@@ -40,6 +41,7 @@ import json
 import os
 import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from docutils import nodes
@@ -57,6 +59,9 @@ mjx-container[jax="SVG"]:not([display]) { white-space: normal; }
 # and the page shows that version while the formula's column is narrower than the formula (a
 # container query per width, in em, in buildmath.css).
 NARROW_PX = 340
+# Formulas per Node process at least: starting one (MathJax and its font loaded) costs about 0.35 s
+# of CPU, as much as typesetting 70 formulas.
+MIN_PER_PROCESS = 200
 NARROW_EM = NARROW_PX / 16
 _WIDE = re.compile(r'^<mjx-container data-wide="(\d+)"')
 _GLYPH = re.compile(r' href="#(MJX-[^"]+)"')
@@ -143,24 +148,40 @@ class Typeset:
         return json.dumps([display, tex])
 
     def ensure(self, wanted) -> int:
-        """Typeset the formulas of ``wanted`` not in the cache, in one Node process; how many."""
+        """Typeset the formulas of ``wanted`` not in the cache, in one batch; how many."""
         missing = sorted({(d, t) for d, t in wanted if self.name(d, t) not in self.formulas})
         if not missing and self.css:
             return 0
         if not (self.root / "node_modules" / "mathjax").is_dir():
             raise FileNotFoundError(f"{self.root / 'node_modules' / 'mathjax'} is missing: run "
                                     "`npm ci` (make html does)")
-        done = subprocess.run(["node", str(NODE_SCRIPT)], cwd=self.root, check=False,
-                              input=json.dumps({"formulas": missing, "narrowEm": NARROW_EM,
-                                                "narrowPx": NARROW_PX}), capture_output=True,
-                              text=True, encoding="utf-8")
-        if done.returncode != 0:
-            raise RuntimeError(f"MathJax (node {NODE_SCRIPT.name}) failed:\n{done.stderr}")
-        out = json.loads(done.stdout)
-        for (display, tex), result in zip(missing, out["formulas"], strict=True):
-            self.formulas[self.name(display, tex)] = result
-        self.glyphs.update(out["glyphs"])
-        self.css = out["css"] + CSS_EXTRA
+        # One Node process per core when there are many (a clean build: every formula of the
+        # site, typeset while the other core would otherwise wait); each formula's output
+        # depends only on its TeX, and the glyph ids on the font, so the split changes no byte.
+        jobs = max(1, min(len(os.sched_getaffinity(0)), len(missing) // MIN_PER_PROCESS))
+        chunks = [missing[i::jobs] for i in range(jobs)]
+
+        def run(chunk):
+            return subprocess.run(["node", str(NODE_SCRIPT)], cwd=self.root, check=False,
+                                  input=json.dumps({"formulas": chunk, "narrowEm": NARROW_EM,
+                                                    "narrowPx": NARROW_PX}), capture_output=True,
+                                  text=True, encoding="utf-8")
+
+        with ThreadPoolExecutor(jobs) as pool:  # threads that wait on the Node processes
+            done = list(pool.map(run, chunks))
+        outs = []
+        for proc in done:
+            if proc.returncode != 0:
+                raise RuntimeError(f"MathJax (node {NODE_SCRIPT.name}) failed:\n{proc.stderr}")
+            outs.append(json.loads(proc.stdout))
+        if len({out["css"] for out in outs}) != 1:
+            raise RuntimeError("MathJax gave two Node processes different stylesheets: typeset the "
+                               "formulas in one process (MIN_PER_PROCESS)")
+        for chunk, out in zip(chunks, outs, strict=True):
+            for (display, tex), result in zip(chunk, out["formulas"], strict=True):
+                self.formulas[self.name(display, tex)] = result
+            self.glyphs.update(out["glyphs"])
+        self.css = outs[0]["css"] + CSS_EXTRA
         self.cache.parent.mkdir(parents=True, exist_ok=True)
         partial = self.cache.with_suffix(f".{os.getpid()}.tmp")
         partial.write_text(json.dumps({"key": self.key, "formulas": self.formulas,
