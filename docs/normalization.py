@@ -8,9 +8,9 @@ columns, as in :mod:`xavier`:
   (column) is normalized over its units with the *biased* variance,
   :math:`\hat z = (z - \mu) / \sqrt{\sigma^2 + \epsilon}`, then :math:`\gamma \hat z + \beta`,
   :math:`\epsilon = 10^{-5}` (PyTorch's default).
-- :func:`train_digits`: mini-batch gradient descent on a tanh network with a softmax output whose
-  weights come from a :class:`xavier.Network`, with or without layer normalization before each
-  hidden activation (Linear, LayerNorm, tanh).
+- :class:`LayerNormNetwork`: a :class:`xavier.Network`'s layers with a layer normalization before
+  each hidden activation (Linear, LayerNorm, tanh), a model that :func:`xavier.train` trains;
+  :func:`held_out`, the training's callback measuring the held-out cost and error.
 - :func:`residual_stream`: a stack of residual MLP blocks, unnormalized, pre-LN or post-LN.
 - :func:`attention`: single-head dot-product attention (Vaswani et al., 2017, eq. 1).
 """
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+import xavier
 from plotting import COLORS, band, marker_for, styled, subplots
 
 EPS = 1e-5
@@ -51,7 +52,7 @@ def layer_norm_backward(dY, gain, cache):
     return dZ, np.sum(dY * Zhat, axis=-1, keepdims=True), np.sum(dY, axis=-1, keepdims=True)
 
 
-# -- the digit network, with and without layer normalization ------------------------------------------
+# -- the digit network with layer normalization, a model xavier.train trains ---------------------------------
 
 def _matmul(W, A):
     """``W @ A`` for ``W`` of shape ``(S, n, k)``; an ``A`` shared by the copies (2-D) goes
@@ -62,95 +63,101 @@ def _matmul(W, A):
     return W @ A
 
 
-def _forward(W, b, G, B, X, norm):
-    """Hidden layers Linear (-> LayerNorm) -> tanh, output Linear -> softmax."""
-    L = len(W) - 1
-    A, caches = [X], [None]
-    for l in range(1, L + 1):
-        Z = _matmul(W[l], A[-1]) + b[l]
-        cache = None
-        if l < L and norm:
-            Z, cache = layer_norm(Z, G[l], B[l])
-        caches.append(cache)
-        if l < L:
-            A.append(np.tanh(Z))
-        else:
-            Z = Z - Z.max(axis=-2, keepdims=True)
-            E = np.exp(Z)
-            A.append(E / E.sum(axis=-2, keepdims=True))
-    return A, caches
+class LayerNormNetwork:
+    """The layers of a :class:`xavier.Network` with a layer normalization before each hidden
+    activation: Linear, LayerNorm, activation; the output layer Linear, softmax.
 
-
-def _cost(P, Y):
-    """Softmax cross-entropy per copy, shape ``(S,)``."""
-    return -np.mean(np.sum(Y * np.log(np.maximum(P, 1e-300)), axis=-2), axis=-1)
-
-
-def gradients(W, b, G, B, X, Y, norm):
-    """``(cost, dW, db, dG, dB)`` of the cross-entropy, lists indexed like ``W``."""
-    L = len(W) - 1
-    A, caches = _forward(W, b, G, B, X, norm)
-    m = X.shape[-1]
-    dZ = (A[L] - Y) / m
-    dW, db, dG, dB = [None] * (L + 1), [None] * (L + 1), [None] * (L + 1), [None] * (L + 1)
-    for l in range(L, 0, -1):
-        if l < L:
-            dZ = dA * (1 - A[l] ** 2)
-            if norm:
-                dZ, dG[l], dB[l] = layer_norm_backward(dZ, G[l], caches[l])
-        if A[l - 1].ndim == 2:
-            S, n, _ = dZ.shape
-            dW[l] = (dZ.reshape(S * n, m) @ A[l - 1].T).reshape(S, n, -1)
-        else:
-            dW[l] = dZ @ np.swapaxes(A[l - 1], -1, -2)
-        db[l] = dZ.sum(axis=-1, keepdims=True)
-        if l > 1:
-            dA = np.swapaxes(W[l], -1, -2) @ dZ
-    return _cost(A[L], Y), dW, db, dG, dB
-
-
-def train_digits(net, X, Y, X_test, Y_test, *, norm, lr, epochs, batch_size, rng, every=1):
-    """Train copies of ``net``'s weights (not ``net`` itself) with mini-batch gradient descent.
-
-    Every copy sees the same shuffled mini-batches (one permutation per epoch from ``rng``). With
-    ``norm`` each hidden layer is Linear, LayerNorm (gain 1, bias 0 at the start, both trained),
-    tanh. Returns ``(steps, test_cost, test_error)``: the step numbers at which the held-out cost
-    and misclassified fraction were measured (every ``every`` steps and at the end), and those of
-    shape ``(len(steps), S)``.
+    :func:`xavier.train` trains it with the cost ``"cross_entropy"``: it has the members of
+    :class:`xavier.network.Trainable`. It holds copies of ``net``'s weights ``W[l]`` and biases
+    ``b[l]`` and, for every hidden layer, a gain ``G[l]`` (starting at 1) and a bias ``B[l]``
+    (starting at 0) of shape ``(S, n[l], 1)``, updated with layer ``l``'s learning rate.
+    Raises ``ValueError`` for a network whose output is not softmax.
     """
-    W = [None] + [w.copy() for w in net.W[1:]]
-    b = [None] + [v.copy() for v in net.b[1:]]
-    L = len(W) - 1
-    G = [None] + [np.ones((W[l].shape[0], W[l].shape[1], 1)) for l in range(1, L)]
-    B = [None] + [np.zeros_like(g) for g in G[1:]]
-    labels = Y_test.argmax(axis=0)
-    steps, costs, errors = [], [], []
 
-    def measure(t):
-        A, _ = _forward(W, b, G, B, X_test, norm)
-        steps.append(t)
-        costs.append(_cost(A[L], Y_test))
-        errors.append(np.mean(A[L].argmax(axis=-2) != labels, axis=-1))
+    def __init__(self, net: xavier.Network):
+        if net.activations[-1] != "softmax":
+            raise ValueError(f"the output activation must be softmax, got {net.activations[-1]!r}")
+        self._net = net.copy()
+        self.W, self.b = self._net.W, self._net.b
+        self.S, self.L, self.dtype, self.activations = net.S, net.L, net.dtype, net.activations
+        self.G = [None] + [np.ones((net.S, n, 1), dtype=net.dtype) for n in net.sizes[1:-1]]
+        self.B = [None] + [np.zeros_like(g) for g in self.G[1:]]
 
-    m, t = X.shape[1], 0
-    measure(0)
-    for _ in range(epochs):
-        order = rng.permutation(m)
-        for k in range(0, m, batch_size):
-            idx = order[k:k + batch_size]
-            _, dW, db, dG, dB = gradients(W, b, G, B, X[:, idx], Y[:, idx], norm)
-            for l in range(1, L + 1):
-                W[l] -= lr * dW[l]
-                b[l] -= lr * db[l]
-                if norm and l < L:
-                    G[l] -= lr * dG[l]
-                    B[l] -= lr * dB[l]
-            t += 1
-            if t % every == 0:
-                measure(t)
-    if steps[-1] != t:
-        measure(t)
-    return np.array(steps), np.array(costs), np.array(errors)
+    def parameters(self) -> list:
+        return self.W[1:] + self.b[1:] + self.G[1:] + self.B[1:]
+
+    def check_inputs(self, X, Y=None, cost=None):
+        self._net.check_inputs(X, Y, cost)
+
+    def _forward(self, X):
+        # Z[l]: the activation's input (after the normalization); caches[l]: the normalization's
+        A, Z, caches = [X], [None], [None]
+        for l in range(1, self.L + 1):
+            z = _matmul(self.W[l], A[-1]) + self.b[l]
+            cache = None
+            if l < self.L:
+                z, cache = layer_norm(z, self.G[l], self.B[l])
+            Z.append(z)
+            caches.append(cache)
+            A.append(xavier.activations.forward(self.activations[l - 1], z))
+        return Z, A, caches
+
+    def forward(self, X):
+        """``(Z, A)`` as :meth:`xavier.Network.forward` returns them; ``Z[l]`` of a hidden layer is
+        the activation's input, after the normalization."""
+        return self._forward(X)[:2]
+
+    def cost(self, X, Y, cost="cross_entropy"):
+        """The cross-entropy of every copy on ``(X, Y)``, shape ``(S,)``."""
+        Z, A, _ = self._forward(X)
+        return xavier.costs.cost(cost, Z[-1], A[-1], Y)
+
+    def gradients(self, X, Y):
+        """``(cost, dW, db, dG, dB)`` of the cross-entropy on ``(X, Y)``, lists indexed like ``W``."""
+        L = self.L
+        Z, A, caches = self._forward(X)
+        J = xavier.costs.cost("cross_entropy", Z[L], A[L], Y)
+        dZ = xavier.costs.gradient("cross_entropy", "softmax", Z[L], A[L], Y)
+        dW, db, dG, dB = ([None] * (L + 1) for _ in range(4))
+        for l in range(L, 0, -1):
+            if l < L:
+                dZ = xavier.activations.backward(self.activations[l - 1], Z[l], A[l], dA)
+                dZ, dG[l], dB[l] = layer_norm_backward(dZ, self.G[l], caches[l])
+            if A[l - 1].ndim == 2:
+                S, n, m = dZ.shape
+                dW[l] = (dZ.reshape(S * n, m) @ A[l - 1].T).reshape(S, n, -1)
+            else:
+                dW[l] = dZ @ np.swapaxes(A[l - 1], -1, -2)
+            db[l] = dZ.sum(axis=-1, keepdims=True)
+            if l > 1:
+                dA = np.swapaxes(self.W[l], -1, -2) @ dZ
+        return J, dW, db, dG, dB
+
+    def step(self, X, Y, cost, lr, alive=None, *, check=True):
+        """One gradient-descent step on every parameter; each copy's cost before it, shape ``(S,)``."""
+        if check:
+            xavier.costs.check(cost, self.activations[-1])
+            self.check_inputs(X, Y, cost)
+            lr = xavier.network.learning_rates(lr, self.L)
+        J, *grads = self.gradients(X, Y)
+        rates = (lr,) * self.L if isinstance(lr, float) else lr
+        where = True if alive is None else alive[:, None, None]
+        for P, dP in zip((self.W, self.b, self.G, self.B), grads):
+            for l in range(1, len(P)):
+                np.subtract(P[l], rates[l - 1] * dP[l], out=P[l], where=where)
+        return J
+
+
+def held_out(X, Y):
+    """A :func:`xavier.train` callback ``(step, model) -> (cost, error)``: the cross-entropy and the
+    misclassified fraction of every copy on the held-out ``(X, Y)``, each of shape ``(S,)``."""
+    labels = Y.argmax(axis=0)
+
+    def measure(step, model):
+        Z, A = model.forward(X)
+        error = np.mean(A[-1].argmax(axis=-2) != labels, axis=-1)
+        return xavier.costs.cost("cross_entropy", Z[-1], A[-1], Y), error
+    return measure
 
 
 # -- a stack of residual MLP blocks --------------------------------------------------------------------
@@ -196,6 +203,48 @@ def residual_stream(x, W1, W2, variant, *, branch_scale=1.0, last_gain=None):
             raise ValueError(f"variant must be one of none, pre, post, last, got {variant!r}")
         out.append(np.mean(x * x, axis=(-2, -1)))
     return np.array(out)
+
+
+def residual_gradients(x, W1, W2, variant, target):
+    r"""The norm of the gradient with respect to every block's second weights, shape ``(N, S)``.
+
+    The stack of :func:`residual_stream` (``variant`` "pre" or "post") with the output of the
+    transformers of Xiong et al. (2020): a final LN after a pre-LN stack, none after a post-LN
+    one (its last block ends with one). The cost is the squared error to ``target`` (shape
+    ``(d, m)``), :math:`J = \lVert y - t\rVert^2 / (2m)` per seed; row ``k`` holds the Frobenius
+    norm of :math:`\partial J / \partial W_2^{(k)}`, block 1 (nearest the input) first.
+    """
+    if variant not in ("pre", "post"):
+        raise ValueError(f"variant must be one of pre, post, got {variant!r}")
+    ones = np.ones((1, 1, 1))
+    x = np.broadcast_to(x, (W1.shape[1],) + x.shape[-2:]).copy()
+    saved = []
+    for k in range(W1.shape[0]):                          # forward, keeping what backward needs
+        u, cache = layer_norm(x, ones, 0.0) if variant == "pre" else (x, None)
+        h = W1[k] @ u
+        a = np.maximum(h, 0.0)
+        if variant == "pre":
+            x = x + W2[k] @ a
+        else:
+            x, cache = layer_norm(x + W2[k] @ a, ones, 0.0)
+        saved.append((h > 0, a, cache))
+    m = x.shape[-1]
+    if variant == "pre":
+        y, final = layer_norm(x, ones, 0.0)
+        dx = layer_norm_backward((y - target) / m, ones, final)[0]
+    else:
+        dx = (x - target) / m
+    norms = []
+    for k in range(W1.shape[0] - 1, -1, -1):              # backward, last block first
+        on, a, cache = saved[k]
+        dbranch = dx if variant == "pre" else layer_norm_backward(dx, ones, cache)[0]
+        norms.append(np.linalg.norm(dbranch @ np.swapaxes(a, -1, -2), axis=(-2, -1)))
+        du = np.swapaxes(W1[k], -1, -2) @ ((np.swapaxes(W2[k], -1, -2) @ dbranch) * on)
+        if variant == "pre":
+            dx = dx + layer_norm_backward(du, ones, cache)[0]
+        else:
+            dx = dbranch + du
+    return np.array(norms[::-1])
 
 
 # -- single-head attention -------------------------------------------------------------------------------

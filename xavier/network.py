@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Callable, NamedTuple, Sequence
+from typing import Any, Callable, NamedTuple, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
@@ -265,6 +265,11 @@ class Network:
     def L(self) -> int:
         """The number of layers with weights (the output layer is ``L``)."""
         return len(self.sizes) - 1
+
+    def parameters(self) -> list:
+        """The arrays :meth:`step` updates: ``W[1..L]`` then ``b[1..L]`` (the arrays themselves, not
+        copies), as :func:`train` reads them (:class:`Trainable`)."""
+        return self.W[1:] + self.b[1:]
 
     def copy(self) -> Network:
         """An independent copy (weights copied), to train one start in several ways."""
@@ -841,17 +846,64 @@ class Batch(NamedTuple):
     index: np.ndarray
 
 
-def _finite_seeds(net: Network) -> np.ndarray:
-    """Seeds whose weights and biases are all finite, shape ``(S,)``."""
+@runtime_checkable
+class Trainable(Protocol):
+    """What :func:`train` needs of a model: a :class:`Network`, or any object with these members.
+
+    A model of another architecture (a page's network with a normalization layer, say) trains
+    with :func:`train`, and gets its batching, shuffling, divergence checks, callbacks and
+    :class:`History`, by providing them. Every array has the seed axis ``S`` first.
+
+    Attributes
+    ----------
+    S : int
+        The number of independent copies.
+    L : int
+        The number of layers, the length of a per-layer learning rate (:func:`learning_rates`).
+    dtype : numpy.dtype
+        ``X`` and ``Y`` are converted to it before the first step.
+    activations : sequence of str
+        Its last entry, the output activation, is checked against the cost
+        (:func:`xavier.costs.check`); the others are not read.
+
+    Methods
+    -------
+    check_inputs(X, Y, cost)
+        Raise ``ValueError`` for inputs or targets the model cannot take (as
+        :meth:`Network.check_inputs`).
+    step(X, Y, cost, lr, alive, *, check)
+        One update on the batch ``(X, Y)``, returning each seed's cost before it, shape ``(S,)``,
+        as :meth:`Network.step`. :func:`train` passes ``check=False``, ``lr`` as
+        :func:`learning_rates` returns it, and ``alive`` (``None``, or a bool array of shape
+        ``(S,)``): a seed where it is False must be left unchanged.
+    parameters()
+        The arrays ``step`` updates, each of shape ``(S, ...)``; a seed with a non-finite entry in
+        one of them has diverged.
+    """
+
+    S: int
+    L: int
+    dtype: Any
+    activations: Sequence[str]
+
+    def check_inputs(self, X: np.ndarray, Y: np.ndarray | None = None, cost: costs.Name | None = None) -> None: ...
+
+    def step(self, X: np.ndarray, Y: np.ndarray, cost: costs.Name, lr: float | Sequence[float],
+             alive: np.ndarray | None = None, *, check: bool = True) -> np.ndarray: ...
+
+    def parameters(self) -> list: ...
+
+
+def _finite_seeds(net: Trainable) -> np.ndarray:
+    """Seeds whose parameters are all finite, shape ``(S,)``."""
     ok = np.ones(net.S, dtype=bool)
-    for W, b in zip(net.W[1:], net.b[1:]):
-        ok &= np.isfinite(W).all(axis=(-2, -1))
-        ok &= np.isfinite(b).all(axis=(-2, -1))
+    for P in net.parameters():
+        ok &= np.isfinite(P).reshape(net.S, -1).all(axis=1)
     return ok
 
 
 def train(
-    net: Network,
+    net: Network | Trainable,
     X: np.ndarray,
     Y: np.ndarray,
     cost: costs.Name,
@@ -871,7 +923,9 @@ def train(
 
     Parameters
     ----------
-    net : Network
+    net : Network or Trainable
+        Trained in place; any model with the members of :class:`Trainable` (its ``step`` then
+        defines the update).
     X : ndarray of shape (n[0], m), m >= 1
     Y : ndarray of shape (n[L], m)
         Targets (see :func:`xavier.costs.check_targets`).
@@ -933,8 +987,9 @@ def train(
     >>> [t for t, _ in h.records], len({i for _, first in h.records[:3] for i in first})
     ([0, 1, 2, 3], 9)
     """
-    if not isinstance(net, Network):
-        raise ValueError(f"net must be a Network, got {type(net).__name__}")
+    if not isinstance(net, Trainable):
+        raise ValueError(f"net must be a Network or a model with the members of xavier.network.Trainable "
+                         f"(S, L, dtype, activations, check_inputs, step, parameters), got {type(net).__name__}")
     costs.check(cost, net.activations[-1])
     X_ = np.asarray(X)
     if X_.ndim == 3:
@@ -1000,6 +1055,6 @@ def train(
             batch = batch_of(t) if t < steps and alive.any() else None
             if callback is not None and (t % every == 0 or batch is None):
                 call(t, last if batch is None else batch)
-    net.__dict__.pop("_workspaces", None)  # step's work arrays: not kept once training is over
+    getattr(net, "__dict__", {}).pop("_workspaces", None)  # step's work arrays: not kept once training is over
     return History(cost=J[:t], diverged=~alive, diverged_at=diverged_at, epochs=math.ceil(t / batches),
                    records=records)

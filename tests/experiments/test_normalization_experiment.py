@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import normalization as nz
+import xavier
 
 
 def _ln_per_example(z, eps=1e-5):
@@ -53,29 +54,75 @@ def test_layer_norm_backward_against_central_differences():
             assert grad[idx] == pytest.approx((up - down) / (2 * h), rel=1e-5, abs=1e-8)
 
 
-@pytest.mark.parametrize("norm", [False, True])
-def test_network_gradients_against_central_differences(norm):
+def _small_ln_network(S=2):
     rng = np.random.default_rng(2)
-    sizes = [5, 4, 4, 3]
-    W = [None] + [rng.standard_normal((2, sizes[l], sizes[l - 1])) for l in (1, 2, 3)]
-    b = [None] + [rng.standard_normal((2, sizes[l], 1)) * 0.1 for l in (1, 2, 3)]
-    G = [None] + [1 + 0.1 * rng.standard_normal((2, 4, 1)) for _ in (1, 2)]
-    B = [None] + [0.1 * rng.standard_normal((2, 4, 1)) for _ in (1, 2)]
+    net = xavier.Network([5, 4, 4, 3], ["tanh", "tanh", "softmax"], rng=rng, seeds=S)
+    model = nz.LayerNormNetwork(net)
+    for l in (1, 2, 3):
+        model.b[l][...] = 0.1 * rng.standard_normal(model.b[l].shape)
+    for l in (1, 2):
+        model.G[l][...] = 1 + 0.1 * rng.standard_normal(model.G[l].shape)
+        model.B[l][...] = 0.1 * rng.standard_normal(model.B[l].shape)
     X = rng.standard_normal((5, 6))
     Y = np.eye(3)[rng.integers(0, 3, 6)].T
-    _, dW, db, dG, dB = nz.gradients(W, b, G, B, X, Y, norm)
+    return net, model, X, Y
+
+
+def test_layer_norm_network_gradients_against_central_differences():
+    _, model, X, Y = _small_ln_network()
+    _, *grads = model.gradients(X, Y)
     h = 1e-6
-    params = [(W, dW), (b, db)] + ([(G, dG), (B, dB)] if norm else [])
-    for P, dP in params:
+    for P, dP in zip((model.W, model.b, model.G, model.B), grads):
         for l in range(1, len(P)):
             for idx in np.ndindex(P[l].shape):
                 old = P[l][idx]
                 P[l][idx] = old + h
-                up = nz.gradients(W, b, G, B, X, Y, norm)[0][idx[0]]
+                up = model.cost(X, Y)[idx[0]]
                 P[l][idx] = old - h
-                down = nz.gradients(W, b, G, B, X, Y, norm)[0][idx[0]]
+                down = model.cost(X, Y)[idx[0]]
                 P[l][idx] = old
                 assert dP[l][idx] == pytest.approx((up - down) / (2 * h), rel=1e-5, abs=1e-9)
+
+
+def test_layer_norm_network_copies_the_weights_and_trains_with_the_library():
+    net, model, X, Y = _small_ln_network(S=3)
+    assert isinstance(model, xavier.network.Trainable)
+    assert not np.shares_memory(model.W[1], net.W[1])
+    before = [p.copy() for p in model.parameters()]
+    cost0 = model.cost(X, Y)
+    h = xavier.train(model, X, Y, "cross_entropy", lr=[0.5, 0.5, 0.0], epochs=20)
+    np.testing.assert_array_equal(h.cost[0], cost0)           # the cost before the first step
+    assert np.all(h.cost[-1] < h.cost[0]) and not h.diverged.any()
+    after = model.parameters()
+    np.testing.assert_array_equal(after[2], before[2])          # W[3]: its rate was 0
+    np.testing.assert_array_equal(after[5], before[5])          # b[3]
+    assert not np.array_equal(after[6], before[6])              # G[1] is trained
+    # One step by hand with the gradients, for the seeds left alive.
+    model2 = nz.LayerNormNetwork(net)
+    _, *grads = model2.gradients(X, Y)
+    alive = np.array([True, False, True])
+    model2.step(X, Y, "cross_entropy", 0.1, alive)
+    for P, Q, dP in zip(nz.LayerNormNetwork(net).parameters(), model2.parameters(),
+                        [g for G in grads for g in G[1:] if g is not None]):
+        np.testing.assert_allclose(Q[alive], P[alive] - 0.1 * dP[alive], rtol=1e-13, atol=1e-15)
+        np.testing.assert_array_equal(Q[~alive], P[~alive])
+    with pytest.raises(ValueError, match="softmax"):
+        nz.LayerNormNetwork(xavier.Network([5, 3], ["sigmoid"], rng=np.random.default_rng(0)))
+
+
+def test_layer_norm_network_diverges_as_the_library_reports_it():
+    net, model, X, Y = _small_ln_network(S=2)
+    model.G[1][1] = np.inf                                       # seed 1 non-finite from the start
+    h = xavier.train(model, X, Y, "cross_entropy", lr=0.1, epochs=3)
+    assert h.diverged.tolist() == [False, True] and h.diverged_at.tolist() == [-1, 0]
+
+
+def test_held_out_measures_cost_and_error():
+    net, model, X, Y = _small_ln_network()
+    cost, error = nz.held_out(X, Y)(0, model)
+    P = model.forward(X)[1][-1]
+    np.testing.assert_allclose(cost, -np.mean(np.log(np.sum(P * Y, axis=1)), axis=-1), rtol=1e-12)
+    np.testing.assert_array_equal(error, [np.mean(P[s].argmax(0) != Y.argmax(0)) for s in range(2)])
 
 
 def test_attention_against_a_loop_over_queries():
@@ -128,3 +175,41 @@ def test_figures_draw():
     top = {s: np.full((2, 3), 0.5) for s in (False, True)}
     gain = {k: np.ones((2, 3)) for k in ("0.02", "fan_in")}
     assert len(nz.plot_attention(np.array([8, 32]), top, 32, np.array([64, 128]), gain).axes) == 2
+
+
+@pytest.mark.parametrize("variant", ["pre", "post"])
+def test_residual_gradients_against_central_differences(variant):
+    rng = np.random.default_rng(5)
+    W1, W2 = nz.residual_weights(3, 4, rng, seeds=2)
+    x, target = rng.standard_normal((2, 4, 3))
+
+    def J(W2):                                    # the cost written out, per seed
+        cost = []
+        for s in range(2):
+            h = x.copy()
+            for k in range(3):
+                if variant == "pre":
+                    u = np.array([_ln_per_example(list(c)) for c in h.T]).T
+                    h = h + W2[k, s] @ np.maximum(W1[k, s] @ u, 0)
+                else:
+                    h = h + W2[k, s] @ np.maximum(W1[k, s] @ h, 0)
+                    h = np.array([_ln_per_example(list(c)) for c in h.T]).T
+            if variant == "pre":
+                h = np.array([_ln_per_example(list(c)) for c in h.T]).T
+            cost.append(np.sum((h - target) ** 2) / (2 * 3))
+        return np.array(cost)
+
+    norms = nz.residual_gradients(x, W1, W2, variant, target)
+    numeric = np.zeros_like(W2)
+    h = 1e-6
+    for idx in np.ndindex(W2.shape):
+        old = W2[idx]
+        W2[idx] = old + h
+        up = J(W2)[idx[1]]
+        W2[idx] = old - h
+        down = J(W2)[idx[1]]
+        W2[idx] = old
+        numeric[idx] = (up - down) / (2 * h)
+    np.testing.assert_allclose(norms, np.linalg.norm(numeric, axis=(-2, -1)), rtol=1e-6)
+    with pytest.raises(ValueError, match="pre, post"):
+        nz.residual_gradients(x, W1, W2, "none", target)

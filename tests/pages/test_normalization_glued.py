@@ -116,6 +116,42 @@ def _stack(x, W1, W2, variant, scale=1.0, gain=1.0):
     return np.array(out).T                                # (N + 1, S)
 
 
+def _stack_gradients(x, W1, W2, variant, target):
+    """Frobenius norm of dJ/dW2[k] per block and seed, (N, S), J = |y - target|^2 / (2m), y the
+    stack's output (pre-LN: a final LN after the stack; post-LN: the last block's LN), one seed at
+    a time, back-propagating through every LN with its explicit Jacobian."""
+    N, S = W1.shape[:2]
+    m = x.shape[1]
+    out = np.empty((N, S))
+    for s in range(S):
+        h, keep = x.copy(), []
+        for k in range(N):
+            if variant == "pre":
+                u, sig = _ln(h[None])
+                pre = W1[k, s] @ u[0]
+                a = _relu(pre)
+                keep.append((pre, a, (u, sig)))
+                h = h + W2[k, s] @ a
+            else:
+                pre = W1[k, s] @ h
+                a = _relu(pre)
+                zh, sig = _ln((h + W2[k, s] @ a)[None])
+                keep.append((pre, a, (zh, sig)))
+                h = zh[0]
+        if variant == "pre":
+            zh, sig = _ln(h[None])
+            dh = _ln_backward_jacobian((zh - target[None]) / m, zh, sig)[0]
+        else:
+            dh = (h - target) / m
+        for k in range(N - 1, -1, -1):
+            pre, a, (zh, sig) = keep[k]
+            dbranch = dh if variant == "pre" else _ln_backward_jacobian(dh[None], zh, sig)[0]
+            out[k, s] = np.sqrt(np.sum((dbranch @ a.T) ** 2))
+            du = W1[k, s].T @ ((W2[k, s].T @ dbranch) * (pre > 0))
+            dh = dh + _ln_backward_jacobian(du[None], zh, sig)[0] if variant == "pre" else dbranch + du
+    return out
+
+
 def _attention_weights(X, Wq, Wk, scaled):
     """Softmax weights query by query: P[s, i, j] for the T tokens (columns) of X[s]."""
     S, _, T = X.shape
@@ -162,9 +198,12 @@ def reference():
         first, err = first.reshape(3, seeds), err.reshape(3, seeds)
         for k, name in enumerate(["small", "right", "large"]):
             # One digit of the 500. The plain x10 start is the exception: its saturated tanh network
-            # amplifies rounding (as the standard-normal MNIST runs of xavier_init do), so summing in
-            # another order moves its error by a few digits: 10 digits of 500 allowed there.
-            tol = 0.02 if (tag, name) == ("plain", "large") else 0.003
+            # amplifies rounding, so summing in another order is a new draw. Measured (session 25,
+            # and test_plain_large_start_amplifies_rounding below): relative perturbations of 1e-15
+            # of its weights, 8 of them, moved the median over the 3 seeds between 0.462 and 0.494
+            # (standard deviation 0.011; single seeds 0.446 to 0.526), against 0.466 unperturbed.
+            # 0.045 is 4 of those standard deviations; the 0.02 before was 1.8, unverified.
+            tol = 0.045 if (tag, name) == ("plain", "large") else 0.003
             put(f"nrm_err_{tag}_{name}", float(np.median(err[k])), rel=0, abs_=tol)
         if norm:
             put("nrm_start_spread_ln", float(np.ptp(first, axis=0).max()), rel=0, abs_=1e-6)
@@ -207,6 +246,19 @@ def reference():
     put("nrm_ex_branch", float(np.median(q16)))
     put("nrm_ex_zero_one", float(np.median(_stack(x0, W1, W2, "last", gain=1.0)[-1])))
     put("nrm_ex_zero_zero", 0.0, rel=0, abs_=1e-15)      # gamma = 0: the identity, exactly
+
+    # The gradients of every block's W2, seed by seed (explicit LN Jacobians).
+    target = np.random.default_rng(9).standard_normal((D, 32))
+    grads = {(v, n): _stack_gradients(x0, W1[:n], W2[:n], v, target) for v in ("pre", "post") for n in (4, 16, 64)}
+    last = {k: float(np.median(g[-1])) for k, g in grads.items()}
+    for (v, n), value in last.items():
+        put(f"nrm_xg_{v}_{n}", value, rel=1e-9)
+    for n in (16, 64):
+        put(f"nrm_xg_pred_{n}", last["pre", 4] * math.sqrt((q0 + 4) / (q0 + n)), rel=1e-9)
+    put("nrm_xg_ratio_64", last["post", 64] / last["pre", 64], rel=1e-9)
+    put("nrm_xg_post_drift", last["post", 64] / last["post", 4], rel=1e-9)
+    for v in ("pre", "post"):
+        put(f"nrm_xg_profile_{v}", float(np.median(grads[v, 64][0] / grads[v, 64][-1])), rel=1e-9)
 
     # Experiment 3: attention, query by query; the weights as variance_scaling draws them.
     dks, T = [8, 32, 128, 512], 32
@@ -266,6 +318,12 @@ def test_glued_values_support_the_prose(page):
     # Pre-LN on 1 + N; the unnormalized median below the mean 2^N q0; the scaled stack flat.
     assert page["nrm_res_pre_dev"] < 0.1 and page["nrm_res_scaled_max"] < 0.1
     assert page["nrm_res_none_dev64"] < 1
+    # Xiong et al.'s Theorem 1: pre-LN's last gradient falls as the final LN's 1/sqrt(q0 + N), post-LN's
+    # stays; "that much further": post-LN's is several times pre-LN's at 64 blocks; the profiles as told.
+    for n in (16, 64):
+        assert abs(page[f"nrm_xg_pre_{n}"] / page[f"nrm_xg_pred_{n}"] - 1) < 0.1
+    assert 0.75 < page["nrm_xg_post_drift"] < 1.25 and page["nrm_xg_ratio_64"] > 3
+    assert page["nrm_xg_profile_pre"] > 3 and 0.75 < page["nrm_xg_profile_post"] < 1.25
     # Attention: unscaled nearly one-hot ("nearly all of it"), scaled spread; variance d_k.
     assert page["nrm_att_top_plain"] > 0.8 and page["nrm_att_top_scaled"] < 0.5
     assert abs(page["nrm_att_var_ratio"] - 1) < 0.2
@@ -289,3 +347,23 @@ def test_layer_norm_reference_is_scale_invariant_and_its_jacobian_a_finite_diffe
         e[idx] = h
         numeric[idx] = (np.sum(dY * _ln(Z + e)[0]) - np.sum(dY * _ln(Z - e)[0])) / (2 * h)
     assert np.allclose(analytic, numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_plain_large_start_amplifies_rounding():
+    """Why the plain x10 start's error has a wider tolerance than the others: a perturbation of
+    its weights at the level of rounding (relative 1e-15) changes its held-out errors by more
+    than the 0.003 allowed elsewhere, while the article's start keeps every seed's error."""
+    X, labels = datasets.load_digits()
+    Y = np.eye(10)[labels].T
+    rng = np.random.default_rng(22)
+    sizes = [784, 64, 64, 64, 10]
+    base = [math.sqrt(1 / sizes[l]) * rng.standard_normal((3, sizes[l + 1], sizes[l])) for l in range(4)]
+    data = (X[:, :1000], Y[:, :1000], X[:, -500:], Y[:, -500:])
+    moved = {}
+    for c in (1.0, 10.0):
+        W = [w * (c if l < 3 else 1.0) for l, w in enumerate(base)]
+        noise = np.random.default_rng(100)
+        Wp = [w * (1 + 1e-15 * noise.standard_normal(w.shape)) for w in W]
+        errs = [_digits_run(V, *data, False, 0.1, 3, 50, np.random.default_rng(1))[1] for V in (W, Wp)]
+        moved[c] = np.max(np.abs(errs[1] - errs[0]))
+    assert moved[1.0] < 0.003 < moved[10.0]
