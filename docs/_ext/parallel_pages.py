@@ -22,6 +22,13 @@ after the other. At ``env-before-read-docs`` this extension
   so a record another process added in between was deleted before its notebook was written
   ("Notebook file does not exist for cache record").
 
+Writing, with ``-j N``: Sphinx 9 gives the pages to ``N - 1`` worker processes ("the main process
+is busy loading doctrees"), in chunks of about ``sqrt(10 * pages)``; with ``-j 2`` that was one
+worker writing 13 pages, then 4, while the second core idled once the main process had loaded the
+doctrees (writing includes each page's figures converted to WebP: 6 s of CPU). Here the pages are
+written by ``N`` workers, one page per chunk, the pages with the most images first (then the
+largest doctrees), so that both cores write and the longest pages do not come last.
+
 Only the order and the grouping of the reading change: every page is read once, in its own
 process, and Sphinx merges the environments as before (``tests/build`` checks that a two-process
 build writes the same bytes as a serial one).
@@ -41,6 +48,7 @@ logger = logging.getLogger(__name__)
 
 _FRONT = re.compile(r"\A---\n.*?\bkernelspec:.*?\n---\n", re.S)
 _sphinx_make_chunks = sphinx.builders.make_chunks
+_sphinx_write_documents = sphinx.builders.Builder.write_documents
 _plan: dict[str, object] = {}  # the list of pages to read this build, and how many notebooks head it
 
 
@@ -102,8 +110,37 @@ def _create_cache(env) -> None:
     get_cache(config.execution_cache_path).list_cache_records()  # creates the database's tables
 
 
+def write_weights(env, doctreedir: Path, docnames) -> dict[str, tuple[int, int]]:
+    """``{page: (images, doctree bytes)}``, what writing a page costs, most first."""
+    images = {d: 0 for d in docnames}
+    for pages, _ in env.images.values():
+        for d in pages:
+            if d in images:
+                images[d] += 1
+    size = {d: (doctreedir / f"{d}.doctree").stat().st_size
+            if (doctreedir / f"{d}.doctree").is_file() else 0 for d in docnames}
+    return {d: (images[d], size[d]) for d in docnames}
+
+
+def _write_documents(self, docnames) -> None:
+    """``Builder.write_documents``, with ``N`` writers instead of ``N - 1`` (module docstring)."""
+    if not self.parallel_ok:
+        return _sphinx_write_documents(self, docnames)
+    sorted_docnames = sorted(docnames)
+    _plan["weights"] = write_weights(self.env, Path(self.doctreedir), sorted_docnames)
+    try:
+        self._write_parallel(sorted_docnames, nproc=self._app.parallel)
+    finally:
+        _plan.pop("weights", None)
+
+
 def make_chunks(arguments, nproc: int, maxbatch: int = 10):
-    """Sphinx's chunks, except for the list :func:`order_pages` made: one chunk per notebook first."""
+    """Sphinx's chunks, except for the list :func:`order_pages` made (one chunk per notebook
+    first) and the pages to write (one chunk per page, the costliest first)."""
+    if "weights" in _plan:
+        weights = _plan["weights"]
+        chunks = [[d] for d in sorted(arguments, key=lambda d: (-weights[d][0], -weights[d][1], d))]
+        return chunks[:nproc] + chunks[nproc:][::-1]
     if arguments is not _plan.get("docnames"):
         return _sphinx_make_chunks(arguments, nproc, maxbatch)
     head = int(_plan.pop("notebooks"))
@@ -154,8 +191,11 @@ def setup(app):
             "waiting chunks by dict.popitem)", sphinx="9.0.4")
     require("docs/_ext/parallel_pages.py (jupyter_cache's JupyterCacheBase.cache_notebook_bundle)",
             jupyter_cache="1.0.1")
+    require("docs/_ext/parallel_pages.py (Builder.write_documents and _write_parallel(docnames, "
+            "nproc), which writes with N - 1 workers)", sphinx="9.0.4")
     _store_one_at_a_time()
     sphinx.builders.make_chunks = make_chunks
+    sphinx.builders.Builder.write_documents = _write_documents
     app.add_config_value("parallel_pages_heaviest", [], "", types=[list, tuple])
     app.connect("env-before-read-docs", order_pages)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -22,11 +22,13 @@ kernelspec:
 """Front matter that makes a MyST markdown page a notebook MyST-NB executes."""
 
 
-def build_site(src: Path, out: Path, lib: Path, jobs: int, pythonpath: Path | None = None) -> Path:
+def build_site(src: Path, out: Path, lib: Path, jobs: int, pythonpath: Path | None = None,
+               extra_extensions: tuple[str, ...] = ()) -> Path:
     """Build the site in ``src`` as the Makefile builds the real one (the repository's conf.py,
     ``-nW``, ``SOURCE_DATE_EPOCH=0``), with ``jobs`` processes, into ``out/html``, its doctrees and
     execution cache beside it in ``out``; ``lib`` stands in for the library (``xavier_library``),
-    ``pythonpath`` is added to the import path (for autodoc). Returns ``out/html``.
+    ``pythonpath`` is added to the import path (for autodoc), ``extra_extensions`` to conf.py's
+    extensions (modules found on that path). Returns ``out/html``.
 
     Fails the calling test with Sphinx's output if the build fails.
     """
@@ -34,9 +36,14 @@ def build_site(src: Path, out: Path, lib: Path, jobs: int, pythonpath: Path | No
     env.update(SOURCE_DATE_EPOCH="0", PYTHONHASHSEED="0")
     if pythonpath is not None:
         env["PYTHONPATH"] = os.pathsep.join([str(pythonpath), *filter(None, [env.get("PYTHONPATH")])])
+    extensions = []
+    if extra_extensions:
+        namespace: dict = {"__file__": str(ROOT / "conf.py")}
+        exec(compile((ROOT / "conf.py").read_text(), str(ROOT / "conf.py"), "exec"), namespace)
+        extensions = ["-D", "extensions=" + ",".join([*namespace["extensions"], *extra_extensions])]
     proc = subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", "html", "-nW", "--keep-going", "-q", "-j", str(jobs),
-         "-c", str(ROOT), "-d", str(out / "doctrees"),
+         "-c", str(ROOT), "-d", str(out / "doctrees"), *extensions,
          "-D", f"nb_execution_cache_path={out / 'jupyter_cache'}", "-D", f"xavier_library={lib}",
          str(src), str(out / "html")],
         capture_output=True, text=True, env=env, timeout=600)

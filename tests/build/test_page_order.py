@@ -84,3 +84,51 @@ def test_a_rebuild_orders_by_the_last_execution_times():
     assert heaviest_first(["a", "b"], {"a": 2.0, "b": 9.0}, ["a", "b"]) == ["b", "a"]
     # a page without a record (new, or a clean build): the static order for all
     assert heaviest_first(["a", "b", "new"], {"a": 2.0, "b": 9.0}, ["a", "b"]) == ["a", "b", "new"]
+
+
+def test_pages_are_written_by_one_worker_per_process_the_costliest_first():
+    """With ``-j N`` the pages are written by N workers (Sphinx alone uses N - 1), one page per
+    chunk, the pages with the most images first, then the largest doctrees."""
+    from types import SimpleNamespace
+
+    import parallel_pages
+
+    env = SimpleNamespace(images={"a.png": ({"fig"}, "a.png"), "b.png": ({"fig", "two"}, "b.png"),
+                                  "c.png": ({"fig"}, "c.png"), "d.png": ({"two"}, "d.png")})
+    weights = parallel_pages.write_weights(env, Path("/nonexistent"), ["fig", "two", "text", "api"])
+    assert weights == {"fig": (3, 0), "two": (2, 0), "text": (0, 0), "api": (0, 0)}
+    parallel_pages._plan["weights"] = weights
+    try:
+        chunks = parallel_pages.make_chunks(["api", "fig", "text", "two"], 2)
+    finally:
+        parallel_pages._plan.pop("weights")
+    # the first two start at once; the others are started last-added first (Sphinx's popitem)
+    assert chunks == [["fig"], ["two"], ["text"], ["api"]]
+
+
+def test_a_parallel_build_writes_with_as_many_workers_as_processes(tmp_path, monkeypatch):
+    """A synthetic site built with ``-j 2``: pages are written by two processes besides the main
+    one (each page records the process that wrote it)."""
+    from synthetic import build_site
+
+    src, out, lib = tmp_path / "src", tmp_path / "out", tmp_path / "lib"
+    for folder in (src, lib):
+        folder.mkdir()
+    names = [f"p{i}" for i in range(6)]
+    (src / "index.md").write_text("# Index\n\n```{toctree}\n" + "\n".join(names) + "\n```\n")
+    for name in names:
+        (src / f"{name}.md").write_text(f"# {name}\n\nText.\n")
+    (src / "pid_ext.py").write_text(
+        "import os\n"
+        "def record(app, pagename, templatename, context, doctree):\n"
+        "    with open(os.environ['XAVIER_PID_LOG'], 'a') as f:\n"
+        "        f.write(f'{pagename} {os.getpid()}\\n')\n"
+        "def setup(app):\n"
+        "    app.connect('html-page-context', record)\n"
+        "    return {'parallel_read_safe': True, 'parallel_write_safe': True}\n")
+    log = tmp_path / "pids.txt"
+    monkeypatch.setenv("XAVIER_PID_LOG", str(log))
+    build_site(src, out, lib, 2, pythonpath=src, extra_extensions=("pid_ext",))
+    written = dict(line.split() for line in log.read_text().splitlines())
+    assert set(names) <= set(written)
+    assert len({written[n] for n in names}) >= 2, written
