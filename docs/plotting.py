@@ -24,6 +24,8 @@ from __future__ import annotations
 import functools
 import io
 import math
+import struct
+import zlib
 from typing import Any, Callable, TypeVar
 
 import matplotlib
@@ -133,13 +135,48 @@ class PageFigure(Figure):
     text as shown in the page.
     """
 
-    def min_text_px(self) -> float:
-        """Height in image pixels of the smallest visible text: its size in points * dpi / 72."""
-        from matplotlib.text import Text
+    _drawn_points: float | None = None
 
-        sizes = [t.get_fontsize() for t in self.findobj(Text)
-                 if t.get_visible() and t.get_text().strip() and t.figure is not None]
-        return min(sizes, default=0.0) * self.dpi / 72
+    def draw(self, renderer) -> None:
+        """Draw as a :class:`~matplotlib.figure.Figure` does, and note the size, in points, of the
+        smallest line of text that reached the renderer (:meth:`min_text_px`).
+
+        Every text drawn passes through the renderer's ``draw_text``: titles, labels, tick labels,
+        legends, annotations, a table's cells, a colour bar's labels, texts of inset axes and
+        subfigures. Wrapped for this one drawing on this renderer only (an instance attribute,
+        restored after), so nothing global changes.
+        """
+        sizes: list[float] = []
+        missing = object()
+        before = renderer.__dict__.get("draw_text", missing)
+        inner = renderer.draw_text
+
+        def draw_text(gc, x, y, s, prop, angle, ismath=False, mtext=None):
+            if str(s).strip():
+                sizes.append(prop.get_size_in_points())
+            return inner(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+
+        renderer.draw_text = draw_text
+        try:
+            super().draw(renderer)
+        finally:
+            if before is missing:
+                del renderer.draw_text
+            else:
+                renderer.draw_text = before
+        self._drawn_points = min(sizes, default=0.0)
+
+    def min_text_px(self) -> float:
+        """Height in image pixels (at the figure's dpi) of the smallest text drawn: its size in
+        points * dpi / 72.
+
+        Measured on what is drawn (:meth:`draw`), not on the artists found beforehand, which missed
+        text made at drawing time; a figure not yet drawn is drawn (without rendering) first. A
+        formula's sub- and superscripts count at the size of their formula (as in captions).
+        """
+        if self._drawn_points is None:
+            self.draw_without_rendering()
+        return self._drawn_points * self.dpi / 72
 
     @staticmethod
     def min_font_points(image_width_px: int) -> float:
@@ -154,10 +191,10 @@ class PageFigure(Figure):
     def _save_png(self) -> bytes:
         buf = io.BytesIO()
         self.savefig(buf, format="png", bbox_inches="tight", facecolor=self.get_facecolor(),
-                     edgecolor=self.get_edgecolor(), dpi=PNG_DPI,
-                     metadata={"xavier:min-text-px":
-                               f"{self.min_text_px() * PNG_DPI / self.dpi:.2f}"})
-        return buf.getvalue()
+                     edgecolor=self.get_edgecolor(), dpi=PNG_DPI)
+        # The record is known once the image is drawn: its chunk goes in after the header.
+        return _with_text_chunk(buf.getvalue(), "xavier:min-text-px",
+                                f"{self._drawn_points * PNG_DPI / 72:.2f}")
 
     def _raise_small_text(self, floor: float, wrap: bool = True) -> bool:
         """Set every text smaller than ``floor`` points to ``floor``, then (``wrap``) wrap titles
@@ -220,6 +257,16 @@ class PageFigure(Figure):
                     break
                 png = self._save_png()
         return png
+
+
+def _with_text_chunk(png: bytes, key: str, value: str) -> bytes:
+    """``png`` with a ``tEXt`` chunk ``key``: ``value`` right after its header (IHDR) chunk."""
+    if png[12:16] != b"IHDR":
+        raise ValueError("not a PNG: its first chunk is not IHDR")
+    data = key.encode("latin-1") + b"\0" + value.encode("latin-1")
+    chunk = (struct.pack(">I", len(data)) + b"tEXt" + data
+             + struct.pack(">I", zlib.crc32(b"tEXt" + data)))
+    return png[:33] + chunk + png[33:]
 
 
 @styled

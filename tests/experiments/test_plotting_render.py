@@ -120,3 +120,16 @@ def test_narrow_figures_get_the_text_and_titles_of_the_old_way(kind, monkeypatch
 def test_a_figure_renders_twice(monkeypatch):
     fig, png, _ = _rendered("narrow", monkeypatch)
     assert fig._repr_png_() == png  # a page that displays a figure twice shows it the same
+
+
+def test_the_record_sees_text_made_while_drawing():
+    # A table's cells hold their text out of reach of findobj, and the table shrinks it when drawn
+    # (auto font size): the PNG's record is the size the cells were drawn at, read from the table.
+    fig, ax = subplots(figsize=(4, 3))
+    ax.plot([0, 1], [0, 1])
+    table = ax.table([["a long cell text", "another long one", "and a third"]] * 6, loc="center")
+    png = fig._save_png()
+    cell_points = min(c.get_text().get_fontsize() for c in table.get_celld().values())
+    assert cell_points < min(_sizes(fig))  # smaller than every text findobj sees
+    recorded = float(Image.open(io.BytesIO(png)).info["xavier:min-text-px"])
+    assert recorded == pytest.approx(cell_points * plotting.PNG_DPI / 72, abs=0.01)
