@@ -99,6 +99,23 @@ MIN_TEXT_PX = 16.0
 The size of the captions' text (1 rem); a :class:`PageFigure` raises smaller text to it when saved.
 """
 
+PHONE_COLUMN_PX = 292
+"""Narrowest a figure is shown on a phone (a 375 px window), in CSS px: inside a Going-deeper box.
+
+The page column is 327 px there, a tab's content 303 px and a box's content 292 px.
+"""
+
+PHONE_TEXT_PX = 11.0
+"""Smallest text a figure shows on a phone, in CSS px (tests/browser/test_readable.py's
+``PHONE_MIN_TEXT_PX``, which says why 11): capitals 8 px and lower case 6 px tall.
+
+A :class:`PageFigure` raises smaller text to it too, on an image shown :data:`PHONE_COLUMN_PX`
+wide. For a PNG wider than ``2 * 16 * 292 / 11 = 850`` px (4.25 in at :data:`PNG_DPI`) this floor
+is the higher one, and the desktop then shows the text larger than the captions: draw figures
+for the phone's column, about 4 in wide, and the text is 16 CSS px on both.
+"""
+
+
 def marker_for(color: str | None, default: str = "o") -> str:
     """The :data:`MARKERS` entry of a colour of :data:`COLORS` (``default`` for other colours).
 
@@ -179,14 +196,22 @@ class PageFigure(Figure):
         return self._drawn_points * self.dpi / 72
 
     @staticmethod
-    def min_font_points(image_width_px: int) -> float:
-        """The smallest font size, in points, that shows at least :data:`MIN_TEXT_PX` CSS px.
+    def min_font_points(image_width_px: int, planned_px: int | None = None) -> float:
+        """The smallest font size, in points, that shows at least :data:`MIN_TEXT_PX` CSS px on
+        the desktop and :data:`PHONE_TEXT_PX` on a phone.
 
         An image ``image_width_px`` wide at :data:`PNG_DPI` is shown ``min(image_width_px / 2,
-        COLUMN_PX)`` CSS px wide, and a font of ``p`` points is ``p * PNG_DPI / 72`` pixels of it.
+        COLUMN_PX)`` CSS px wide on the desktop and ``min(image_width_px / 2, PHONE_COLUMN_PX)``
+        on a phone, and a font of ``p`` points is ``p * PNG_DPI / 72`` pixels of it. The phone's
+        floor is taken at ``planned_px`` when given (the width the figure was drawn for): text
+        that sticks out widens the image, which would raise that floor, which widens the image
+        further. Such a figure keeps the planned floor, and the phone test shows its text small.
         """
-        shown = min(image_width_px * 100 / PNG_DPI, COLUMN_PX)
-        return MIN_TEXT_PX * 72 / PNG_DPI * image_width_px / shown
+        natural = image_width_px * 100 / PNG_DPI
+        phone = (planned_px or image_width_px) * 100 / PNG_DPI
+        desktop_points = MIN_TEXT_PX / min(natural, COLUMN_PX) * image_width_px
+        phone_points = PHONE_TEXT_PX / min(phone, PHONE_COLUMN_PX) * (planned_px or image_width_px)
+        return max(desktop_points, phone_points) * 72 / PNG_DPI
 
     def _save_png(self) -> bytes:
         buf = io.BytesIO()
@@ -246,14 +271,15 @@ class PageFigure(Figure):
             # The text floor depends on the image's width. Raised first to the floor of the
             # widest image the figure gives when nothing sticks out of it (its width plus the
             # save's padding), so that one save usually suffices; the saved width is then
-            # checked, and titles that came out too wide for their axes are wrapped.
+            # checked, and titles that came out too wide for their axes are wrapped. The phone's
+            # floor stays that of the planned width (min_font_points).
             pad = matplotlib.rcParams["savefig.pad_inches"]
             widest = math.ceil((self.get_figwidth() + 2 * pad) * PNG_DPI)
             self._raise_small_text(self.min_font_points(widest) * 1.005, wrap=False)
             png = self._save_png()
             for _ in range(3):  # larger text widens the image a little: settle the size
                 width = Image.open(io.BytesIO(png)).size[0]
-                if not self._raise_small_text(self.min_font_points(width) * 1.005):
+                if not self._raise_small_text(self.min_font_points(width, widest) * 1.005):
                     break
                 png = self._save_png()
         return png

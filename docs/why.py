@@ -335,7 +335,9 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
             ax.text(0.0, 0.0, f"max |{'W' if kind == 'weights' else 'dW'}| = {big:.3g}\n"
                     f"{symbol}⁽³⁾ = {b[3][0]:.3g}", transform=ax.transAxes, fontsize=8,
                     ha="left", va="bottom")
-    fig.colorbar(d.mappable, ax=list(axes.ravel()), shrink=0.5, aspect=40,
+    # the colour bar under the diagrams, so that the two columns (and their numbers) have the
+    # figure's whole width: beside them, it left the numbers too little room on a phone
+    fig.colorbar(d.mappable, ax=list(axes.ravel()), location="bottom", shrink=0.8, aspect=30,
                  label="$W$, $b$" if kind == "weights" else "$dW$, $db$")
     return fig
 

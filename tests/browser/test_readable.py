@@ -110,7 +110,8 @@ def measure(browser, url: str, name: str, width: int) -> dict:
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name[:-5]}-{width}.png"), full_page=True)
         out["maths"] = readability.display_math(page)
-        if width == 375:  # figures on a phone, each tab shown in turn
+        if width == 375:  # figures on a phone, each tab shown in turn, the boxes opened
+            page.evaluate("document.querySelectorAll('main details').forEach(d => { d.open = true; })")
             checks.wait_for_images(page)
             figures = readability.figure_text(page, SITE)[0]
             labels = page.locator(".sd-tab-set > label.sd-tab-label")
@@ -379,11 +380,15 @@ def test_wide_tables_show_a_scroll_cue_on_a_phone(browser, base, name, mode):
     """At 375 px a table wider than its box shows a shade at the box's right edge, and at its left
     edge once scrolled to the end (and not at the right edge then); a table that fits shows none.
     A box that scrolls can be focused and scrolled with the arrow keys; printed, no box has the
-    cue. why.html has a table that overflows and one that fits; xavier_init.html several wide."""
+    cue. why.html has a table that overflows and one that fits; xavier_init.html several wide
+    (each laid out as a table: on a phone they are stacked instead)."""
     page = open_page(browser, base + name, width=375, mode=mode)
     try:
         # a lesson's wide tables sit in its Going-deeper boxes: open them, as a reader would
         page.evaluate("document.querySelectorAll('main details.going-deeper').forEach(d => { d.open = true; })")
+        # they are stacked on a phone (test_no_table_of_a_lesson_scrolls_sideways_on_a_phone): laid
+        # out as tables again, they are wider than the column, as any table may be, and scroll
+        page.evaluate(UNSTACK)
         page.wait_for_timeout(500)  # the theme makes scrolling boxes focusable after load
         tables = page.evaluate(_TABLES)
         assert any(t["overflows"] for t in tables), f"no table overflows at 375 px: {tables}"
@@ -424,6 +429,48 @@ def test_wide_tables_show_a_scroll_cue_on_a_phone(browser, base, name, mode):
         if printed:
             problems.append(f"printed table boxes with a background: {printed[:2]}")
         assert not problems, "\n".join(problems)
+    finally:
+        page.context.close()
+
+
+UNSTACK = """() => { document.querySelectorAll('table.xv-stack').forEach(t => t.classList.remove('xv-stack'));
+  window.dispatchEvent(new Event('resize')); }"""
+"""Lays the stacked tables (docs/_ext/phone_tables.py) out as tables again."""
+
+_SIDEWAYS = """() => [...document.querySelectorAll('main table')].filter(t => t.checkVisibility())
+  .map(t => { const box = t.closest('.pst-scrollable-table-container') || t.parentElement;
+    const cap = t.querySelector('caption');
+    return {id: t.id || (cap ? cap.textContent : t.rows[0].textContent).trim().slice(0, 50),
+            content: box.scrollWidth, box: box.clientWidth, right: Math.round(t.getBoundingClientRect().right),
+            main: Math.round(document.querySelector('main').getBoundingClientRect().right)}; })
+  .filter(t => t.content > t.box + 1 || t.right > t.main + 1)"""
+
+MAY_SCROLL: dict[str, dict[str, str]] = {}
+"""Tables of a lesson that may scroll sideways at 375 px: page -> {table id: the reason}. None:
+every table of four columns or more is stacked on a phone (docs/_ext/phone_tables.py), and the
+others fit."""
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_no_table_of_a_lesson_scrolls_sideways_on_a_phone(browser, base, name):
+    """At 375 px no table of a lesson is wider than its box or than ``<main>``: Going-deeper boxes
+    and solutions opened, every tab shown in turn (except those listed in :data:`MAY_SCROLL`)."""
+    page = open_page(browser, base + name, width=375)
+    try:
+        page.evaluate("document.querySelectorAll('main details').forEach(d => { d.open = true; })")
+        for button in page.locator("main .solution.dropdown button.toggle-button").all():
+            if button.is_visible():
+                button.click()
+        page.wait_for_timeout(300)
+        wide = page.evaluate(_SIDEWAYS)
+        labels = page.locator(".sd-tab-set > label.sd-tab-label")
+        for k in range(labels.count()):
+            labels.nth(k).click()
+            wide += page.evaluate(_SIDEWAYS)
+        allowed = MAY_SCROLL.get(name, {})
+        wide = sorted({f"{t['id']!r}: {t['content']} px in a {t['box']} px box, right edge "
+                       f"{t['right']} (main's {t['main']})" for t in wide if t["id"] not in allowed})
+        assert not wide, "\n".join(wide)
     finally:
         page.context.close()
 
