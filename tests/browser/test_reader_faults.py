@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 import checks
+import readability
 from test_readable import base, browser  # noqa: F401 (fixtures: one Chromium, the site served)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,12 +79,6 @@ _SCROLL = """(id) => { const c = document.getElementById(id).closest('.pst-scrol
   return [c.scrollWidth, c.clientWidth]; }"""
 
 
-UNSTACK = """() => { document.querySelectorAll('table.xv-stack').forEach(t => t.classList.remove('xv-stack'));
-  window.dispatchEvent(new Event('resize')); }"""
-"""Lays the stacked tables (docs/_ext/phone_tables.py) out as tables again, wide ones wider than a
-phone's column: the scroll shades and focus of such a table are still checked on them."""
-
-
 def test_table_2_1_fits_a_phone(browser, base):
     page = opened(browser, base + "signals.html", open_boxes=True)
     try:
@@ -100,7 +95,7 @@ def test_scroll_shades_leave_the_caption_alone_in_dark_mode(browser, base):
     try:
         # the table is stacked on a phone (docs/_ext/phone_tables.py): laid out as a table again,
         # it scrolls, as a table wider than a phone's column would
-        page.evaluate(UNSTACK)
+        page.evaluate(readability.UNSTACK)
         page.wait_for_timeout(500)  # the theme makes a box that scrolls focusable on resize
         scroll, width = page.evaluate(_SCROLL, "tab-conclusion-he-modes")
         assert scroll > width, "the table no longer scrolls: pick another one that does"
