@@ -53,6 +53,7 @@ extensions = [
     "api_references",  # type hints outside xavier shown without a link, misspelt names fail
     "theme_overrides",  # the theme templates the site changes, tied to the exact files they copy
     "lesson",  # Going-deeper boxes and exercise solutions printed open
+    "phone_tables",  # tables of four columns or more stack their rows on a phone
     "buildmath",  # maths typeset at build time (SVG and MathML), no MathJax in the pages
     "firstpaint",  # scripts deferred, images with their intrinsic size
     "readers",  # focus kept by copy buttons and drawers, print in the light theme

@@ -24,6 +24,8 @@ from __future__ import annotations
 import functools
 import io
 import math
+import struct
+import zlib
 from typing import Any, Callable, TypeVar
 
 import matplotlib
@@ -97,6 +99,23 @@ MIN_TEXT_PX = 16.0
 The size of the captions' text (1 rem); a :class:`PageFigure` raises smaller text to it when saved.
 """
 
+PHONE_COLUMN_PX = 292
+"""Narrowest a figure is shown on a phone (a 375 px window), in CSS px: inside a Going-deeper box.
+
+The page column is 327 px there, a tab's content 303 px and a box's content 292 px.
+"""
+
+PHONE_TEXT_PX = 11.0
+"""Smallest text a figure shows on a phone, in CSS px (tests/browser/test_readable.py's
+``PHONE_MIN_TEXT_PX``, which says why 11): capitals 8 px and lower case 6 px tall.
+
+A :class:`PageFigure` raises smaller text to it too, on an image shown :data:`PHONE_COLUMN_PX`
+wide. For a PNG wider than ``2 * 16 * 292 / 11 = 850`` px (4.25 in at :data:`PNG_DPI`) this floor
+is the higher one, and the desktop then shows the text larger than the captions: draw figures
+for the phone's column, about 4 in wide, and the text is 16 CSS px on both.
+"""
+
+
 def marker_for(color: str | None, default: str = "o") -> str:
     """The :data:`MARKERS` entry of a colour of :data:`COLORS` (``default`` for other colours).
 
@@ -133,31 +152,74 @@ class PageFigure(Figure):
     text as shown in the page.
     """
 
-    def min_text_px(self) -> float:
-        """Height in image pixels of the smallest visible text: its size in points * dpi / 72."""
-        from matplotlib.text import Text
+    _drawn_points: float | None = None
 
-        sizes = [t.get_fontsize() for t in self.findobj(Text)
-                 if t.get_visible() and t.get_text().strip() and t.figure is not None]
-        return min(sizes, default=0.0) * self.dpi / 72
+    def draw(self, renderer) -> None:
+        """Draw as a :class:`~matplotlib.figure.Figure` does, and note the size, in points, of the
+        smallest line of text that reached the renderer (:meth:`min_text_px`).
+
+        Every text drawn passes through the renderer's ``draw_text``: titles, labels, tick labels,
+        legends, annotations, a table's cells, a colour bar's labels, texts of inset axes and
+        subfigures. Wrapped for this one drawing on this renderer only (an instance attribute,
+        restored after), so nothing global changes.
+        """
+        sizes: list[float] = []
+        missing = object()
+        before = renderer.__dict__.get("draw_text", missing)
+        inner = renderer.draw_text
+
+        def draw_text(gc, x, y, s, prop, angle, ismath=False, mtext=None):
+            if str(s).strip():
+                sizes.append(prop.get_size_in_points())
+            return inner(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+
+        renderer.draw_text = draw_text
+        try:
+            super().draw(renderer)
+        finally:
+            if before is missing:
+                del renderer.draw_text
+            else:
+                renderer.draw_text = before
+        self._drawn_points = min(sizes, default=0.0)
+
+    def min_text_px(self) -> float:
+        """Height in image pixels (at the figure's dpi) of the smallest text drawn: its size in
+        points * dpi / 72.
+
+        Measured on what is drawn (:meth:`draw`), not on the artists found beforehand, which missed
+        text made at drawing time; a figure not yet drawn is drawn (without rendering) first. A
+        formula's sub- and superscripts count at the size of their formula (as in captions).
+        """
+        if self._drawn_points is None:
+            self.draw_without_rendering()
+        return self._drawn_points * self.dpi / 72
 
     @staticmethod
-    def min_font_points(image_width_px: int) -> float:
-        """The smallest font size, in points, that shows at least :data:`MIN_TEXT_PX` CSS px.
+    def min_font_points(image_width_px: int, planned_px: int | None = None) -> float:
+        """The smallest font size, in points, that shows at least :data:`MIN_TEXT_PX` CSS px on
+        the desktop and :data:`PHONE_TEXT_PX` on a phone.
 
         An image ``image_width_px`` wide at :data:`PNG_DPI` is shown ``min(image_width_px / 2,
-        COLUMN_PX)`` CSS px wide, and a font of ``p`` points is ``p * PNG_DPI / 72`` pixels of it.
+        COLUMN_PX)`` CSS px wide on the desktop and ``min(image_width_px / 2, PHONE_COLUMN_PX)``
+        on a phone, and a font of ``p`` points is ``p * PNG_DPI / 72`` pixels of it. The phone's
+        floor is taken at ``planned_px`` when given (the width the figure was drawn for): text
+        that sticks out widens the image, which would raise that floor, which widens the image
+        further. Such a figure keeps the planned floor, and the phone test shows its text small.
         """
-        shown = min(image_width_px * 100 / PNG_DPI, COLUMN_PX)
-        return MIN_TEXT_PX * 72 / PNG_DPI * image_width_px / shown
+        natural = image_width_px * 100 / PNG_DPI
+        phone = (planned_px or image_width_px) * 100 / PNG_DPI
+        desktop_points = MIN_TEXT_PX / min(natural, COLUMN_PX) * image_width_px
+        phone_points = PHONE_TEXT_PX / min(phone, PHONE_COLUMN_PX) * (planned_px or image_width_px)
+        return max(desktop_points, phone_points) * 72 / PNG_DPI
 
     def _save_png(self) -> bytes:
         buf = io.BytesIO()
         self.savefig(buf, format="png", bbox_inches="tight", facecolor=self.get_facecolor(),
-                     edgecolor=self.get_edgecolor(), dpi=PNG_DPI,
-                     metadata={"xavier:min-text-px":
-                               f"{self.min_text_px() * PNG_DPI / self.dpi:.2f}"})
-        return buf.getvalue()
+                     edgecolor=self.get_edgecolor(), dpi=PNG_DPI)
+        # The record is known once the image is drawn: its chunk goes in after the header.
+        return _with_text_chunk(buf.getvalue(), "xavier:min-text-px",
+                                f"{self._drawn_points * PNG_DPI / 72:.2f}")
 
     def _raise_small_text(self, floor: float, wrap: bool = True) -> bool:
         """Set every text smaller than ``floor`` points to ``floor``, then (``wrap``) wrap titles
@@ -209,17 +271,28 @@ class PageFigure(Figure):
             # The text floor depends on the image's width. Raised first to the floor of the
             # widest image the figure gives when nothing sticks out of it (its width plus the
             # save's padding), so that one save usually suffices; the saved width is then
-            # checked, and titles that came out too wide for their axes are wrapped.
+            # checked, and titles that came out too wide for their axes are wrapped. The phone's
+            # floor stays that of the planned width (min_font_points).
             pad = matplotlib.rcParams["savefig.pad_inches"]
             widest = math.ceil((self.get_figwidth() + 2 * pad) * PNG_DPI)
             self._raise_small_text(self.min_font_points(widest) * 1.005, wrap=False)
             png = self._save_png()
             for _ in range(3):  # larger text widens the image a little: settle the size
                 width = Image.open(io.BytesIO(png)).size[0]
-                if not self._raise_small_text(self.min_font_points(width) * 1.005):
+                if not self._raise_small_text(self.min_font_points(width, widest) * 1.005):
                     break
                 png = self._save_png()
         return png
+
+
+def _with_text_chunk(png: bytes, key: str, value: str) -> bytes:
+    """``png`` with a ``tEXt`` chunk ``key``: ``value`` right after its header (IHDR) chunk."""
+    if png[12:16] != b"IHDR":
+        raise ValueError("not a PNG: its first chunk is not IHDR")
+    data = key.encode("latin-1") + b"\0" + value.encode("latin-1")
+    chunk = (struct.pack(">I", len(data)) + b"tEXt" + data
+             + struct.pack(">I", zlib.crc32(b"tEXt" + data)))
+    return png[:33] + chunk + png[33:]
 
 
 @styled

@@ -91,7 +91,7 @@ def plot_lr_sweep(final, widths, etas, steps, J_mean, top: float = 2.0):
         ax.set(xscale="log", yscale="log", ylim=(bottom, top), title=title,
                ylabel=f"cost after {steps} steps")
     axes[1].set_xlabel(r"base learning rate $\eta$")
-    fig.legend(loc="outside lower center", ncol=3)
+    fig.legend(loc="outside lower center", ncol=2)  # three columns stuck out of the figure
     return fig
 
 
@@ -134,7 +134,7 @@ def plot_phase(sw2, sb2, chi, gain_points, measured, sw2_measured, sb2_line, the
                  clip_on=False, zorder=5)
     ax1.axhline(sb2_line, color=OKABE_ITO[0], ls="--", lw=1.2, label=rf"$\sigma_b^2 = {sb2_line:g}$ (below)")
     ax1.set(xlabel=r"$\sigma_w^2$", ylabel=r"$\sigma_b^2$", title="tanh networks: order and chaos")
-    ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2)
+    ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=1)  # two squeezed the map
     ax2.plot(theory_sw2, theory_xi, color=OKABE_ITO[4], lw=1.8, label=r"theory, $-1/\log \chi_1$")
     xi = -1 / measured
     med = np.median(xi, axis=1)

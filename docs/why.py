@@ -335,7 +335,9 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
             ax.text(0.0, 0.0, f"max |{'W' if kind == 'weights' else 'dW'}| = {big:.3g}\n"
                     f"{symbol}⁽³⁾ = {b[3][0]:.3g}", transform=ax.transAxes, fontsize=8,
                     ha="left", va="bottom")
-    fig.colorbar(d.mappable, ax=list(axes.ravel()), shrink=0.5, aspect=40,
+    # the colour bar under the diagrams, so that the two columns (and their numbers) have the
+    # figure's whole width: beside them, it left the numbers too little room on a phone
+    fig.colorbar(d.mappable, ax=list(axes.ravel()), location="bottom", shrink=0.8, aspect=30,
                  label="$W$, $b$" if kind == "weights" else "$dW$, $db$")
     return fig
 
@@ -350,15 +352,15 @@ def plot_zero_init(zero: Mapping[str, Any]):
     d = draw_network(ax_net, SIZES, weights=W, biases=b, title="zero initialization, after training",
                      colorbar=True, colorbar_label="$W$, $b$")
     x, y = d.positions[3][0]
-    ax_net.annotate(f"$b^{{[3]}}$ = {b[3][0]:.4f}", (x, y), xytext=(0, -16), textcoords="offset points",
-                    ha="center", va="top", fontsize=9)
+    ax_net.annotate(f"$b^{{[3]}}$ = {b[3][0]:.4f}", (x, y), xytext=(0, 12), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=9)  # above the output unit, clear of the others
     steps = np.arange(len(zero["b3"]))
     sig = acts.sigmoid(np.asarray(zero["b3"]))
     ax_b.plot(steps, sig, color=COLORS["zero"], lw=1.8, label=r"$\sigma(b^{[3]})$, the output for every input")
     ax_b.axhline(zero["fraction"], color="black", lw=0.8, ls="--",
                  label=rf"class-1 fraction $\bar y$ = {zero['fraction']:.3f}")
     ax_b.set(xlabel="epoch", ylabel="network output", ylim=(0, 0.6), xlim=(0, steps[-1]))
-    ax_b.legend(loc="upper right")
+    ax_b.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25))  # under the axes: it hid the curve
     return fig
 
 
@@ -473,12 +475,13 @@ def plot_wedges(result: Mapping[str, Any], summary: Mapping[str, Any]):
         ax.scatter(s["offset"], s["cost"], color=COLORS[name], marker=MARKERS[name], s=28,
                    edgecolors="white", linewidths=0.5, label=_scale_label(name), zorder=3)
     ax.set_yscale("log")
-    ax.set(xlabel=r"distance of the first-layer lines from the origin,"
-                  "\n" r"$|b_k| / \Vert w_k \Vert$ (median over the 6 units of one seed)",
+    ax.set(xlabel=r"distance of the first-layer lines"  # short lines: legible on a phone
+                  "\n" r"from the origin, $|b_k| / \Vert w_k \Vert$,"
+                  "\n" r"median over a seed's 6 units",
            ylabel="final cost")
     # above the axes, where it cannot hide a point
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=1, borderaxespad=0.0,
-              title="circle: one point per seed, after training", title_fontsize=9, alignment="left")
+              title="circle, after training:\none point per seed", title_fontsize=9, alignment="left")
     name = "large"
     rep = result["representative"][name]
     i = int(result["index"][name][rep])

@@ -257,8 +257,8 @@ def plot_histograms(hist: np.ndarray, edges: np.ndarray, *, labels: Sequence[str
         ax.set_xlim(edges[0], edges[-1])
         if i // ncols == nrows - 1:
             ax.set_xlabel("activation value")
-        if i % ncols == 0:
-            ax.set_ylabel("fraction of values")
+    # one label for the rows: two rotated labels, each longer than its short panel, ran together
+    fig.supylabel("fraction of values", fontsize=plotting.STYLE["axes.labelsize"])
     top = ylim if ylim is not None else (1.05 * float(hist.max()) or 1.0)  # an all-zero histogram: 1
     for ax in axes.flat[:n_layers]:
         ax.set_yscale("function", functions=(np.sqrt, np.square))
@@ -296,8 +296,8 @@ def plot_gradients(grad: Mapping[str, np.ndarray], names: Sequence[str]):
             ax.text(0.5, 0.6, "all exactly 0", transform=ax.transAxes, ha="center")
         if s % ncols == 0:
             ax.set_ylabel("fraction of values")
-        if s // ncols == nrows - 1:
-            ax.set_xlabel("size of the gradient $|dA|$")
+        if s // ncols == nrows - 1:  # short: two labels as wide as their panels ran together
+            ax.set_xlabel("gradient size $|dA|$")
     axes[0, 0].set_xscale("log")
     axes[0, 0].set_xlim(10.0**edges[0], 10.0**edges[-1])
     axes[0, 0].set_ylim(0, 1.05 * float(hist.max()) or 1.0)

@@ -382,3 +382,12 @@ def collapsed_box_problems(page) -> tuple[int, list[str]]:
     printed = page.evaluate(_BOX_CONTENT, COLLAPSED_BOXES)
     problems += [f"{b['title']!r}: content not printed" for b in printed if not b["shown"]]
     return len(screen), problems
+
+
+# -- Stacked tables (docs/_ext/phone_tables.py) ---------------------------------------------------
+
+UNSTACK = """() => { document.querySelectorAll('table.xv-stack').forEach(t => t.classList.remove('xv-stack'));
+  window.dispatchEvent(new Event('resize')); }"""
+"""Lays the tables stacked on a phone out as tables again (and lets the theme, on resize, make a
+box that now scrolls focusable): wide ones are wider than a phone's column, so the scroll shades
+and focus of such a table are still checked on them."""
