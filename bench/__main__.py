@@ -85,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as err:  # a bad --against or --page, found when the benchmark starts
         parser.error(str(err))
     busy = others.share()
+    others.stop()
     print()
     print(core.format_table(rows))
     missed = [r["name"] for r in rows if r["ok"] is False]

@@ -280,35 +280,119 @@ def set_threads(n: int) -> None:
     torch.set_num_threads(n)
 
 
+def _proc_table() -> dict[tuple[int, int], tuple[int, float]]:
+    """Every process now: ``{(pid, start tick): (parent pid, CPU seconds it used itself)}``, from
+    ``/proc/<pid>/stat`` (utime + stime of all its threads; not its children's). The start tick
+    tells a process from a later one that reuses its pid. Processes that vanish while read are
+    left out."""
+    tick = os.sysconf("SC_CLK_TCK")
+    table = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            text = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue
+        # the command name (field 2) is in parentheses and may hold spaces or parentheses
+        fields = text[text.rindex(")") + 2:].split()
+        try:
+            ppid, utime, stime, start = int(fields[1]), int(fields[11]), int(fields[12]), int(fields[19])
+        except (IndexError, ValueError):
+            continue
+        table[(int(entry.name), start)] = (ppid, (utime + stime) / tick)
+    return table
+
+
+def descendants(parents: dict[int, int], root: int) -> set[int]:
+    """``root`` and every process below it, from ``{pid: parent pid}``.
+
+    >>> sorted(descendants({1: 0, 10: 1, 11: 10, 12: 11, 20: 1}, 10))
+    [10, 11, 12]
+    """
+    children: dict[int, list[int]] = {}
+    for pid, ppid in parents.items():
+        children.setdefault(ppid, []).append(pid)
+    found, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        if pid not in found:
+            found.add(pid)
+            todo += children.get(pid, [])
+    return found
+
+
 class OtherLoad:
-    """How much CPU other processes took between start and :meth:`share`: from ``/proc/stat``
-    (all CPUs) minus this process's own CPU time. On a shared machine it says how far to trust
-    a run: with another process busy, multi-threaded BLAS waits for its descheduled threads.
+    """How much CPU other processes took between start and :meth:`share`, on a shared machine:
+    the busy time of all CPUs (``/proc/stat``) minus the CPU time of this process's own tree.
+
+    The own tree is this process and every process below it (the browsers and Lighthouse a
+    benchmark starts, and theirs), found by walking ``/proc`` every ``interval`` seconds from a
+    background thread: each process's own CPU time is counted from its first sighting (or from
+    zero when it started after the start) to its last. The count does not wait for children to
+    be reaped (``os.times`` counts a child only once it has been waited for, and never a
+    grandchild whose parent did not wait for it, so a run of the ``reader`` benchmark on an idle
+    machine read as 42 % "other"). Time an own process used after its last sighting (at most
+    ``interval`` s before it ended) is counted as other, so the share errs high, not low.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, interval: float = 0.2) -> None:
+        import threading
+
+        self._root = os.getpid()
+        self._first: dict[tuple[int, int], float] = {}
+        self._last: dict[tuple[int, int], float] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
         self._start = self._now()
+        self._sample(first=True)
+        self._thread = threading.Thread(target=self._run, args=(interval,), daemon=True)
+        self._thread.start()
 
     @staticmethod
-    def _now() -> tuple[float, float, float]:
+    def _now() -> tuple[float, float]:
+        """All CPUs' total and busy seconds since boot."""
         try:
             fields = [float(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
         except (OSError, ValueError):
-            return (0.0, 0.0, 0.0)
+            return (0.0, 0.0)
         tick = os.sysconf("SC_CLK_TCK")
         total = sum(fields[:8]) / tick
         idle = (fields[3] + fields[4]) / tick
-        t = os.times()
-        return total, idle, t.user + t.system + t.children_user + t.children_system
+        return total, total - idle
+
+    def _sample(self, first: bool = False) -> None:
+        table = _proc_table()
+        ours = descendants({pid: ppid for (pid, _), (ppid, _) in table.items()}, self._root)
+        with self._lock:
+            for key, (_, cpu) in table.items():
+                if key[0] in ours:
+                    self._first.setdefault(key, cpu if first else 0.0)
+                    self._last[key] = cpu
+
+    def _run(self, interval: float) -> None:
+        while not self._stop.wait(interval):
+            self._sample()
+
+    def own(self) -> float:
+        """CPU seconds this process's tree used since the start (as last sampled)."""
+        self._sample()
+        with self._lock:
+            return sum(self._last[k] - self._first[k] for k in self._last)
+
+    def stop(self) -> None:
+        """End the sampling thread (:meth:`share` still answers, from the last sample)."""
+        self._stop.set()
+        self._thread.join()
 
     def share(self) -> float:
         """The fraction of all CPUs' time used by other processes since the start (0 where unknown)."""
-        total0, idle0, own0 = self._start
-        total1, idle1, own1 = self._now()
+        own = self.own()
+        total0, busy0 = self._start
+        total1, busy1 = self._now()
         if total1 <= total0:
             return 0.0
-        busy = (total1 - total0) - (idle1 - idle0)
-        return max(0.0, min(1.0, (busy - (own1 - own0)) / (total1 - total0)))
+        return max(0.0, min(1.0, ((busy1 - busy0) - own) / (total1 - total0)))
 
 
 def _cpu_model() -> str:
