@@ -18,6 +18,9 @@ JavaScript, SVG, JSON and text, :class:`GzipHandler`). For each page and server:
   cell output, in ``<main>``) is scrolled to, and the time is taken when it is loaded and decoded;
 * **longest task**: the longest main-thread task (``longtask`` entries) from the start until
   the page has loaded, typeset its maths and shown its first figure, plus 1 s;
+
+each the median over ``--loads`` cold loads of the page on the gzip server (5 by default; one
+load is noise: the same page gave 139 and 353 ms in two runs), the loads of all pages in rounds;
 * **bytes before first paint**: what went over the wire (``transferSize``: headers and body,
   compressed when compressed) for the document and every resource that ended before the first
   paint.
@@ -53,6 +56,7 @@ NETWORK = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8,
            "uploadThroughput": 750e3 / 8}
 CPU_SLOWDOWN = 4
 ARTICLE = ("index", "why", "signals", "xavier_init", "justification", "conclusion", "beyond")
+TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "loading"]
 COMPRESSED = {".html", ".css", ".js", ".svg", ".json", ".txt", ".map", ".xml"}
 TARGETS = {"first paint": "<= 2000", "maths typeset": "<= 2000", "first figure": "<= 4000",
            "longest task": "<= 200"}
@@ -145,8 +149,10 @@ def _checks():
     return checks
 
 
-def load(browser, url: str) -> dict:
-    """One cold load of ``url`` on the throttled phone; the measures of the module docstring (ms)."""
+def load(browser, url: str, trace: Path | None = None) -> dict:
+    """One cold load of ``url`` on the throttled phone; the measures of the module docstring (ms).
+    With ``trace``, a Chromium trace of the load (DevTools' timeline categories) is written there
+    (for :mod:`bench.tasks`; tracing slows the page a little)."""
     context = browser.new_context(viewport=PHONE, device_scale_factor=3, is_mobile=True,
                                   has_touch=True, service_workers="block")
     context.set_default_timeout(120_000)
@@ -157,6 +163,8 @@ def load(browser, url: str) -> dict:
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     cdp.send("Network.emulateNetworkConditions", NETWORK)
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+    if trace is not None:
+        browser.start_tracing(page=page, categories=TRACE_CATEGORIES)
     try:
         page.goto(url, wait_until="commit", timeout=120_000)
         page.wait_for_function(
@@ -167,6 +175,8 @@ def load(browser, url: str) -> dict:
         page.wait_for_function("window.__reader.maths !== null", polling=100, timeout=120_000)
         page.wait_for_timeout(1000)
         out = page.evaluate(_RESULT)
+        if trace is not None:
+            trace.write_bytes(browser.stop_tracing())
     finally:
         context.close()
     out["figure"] = figure
@@ -177,8 +187,12 @@ def load(browser, url: str) -> dict:
     return out
 
 
-def measure_site(site: Path, pages: list[str]) -> dict[str, dict[str, dict]]:
-    """``{server: {page: load(...)}}`` for the plain and the gzip server."""
+def measure_site(site: Path, pages: list[str], loads: int = 1) -> dict[str, dict[str, dict]]:
+    """``{server: {page: measures}}`` for the gzip server (``loads`` cold loads of every page, in
+    rounds: each round loads every page once, so that a burst of load from other processes hits
+    one load of several pages, not several loads of one) and the plain one (one load: its first
+    paint and bytes only inform). Each measure is the median over the loads; ``"loads"`` keeps
+    every load's longest task."""
     checks = _checks()
     from playwright.sync_api import sync_playwright
 
@@ -186,11 +200,45 @@ def measure_site(site: Path, pages: list[str]) -> dict[str, dict[str, dict]]:
     with sync_playwright() as pw:
         browser = checks.launch(pw)
         try:
-            for server, serve in (("gzip", serve_gzip), ("plain", checks.serve)):
-                with serve(site) as base:
-                    out[server] = {name: load(browser, base + name) for name in pages}
+            with serve_gzip(site) as base:
+                runs: dict[str, list[dict]] = {name: [] for name in pages}
+                for _ in range(loads):
+                    for name in pages:
+                        runs[name].append(load(browser, base + name))
+                out["gzip"] = {name: summarize(got) for name, got in runs.items()}
+            with checks.serve(site) as base:
+                out["plain"] = {name: load(browser, base + name) for name in pages}
         finally:
             browser.close()
+    return out
+
+
+def _median(values: list) -> float | None:
+    """The median of the values that are not None (None if all are); -1 (no formulas) stays -1.
+
+    >>> _median([3.0, None, 1.0, 2.0]), _median([None]), _median([-1, -1])
+    (2.0, None, -1)
+    """
+    import statistics
+
+    got = [v for v in values if v is not None]
+    if not got:
+        return None
+    return -1 if all(v == -1 for v in got) else statistics.median(v for v in got if v != -1)
+
+
+def summarize(got: list[dict]) -> dict:
+    """The median of each measure over several loads of one page; the longest tasks of every load
+    in ``"loads"``.
+
+    >>> s = summarize([{"fcp": 1.0, "maths": 0, "figure": None, "bytes": 5, "longest": 300.0},
+    ...                {"fcp": 3.0, "maths": 0, "figure": None, "bytes": 5, "longest": 100.0},
+    ...                {"fcp": 2.0, "maths": 0, "figure": None, "bytes": 7, "longest": 150.0}])
+    >>> s["fcp"], s["longest"], s["bytes"], s["figure"], s["loads"]
+    (2.0, 150.0, 5, None, [300.0, 100.0, 150.0])
+    """
+    out = {key: _median([g[key] for g in got]) for key in ("fcp", "maths", "figure", "bytes", "longest")}
+    out["loads"] = [g["longest"] for g in got]
     return out
 
 
@@ -220,9 +268,9 @@ def _pages(site: Path) -> list[str]:
     return [f"{d}.html" for d in checks.docnames(site)]
 
 
-def table(site: Path, quick: bool = False) -> list[Row]:
+def table(site: Path, quick: bool = False, loads: int = 1) -> list[Row]:
     pages = [f"{p}.html" for p in ARTICLE] if quick else _pages(site)
-    measured = measure_site(site, pages)
+    measured = measure_site(site, pages, loads)
     scores = lighthouse(site, [p for p in pages if p.removesuffix(".html") in ARTICLE]) \
         if shutil.which("node") and LIGHTHOUSE.is_file() else {}
     rows = []
@@ -235,7 +283,9 @@ def table(site: Path, quick: bool = False) -> list[Row]:
                 TARGETS["maths typeset"]),
             row(f"{name}: first figure", g["figure"], "ms", TARGETS["first figure"])
             if g["figure"] is not None else row(f"{name}: first figure (none)", 0.0, "ms"),
-            row(f"{name}: longest task", g["longest"], "ms", TARGETS["longest task"]),
+            row(f"{name}: longest task", g["longest"], "ms", TARGETS["longest task"],
+                note=f"median of {len(g['loads'])} loads: " + ", ".join(f"{v:.0f}" for v in g["loads"])
+                if len(g["loads"]) > 1 else ""),
             row(f"{name}: bytes before first paint (gzip)", g["bytes"] / 1000, "kB"),
             row(f"{name}: first paint, plain", p["fcp"], "ms"),
             row(f"{name}: bytes before first paint, plain", p["bytes"] / 1000, "kB"),
@@ -251,10 +301,75 @@ def table(site: Path, quick: bool = False) -> list[Row]:
 def bench_reader(config: Config) -> list[Row]:
     if not (SITE / "searchindex.js").is_file():
         raise FileNotFoundError(f"no built site in {SITE}: run `make html` first")
-    return table(SITE, quick=config.quick)
+    return table(SITE, quick=config.quick, loads=1 if config.quick else config.loads)
 
 
-if __name__ == "__main__":  # python -m bench.reader SITE: the issue's table for any built site
-    site = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else SITE
-    for r in table(site, quick="--quick" in sys.argv):
-        print(f"{r['name']:60s} {r['value']:10.1f} {r['unit']}")
+def side_by_side(sites: dict[str, Path], pages: list[str], loads: int) -> dict[str, dict[str, list[tuple]]]:
+    """The longest task of ``loads`` cold loads of every page of every site (gzip-served),
+    ``{page: {site: [(wall ms, thread ms, what), ...]}}``: wall time from the ``longtask`` API,
+    thread time the longest top-level task's CPU time in a trace of the load, and what that task
+    spent it on (:func:`bench.tasks.describe`). A round loads each page from every site one after
+    the other, in an order rotating from round to round, so that other processes' load hits the
+    variants alike; the thread time is what other processes disturb least."""
+    import tempfile
+
+    from bench import tasks
+    checks = _checks()
+    from contextlib import ExitStack
+
+    from playwright.sync_api import sync_playwright
+
+    names = list(sites)
+    out = {page: {name: [] for name in names} for page in pages}
+    with sync_playwright() as pw, ExitStack() as stack:
+        browser = checks.launch(pw)
+        stack.callback(browser.close)
+        bases = {name: stack.enter_context(serve_gzip(site)) for name, site in sites.items()}
+        for r in range(loads):
+            for page in pages:
+                k = r % len(names)
+                for name in names[k:] + names[:k]:
+                    with tempfile.TemporaryDirectory() as tmp:
+                        got = load(browser, bases[name] + page, trace=Path(tmp) / "trace.json")
+                        trace = json.loads((Path(tmp) / "trace.json").read_text())
+                    top = tasks.tasks(trace, bases[name] + page, top=1, by="tdur")[0]
+                    out[page][name].append((got["longest"], top["tdur"], tasks.describe(top, 3)))
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m bench.reader [SITE ...] [--quick] [--loads N] [--pages a,b]``: the table for one
+    built site, or, for several, their longest tasks side by side (median of N loads each)."""
+    import argparse
+    import statistics
+
+    parser = argparse.ArgumentParser(prog="python -m bench.reader")
+    parser.add_argument("sites", nargs="*", type=Path, default=[SITE])
+    parser.add_argument("--quick", action="store_true", help="the article's pages only")
+    parser.add_argument("--loads", type=int, default=Config.loads)
+    parser.add_argument("--pages", default="", help="comma-separated pages (default: all)")
+    args = parser.parse_args(argv)
+    sites = [s.resolve() for s in args.sites]
+    if len(sites) == 1:
+        for r in table(sites[0], quick=args.quick, loads=args.loads):
+            print(f"{r['name']:60s} {r['value']:10.1f} {r['unit']}  {r['note']}")
+        return
+    pages = ([f"{p}.html" for p in args.pages.split(",")] if args.pages
+             else [f"{p}.html" for p in ARTICLE] if args.quick else _pages(sites[0]))
+    labels = {s.name: s for s in sites}
+    got = side_by_side(labels, pages, args.loads)
+    print(f"longest task, median of {args.loads} loads, ms: wall (longtask API) / thread time (trace)")
+    print(f"{'':28s}" + "".join(f"{name:>18s}" for name in labels))
+    for page, by_site in got.items():
+        cells = "".join(f"{statistics.median(w for w, _, _ in v):>10.0f} / {statistics.median(t for _, t, _ in v):<5.0f}"
+                        for v in by_site.values())
+        print(f"{page:28s}{cells}")
+    print()
+    for page, by_site in got.items():
+        for name, v in by_site.items():
+            for _, _, what in v:
+                print(f"{page} {name}: {what}")
+
+
+if __name__ == "__main__":
+    main()
