@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --against: rounds of builds (each: cold and four rebuilds of both trees)")
     parser.add_argument("--page", default=None,
                         help="with --against: the page whose prose and module are edited (default: the slowest)")
+    parser.add_argument("--loads", type=int, default=core.Config.loads,
+                        help="reader: cold loads of every page (the median is reported)")
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
     parser.add_argument("--output", type=Path, default=RESULTS, help=f"json file to write (default: {RESULTS})")
     args = parser.parse_args(argv)
@@ -53,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown benchmark(s) {', '.join(unknown)}; valid choices: {', '.join(core.REGISTRY)}")
     if args.repeat < 1:
         parser.error(f"--repeat must be a positive integer, got {args.repeat}")
+    if args.loads < 1:
+        parser.error(f"--loads must be a positive integer, got {args.loads}")
     if args.rounds < 1:
         parser.error(f"--rounds must be a positive integer, got {args.rounds}")
     if (args.page or args.rounds != 1) and not args.against:
@@ -74,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--timer cpu counts the CPU time of every thread (spinning ones too): add --threads 1")
     timer = time.process_time if args.timer == "cpu" else time.perf_counter
     config = core.Config(repeat=args.repeat, quick=args.quick, timer=timer, against=args.against,
-                         rounds=args.rounds, page=args.page)
+                         rounds=args.rounds, page=args.page, loads=args.loads)
     info = core.machine_info()
     print(f">>> {info['cpu']}, {info['cores']} cores; numpy {info['numpy']} with {info['blas']} "
           f"({info.get('blas_core', '?')} kernels, {info.get('blas_threads', '?')} threads); "

@@ -58,6 +58,8 @@ class Config:
         Rounds of the side-by-side build (each is a cold build and four rebuilds of both trees).
     page : str or None
         The page whose prose and experiment module the build benchmark edits (default: the slowest).
+    loads : int
+        Cold loads of every page in the ``reader`` benchmark (it reports the median).
     """
 
     repeat: int = 11
@@ -67,6 +69,7 @@ class Config:
     against: str | None = None
     rounds: int = 1
     page: str | None = None
+    loads: int = 5
 
 
 @dataclasses.dataclass
