@@ -29,6 +29,13 @@ Beside them, Lighthouse 12.2.3 (npm, installed apart in ``bench/lighthouse`` by 
 driving the same Chromium) gives its mobile performance and accessibility scores for the article
 pages (its default mobile profile: simulated slow 4G and 4x CPU).
 
+``python -m bench.reader BEFORE AFTER [--loads N] [--pages a,b]`` loads the pages of two (or more)
+built sites side by side, each page from every site in turn, the order rotating from round to
+round, and prints each page's longest task as the median wall time (``longtask``) and the median
+thread time of the longest task in a Chromium trace of the load, which other processes disturb
+less, and what that task was made of (:mod:`bench.tasks`): compare variants in one run, not in
+two runs at different times of a shared machine's load.
+
 Targets (issue 20), on the gzip server: first paint and maths within 2 s, the first figure within
 4 s, no task longer than 200 ms. A measurement: the numbers depend on the machine and its load;
 nothing here is a timed test (tests/browser/test_maths.py checks the properties).
