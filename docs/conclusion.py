@@ -28,7 +28,9 @@ def _draw_training(ax, cost, lr):
     for k, (label, color, _) in enumerate(STARTS):
         band(ax, t, cost[:, k], color=color, label=label)
     ax.axhline(np.log(2), color="0.3", ls=":", lw=1, label=r"$\log 2$ (always predicting 1/2)")
-    ax.set(xlabel="gradient-descent step", ylabel="cost $J$ (binary cross-entropy)", ylim=(0, None),
+    # head room above log 2 (Xavier's curve lies on it), where the legend sits clear of the curves
+    top = max(1.8 * np.log(2), 1.05 * np.nanmax(np.nanpercentile(cost, 90, axis=-1)))
+    ax.set(xlabel="gradient-descent step", ylabel="cost $J$ (binary cross-entropy)", ylim=(0, top),
            title=f"training, learning rate {lr:g}")
     ax.legend(loc="upper right")
 
