@@ -300,6 +300,10 @@ def plot_gradients(grad: Mapping[str, np.ndarray], names: Sequence[str]):
             ax.set_xlabel("gradient size $|dA|$")
     axes[0, 0].set_xscale("log")
     axes[0, 0].set_xlim(10.0**edges[0], 10.0**edges[-1])
+    # a label every 5 decades about the middle, none within 2 decades of an edge: the end labels
+    # of neighbouring panels ran together
+    decades = np.round((edges[0] + edges[-1]) / 2) + 5 * np.arange(-4, 5)
+    axes[0, 0].set_xticks(10.0 ** decades[(decades >= edges[0] + 2) & (decades <= edges[-1] - 2)])
     axes[0, 0].set_ylim(0, 1.05 * float(hist.max()) or 1.0)
     fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncol=4)
     return _text_at_floor(fig)
