@@ -227,3 +227,31 @@ def test_images_carry_their_intrinsic_size(context, base, name):
     wrong = [i["src"] for i in images
              if not (i["w"] and i["h"] and abs(i["h"] - i["w"] * i["nh"] / i["nw"]) <= 1)]
     assert not wrong, f"{len(wrong)} of {len(images)} images without their size, e.g. {wrong[:2]}"
+
+
+# Punctuation after an inline formula: the formula is an atomic box, so the browser may break the
+# line between it and a following ", and", leaving the comma to start the next line (issue 22's
+# reader saw one at 1280 px). The pages reviewed for issue 22 are checked, collapsed boxes opened.
+_ORPHANS = r"""() => {
+  document.querySelectorAll('details').forEach(d => d.open = true);
+  const out = [];
+  for (const m of document.querySelectorAll('article mjx-container:not([display="true"])')) {
+    const n = m.closest('span.math') || m, t = n.nextSibling;
+    if (!t || t.nodeType !== 3 || !/^[,.;:]/.test(t.data) || !m.checkVisibility()) continue;
+    const r = document.createRange(); r.setStart(t, 0); r.setEnd(t, 1);
+    const c = r.getBoundingClientRect(), f = m.getBoundingClientRect();
+    if (c.width > 0 && (c.top > f.bottom - 2 || c.left < f.left))
+      out.push(n.textContent.slice(0, 40) + ' | ' + t.data.slice(0, 20));
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("name", ["normalization.html", "scaling.html", "beyond.html"])
+def test_no_punctuation_starts_a_line_after_a_formula(context, base, name, width):
+    page = context().new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(base + name, wait_until="load")
+    orphans = page.evaluate(_ORPHANS)
+    assert not orphans, f"punctuation alone at a line start after a formula: {orphans}"

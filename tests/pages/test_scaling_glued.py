@@ -159,7 +159,7 @@ def reference(sweep, correlations):
         "sc_mup_best_lo": ETAS[best[1]].min(), "sc_mup_best_hi": ETAS[best[1]].max(),
         "sc_sp_cost_2048_at_64best": med[0, -1, best[0, 0]], "sc_sp_cost_64": med[0, 0, best[0, 0]],
         "sc_mup_cost_2048": med[1, -1, best[1, -1]], "sc_sp_cost_2048": med[0, -1, best[0, -1]],
-        "sc_seed_sp_lo": ETAS[best_seed[0, -1]].min(), "sc_seed_sp_hi": ETAS[best_seed[0, -1]].max(),
+        "sc_width_ratio": WIDTHS[-1] / WIDTHS[0],
         "sc_seed_mup_lo": ETAS[best_seed[1]].min(), "sc_seed_mup_hi": ETAS[best_seed[1]].max(),
         "sc_crit": crit, "sc_sb2": SB2, "sc_width_c": N, "sc_depth_c": DEPTH, "sc_seeds_c": SEEDS_C,
         "sc_xi_meas_1": xi_med[k], "sc_xi_theory_1": xi_th[k],
@@ -206,8 +206,8 @@ def test_the_prose_holds(glued, reference):
     # ...its widest network ends below the narrow one ("the wide networks ended below the narrow
     # one"; at width 64 muP is SP) and below SP's widest at its best rate.
     assert v["sc_mup_cost_2048"] < v["sc_sp_cost_64"] and v["sc_mup_cost_2048"] < v["sc_sp_cost_2048"]
-    # "half the factor of 32" is what the prose says of the shift.
-    assert v["sc_sp_shift"] == 16
+    # "16-fold, against at most 32-fold": the shift is 4 of the 5 doublings from 64 to 2048.
+    assert v["sc_sp_shift"] == 16 and v["sc_width_ratio"] == 32
     # At the narrow network's best rate, SP's widest network does worse than the narrow one.
     assert v["sc_sp_cost_2048_at_64best"] > v["sc_sp_cost_64"]
     # The gain 5/3 is chaotic, 1/std(tanh xi) is near it, and gain 0.9 is ordered.
@@ -226,6 +226,9 @@ def test_the_shapes_the_prose_reads_off_the_sweep(sweep):
     best = np.argmin(med, axis=2)
     # SP: "it held still from width 64 to 128, then halved with every doubling".
     assert best[0, 1] == best[0, 0] and np.all(np.diff(best[0, 1:]) == -1)
+    # SP at width 2048: "every seed had that same best rate" (the median run's).
+    best_seed = np.argmin(sweep, axis=2)
+    assert np.all(best_seed[0, -1] == best[0, -1])
     # muP: "the wide networks ended below the narrow one", each at its best rate.
     at_best = med[1, np.arange(len(WIDTHS)), best[1]]
     assert np.all(at_best[1:] < at_best[0])
