@@ -10,8 +10,9 @@ Found by comparing clean builds with rebuilds file by file (``tests/build``); th
   is already in the output as the page is written. myst-nb copies its stylesheet at
   ``build-finished``: missing while a clean build writes its pages, present when
   a rebuild rewrites some (the general index, the search page and the module index are rewritten
-  every time). :func:`copy_before_writing` copies myst-nb's stylesheet at ``write-started``, before
-  any page; ``vendored_assets.py`` does the same for d3.
+  every time). sphinx-exercise copies its ``exercise.css`` the same way. :func:`copy_before_writing`
+  copies both stylesheets at ``write-started``, before any page; ``vendored_assets.py`` does the
+  same for d3.
 * **Search index.** On a rebuild Sphinx reloads, from the previous ``searchindex.js``, the titles
   and words of the pages it does not rewrite, but not their index entries (``indexentries``, which
   the search page shows from the general index; Sphinx 9.0 ``IndexBuilder.load``): they dropped
@@ -43,13 +44,18 @@ def leave_out_times(app, config) -> None:
 
 
 def copy_before_writing(app, builder) -> None:
-    """Copy myst-nb's stylesheet into ``_static`` before the first page is written."""
+    """Copy myst-nb's and sphinx-exercise's stylesheets into ``_static`` before the first page is
+    written (each copies its own at ``build-finished``; the copies are the same files)."""
     if builder.format != "html":
         return
     from myst_nb.sphinx_ext import add_global_html_resources
 
     (Path(builder.outdir) / "_static").mkdir(parents=True, exist_ok=True)
     add_global_html_resources(app, None)
+    if "sphinx_exercise" in app.extensions:
+        from sphinx_exercise import copy_asset_files
+
+        copy_asset_files(app, None)
 
 
 def keep_index_entries() -> None:
