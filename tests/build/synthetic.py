@@ -22,6 +22,13 @@ kernelspec:
 """Front matter that makes a MyST markdown page a notebook MyST-NB executes."""
 
 
+def conf_namespace() -> dict:
+    """The names the repository's conf.py defines (its settings, as Sphinx reads them)."""
+    namespace: dict = {"__file__": str(ROOT / "conf.py")}
+    exec(compile((ROOT / "conf.py").read_text(), str(ROOT / "conf.py"), "exec"), namespace)
+    return namespace
+
+
 def build_site(src: Path, out: Path, lib: Path, jobs: int, pythonpath: Path | None = None,
                extra_extensions: tuple[str, ...] = ()) -> Path:
     """Build the site in ``src`` as the Makefile builds the real one (the repository's conf.py,
@@ -38,9 +45,7 @@ def build_site(src: Path, out: Path, lib: Path, jobs: int, pythonpath: Path | No
         env["PYTHONPATH"] = os.pathsep.join([str(pythonpath), *filter(None, [env.get("PYTHONPATH")])])
     extensions = []
     if extra_extensions:
-        namespace: dict = {"__file__": str(ROOT / "conf.py")}
-        exec(compile((ROOT / "conf.py").read_text(), str(ROOT / "conf.py"), "exec"), namespace)
-        extensions = ["-D", "extensions=" + ",".join([*namespace["extensions"], *extra_extensions])]
+        extensions = ["-D", "extensions=" + ",".join([*conf_namespace()["extensions"], *extra_extensions])]
     proc = subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", "html", "-nW", "--keep-going", "-q", "-j", str(jobs),
          "-c", str(ROOT), "-d", str(out / "doctrees"), *extensions,

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from synthetic import FRONT  # beside this file
+from synthetic import FRONT, conf_namespace  # beside this file
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
@@ -24,9 +24,7 @@ from parallel_pages import is_notebook  # noqa: E402
 
 
 def _conf_list() -> list[str]:
-    namespace: dict = {"__file__": str(ROOT / "conf.py")}
-    exec(compile((ROOT / "conf.py").read_text(), str(ROOT / "conf.py"), "exec"), namespace)
-    return list(namespace["parallel_pages_heaviest"])
+    return list(conf_namespace()["parallel_pages_heaviest"])
 
 
 def test_the_static_order_names_every_notebook_page():
