@@ -13,7 +13,10 @@ is made from the cache's record: its outputs merged into the page's cells, less 
 (outputs whose metadata holds ``scrapbook``), which is, byte for byte, what an execution leaves
 (``tests/build/test_rebuild_bytes.py``). Without a record (execution off, or pruned) MyST-NB's copy
 is used. Cells are numbered ``cell-0``, ``cell-1``, ...: nbformat gives each cell a random id when
-MyST-NB reads a page, so two builds would write different files. Only the pages read in this build
+MyST-NB reads a page, so two builds would write different files. With ``nb_merge_streams`` (as in
+conf.py) a cell's stream outputs are merged as MyST-NB merges them on the page
+(``myst_nb.core.utils.coalesce_streams``): a kernel sends a loop's ``print`` lines as one message or
+several depending on timing, so unmerged, two builds could again differ. Only the pages read in this build
 are written (and any download missing); the others' are unchanged.
 
 The page's cells import ``xavier``, ``myst_nb`` (for ``glue``) and the modules beside the page in
@@ -67,6 +70,7 @@ def _write(app, exception) -> None:
         return
     import nbformat
     from jupyter_cache import get_cache
+    from myst_nb.core.utils import coalesce_streams
 
     read = getattr(app, "_xavier_pages_read", set())
     config = app.env.mystnb_config
@@ -89,6 +93,10 @@ def _write(app, exception) -> None:
                     if cell.cell_type == "code":
                         cell.outputs = [o for o in cell.outputs
                                         if "scrapbook" not in o.get("metadata", {})]
+        if config.merge_streams:
+            for cell in nb.cells:
+                if cell.cell_type == "code":
+                    cell.outputs = coalesce_streams(cell.outputs)
         nb.cells.insert(0, _install_cell(nb, Path(app.srcdir)))
         for i, cell in enumerate(nb.cells):
             if "id" in cell:

@@ -53,6 +53,14 @@ B_EXTRA = """```{index} variance; of a layer's output
 ```
 
 The variance of a layer, $\\operatorname{Var}(z) = n \\sigma^2$, is what the page is about.
+
+```{code-cell} ipython3
+import time
+
+for step in range(3):  # each line flushed apart: three stream messages from the kernel
+    print(f"step {step}", flush=True)
+    time.sleep(0.3)
+```
 """
 
 
@@ -117,6 +125,27 @@ def test_a_page_read_from_the_cache_offers_the_notebook_an_execution_writes(tmp_
     assert changed(build(src, tmp_path / "fresh", lib, 2), rebuilt) == []
     # the page, its sources (the notebook's markdown cell holds the prose) and the search index
     assert changed(clean, rebuilt) == ["_sources/b.ipynb", "_sources/b.md", "b.html", "searchindex.js"]
+
+
+def _streams(notebook: bytes) -> list[str]:
+    import json
+    return [o["text"] if isinstance(o["text"], str) else "".join(o["text"])
+            for cell in json.loads(notebook)["cells"] if cell["cell_type"] == "code"
+            for o in cell["outputs"] if o["output_type"] == "stream"]
+
+
+def test_the_downloaded_notebook_merges_a_cells_printed_lines(tmp_path, lib):
+    """A loop's lines, sent by the kernel as one message or several depending on timing (here three,
+    flushed apart), are one output in the downloaded notebook, as on the page (``nb_merge_streams``):
+    unmerged, two clean builds of justification.md once differed in ``_sources/justification.ipynb``.
+    Both ways of writing it, after an execution and from the cache, are checked."""
+    src, out = tmp_path / "src", tmp_path / "out"
+    write_site(src)
+    clean = build(src, out, lib, 1)
+    assert _streams(clean["_sources/b.ipynb"]) == ["step 0\nstep 1\nstep 2\n"]
+    (src / "b.md").write_text((src / "b.md").read_text() + "\nA sentence added to the prose.\n")
+    rebuilt = build(src, out, lib, 1)
+    assert _streams(rebuilt["_sources/b.ipynb"]) == ["step 0\nstep 1\nstep 2\n"]
 
 
 def test_a_word_gone_from_a_page_leaves_the_search_index(tmp_path, lib):
