@@ -194,7 +194,9 @@ def check_digits(page, data) -> int:
             assert d["missed"] == f"misclassified {missed}/{meta['batch']}"
             # steps count updates: the last frame is the batch of the last update, before it
             assert meta["last_step"] == meta["steps"][-1] + 1
-            assert d["text"].startswith(f"Step {meta['steps'][f]} of {meta['last_step']} ")
+            # the last frame reads "After 269 of 270 updates", not "Step 269 of 270": a reader took the
+            # latter for a widget that stops one step short
+            assert d["text"].startswith(f"After {meta['steps'][f]} of {meta['last_step']} updates ")
             assert f"held-out cost {run['cost'][seed][f]} · held-out error {run['error'][seed][f]}" in d["text"]
             # the histograms' lesson in words: each layer's spread over the step's batch
             std = ", ".join(js(v) for v in meta["std"][sl][f])

@@ -637,10 +637,10 @@
       errChart.draw(meta.steps, { name: "error", value: r.error[s], median: r.error_median, lo: r.error_q10, hi: r.error_q90 }, f);
       const step = meta.steps[f], epoch = Math.floor(step / meta.steps_per_epoch) + 1;
       const inEpoch = (step % meta.steps_per_epoch) + 1;
-      readout.textContent = `Step ${step} of ${meta.last_step} (epoch ${epoch}, batch ${inEpoch} of ${meta.steps_per_epoch}; frame ${f + 1} of ${F}) · ` +
+      readout.textContent = `After ${step} of ${meta.last_step} updates (epoch ${epoch}, batch ${inEpoch} of ${meta.steps_per_epoch}; frame ${f + 1} of ${F}) · ` +
         `held-out cost ${fmt(r.cost[s][f])} · held-out error ${fmt(r.error[s][f])} · of the ${meta.batch} digits shown, ${miss} misclassified · ` +
         spread(slice(), f);
-      play.slider.setAttribute("aria-valuetext", `step ${step}`);
+      play.slider.setAttribute("aria-valuetext", `after ${step} of ${meta.last_step} updates`);
       readout.dataset.frame = String(f);
       readout.dataset.step = String(step);
       readout.dataset.cost = r.cost[s][f] === null ? "" : String(r.cost[s][f]);
