@@ -194,7 +194,7 @@ def check_digits(page, data) -> int:
             assert d["missed"] == f"misclassified {missed}/{meta['batch']}"
             # steps count updates: the last frame is the batch of the last update, before it
             assert meta["last_step"] == meta["steps"][-1] + 1
-            # the last frame reads "After 269 of 270 updates", not "Step 269 of 270": a reader took the
+            # the last frame reads "After T - 1 of T updates", not "Step T - 1 of T": a reader took the
             # latter for a widget that stops one step short
             assert d["text"].startswith(f"After {meta['steps'][f]} of {meta['last_step']} updates ")
             assert f"held-out cost {run['cost'][seed][f]} · held-out error {run['error'][seed][f]}" in d["text"]

@@ -341,6 +341,17 @@ def test_weights_set_non_finite_by_hand_are_diverged_before_step_0():
     assert h.diverged_at.tolist() == [-1, 0] and np.isnan(h.cost[:, 1]).all()
 
 
+@pytest.mark.parametrize("value, diverged", [(np.nan, True), (np.inf, True), (-np.inf, True),
+                                             (np.finfo(np.float32).max, False), (-np.finfo(np.float32).max, False)])
+def test_a_seed_is_diverged_exactly_when_one_of_its_entries_is_not_finite(value, diverged):
+    """nan, +inf or -inf in one weight of one seed, anywhere in the matrix, marks that seed alone;
+    the largest finite numbers do not (float32, where they are nearest to overflowing)."""
+    net = Network([3, 4, 1], ["tanh", "sigmoid"], rng=np.random.default_rng(0), seeds=3, dtype="float32")
+    net.W[1][1, 2, 1] = value
+    h = train(net, np.ones((3, 2)), np.ones((1, 2)), "bce", lr=0.1, epochs=1)
+    assert h.diverged.tolist() == [False, diverged, False]
+
+
 # -- the fused step against forward / backward / update -------------------------------------------------
 
 
