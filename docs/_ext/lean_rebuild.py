@@ -37,6 +37,17 @@ written after it that refers to it. :func:`_rehome_nodes` makes every node of a 
 page's document (``doctree-read``: before it is pickled). Docutils' public ``Node.document``; the
 output is unchanged (tests/build/test_lean_rebuild.py checks the doctrees' size and the pages).
 
+**An environment that carries the exercise pages.** sphinx-exercise (1.2.1) keeps every exercise
+and solution of the site in ``env.sphinx_exercise_registry``: a deep copy of each exercise node, and
+each solution's node itself, still in its page's doctree. The copies' nodes keep naming the page's
+document and a solution node keeps its parent, so pickling the environment pickled the whole doctree
+of every page with exercises, once per exercise (each registry node 320 kB on why): the environment
+was 2.06 MB, of which the registry 1.43 MB. With ``-j N`` every worker hands its environment back
+pickled and the main process unpickles it, one chunk after another. :func:`_detach_exercises`
+replaces each entry the page just read with a copy that stands alone (no parent, no document); the
+extension reads only its attributes and title text from it, so the pages are unchanged
+(tests/build/test_lean_rebuild.py).
+
 **Templates compiled anew.** The HTML templates (Sphinx's, the themes') were compiled from source by
 every build before its first page could be written: 0.3 s of a rebuild that writes a handful of
 pages. Jinja's own bytecode cache keeps them compiled in ``_build/jinja_bytecode`` (beside the
@@ -115,9 +126,32 @@ def _rehome_nodes(app, doctree) -> None:
             node.document = doctree
 
 
+def _detach_exercises(app, doctree) -> None:
+    """The page's entries of sphinx-exercise's registry as copies that stand alone (see the module
+    docstring)."""
+    registry = getattr(app.env, "sphinx_exercise_registry", None)
+    if not registry:
+        return
+    from docutils import nodes
+
+    for entry in registry.values():
+        if entry.get("docname") != app.env.docname:
+            continue
+        copy = entry["node"].deepcopy()  # a new tree: no parent; its nodes still name the document
+        for node in copy.findall(nodes.Node):
+            node.document = None
+        entry["node"] = copy
+
+
 def setup(app):
     gc.set_threshold(*THRESHOLDS)
     app.connect("doctree-read", _rehome_nodes)
+    if "sphinx_exercise" in app.config.extensions:
+        from pinned import require
+
+        require("docs/_ext/lean_rebuild.py (sphinx_exercise's env.sphinx_exercise_registry)",
+                sphinx_exercise="1.2.1")
+        app.connect("doctree-read", _detach_exercises)
     app.connect("builder-inited", _cache_compiled_templates)
     atexit.register(gc.freeze)
     if "sphinx.ext.viewcode" in app.config.extensions:

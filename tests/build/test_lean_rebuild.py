@@ -92,3 +92,50 @@ def test_a_pickled_doctree_does_not_carry_the_environment(tmp_path):
     foreign = {type(n).__name__ for n in doctree.findall(nodes.Node) if n.document is not doctree}
     assert not foreign, f"nodes naming another document: {sorted(foreign)}"
     assert "first" in (out / "html" / "api.html").read_text()
+
+
+EXERCISE_PAGE = """# Page
+
+A paragraph with enough words to make this page's doctree larger than any one exercise. """ + \
+    "Filler sentence about the variance of a layer. " * 400 + """
+
+:::{exercise}
+:label: ex-one
+
+Derive $n \\operatorname{Var}(W) = 1$.
+:::
+
+:::{solution} ex-one
+:class: dropdown
+
+The variance of a sum of $n$ independent terms.
+:::
+
+See {ref}`ex-one` and {ref}`the solution <ex-one-solution>`.
+"""
+
+
+def test_the_environment_does_not_carry_the_exercise_pages(tmp_path):
+    """sphinx-exercise's registry holds copies that stand alone: pickled, an entry is its exercise,
+    not its page's doctree (it was 320 kB a node on why); the page still numbers and titles them."""
+    import pickle
+
+    src, out, lib = tmp_path / "src", tmp_path / "out", tmp_path / "lib"
+    for folder in (src, lib):
+        folder.mkdir()
+    (lib / "core.py").write_text("X = 1\n")
+    (src / "index.md").write_text("# Index\n\n```{toctree}\npage\n```\n")
+    (src / "page.md").write_text(EXERCISE_PAGE.replace("{ref}`the solution <ex-one-solution>`", "the solution"))
+    html = build_site(src, out, lib, 2)
+
+    doctree = len((out / "doctrees" / "page.doctree").read_bytes())
+    env = pickle.loads((out / "doctrees" / "environment.pickle").read_bytes())
+    registry = env.sphinx_exercise_registry
+    assert sorted(entry["type"] for entry in registry.values()) == ["exercise", "solution"]
+    for label, entry in registry.items():
+        node = entry["node"]
+        assert node.parent is None and node.document is None, label
+        size = len(pickle.dumps(node))
+        assert size < doctree / 5, f"{label}: {size} bytes pickled, the page's doctree {doctree}"
+    page = (html / "page.html").read_text()
+    assert "Exercise 1" in page and "Solution to" in page
