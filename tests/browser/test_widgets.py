@@ -75,8 +75,14 @@ def open_widget(b, url: str, mode: str, width: int):
     audit = checks.Audit(url=url, mode=mode)
     checks._record(page, audit)
     page.goto(url, wait_until="load")
-    page.wait_for_selector(".xw-widget[data-ready='true']", timeout=15000)
+    near_widget(page)
     return context, page, audit
+
+
+def near_widget(page) -> None:
+    """Scroll to the widget, which is built only once it comes near the viewport, and wait for it."""
+    page.locator(".xw-widget").first.scroll_into_view_if_needed()
+    page.wait_for_selector(".xw-widget[data-ready='true']", timeout=15000)
 
 
 def keyboard_to(page, selector: str) -> None:
@@ -274,7 +280,7 @@ def test_widget_works_from_the_file_system(browser, name):
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
         page.goto((SITE / name).as_uri(), wait_until="load")
-        page.wait_for_selector(".xw-widget[data-ready='true']", timeout=15000)
+        near_widget(page)
         keyboard_to(page, ".xw-slider")
         page.keyboard.press("End")
         assert drawn(page)["frame"] == drawn(page)["slider"] > 0
@@ -307,8 +313,9 @@ def test_no_widget_without_its_data(browser):
 
 @contextmanager
 def loaded_on_view(browser, name: str, data: dict):
-    """Open ``name`` at 1280 px; check that the file beside it (``data["extra"]``) is not requested
-    with the page, then is requested once when the widget scrolls into view; yield the page."""
+    """Open ``name`` at 1280 px; check that the widget is not built and the file beside it
+    (``data["extra"]``) not requested with the page, then that the widget is built and the file
+    requested once when the widget scrolls into view; yield the page."""
     b, base_url = browser
     context = checks.new_context(b, "light")
     page = context.new_page()
@@ -317,11 +324,11 @@ def loaded_on_view(browser, name: str, data: dict):
     page.on("request", lambda r: requested.append(r.url))
     try:
         page.goto(base_url + name, wait_until="load")
-        page.wait_for_selector(".xw-widget[data-ready='true']", timeout=15000)
         page.wait_for_timeout(300)
         assert not [u for u in requested if u.endswith(data["extra"])]
-        assert page.evaluate("() => document.querySelector('.xw-widget').dataset.full") == "false"
+        assert page.evaluate("() => document.querySelector('.xw-widget').dataset.ready") is None
         page.evaluate("() => document.querySelector('.xw-widget').scrollIntoView()")
+        page.wait_for_selector(".xw-widget[data-ready='true']", timeout=15000)
         wait_full(page)
         assert len([u for u in requested if u.endswith(data["extra"])]) == 1
         yield page
