@@ -299,6 +299,44 @@ def test_widget_works_from_the_file_system(browser, name):
     assert errors == []
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", list(PAGES))
+def test_tab_from_the_top_reaches_the_widget(browser, name, width):
+    """The widget is built when needed, not with the page (issue 20), yet a keyboard user who
+    Tabs from the top of the page, without scrolling first, lands on its first control (the
+    checked radio of its first group, or its first button), in document order."""
+    b, base_url = browser
+    context = checks.new_context(b, "light")
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    try:
+        page.goto(base_url + name, wait_until="load")
+        page.wait_for_timeout(300)
+        assert page.evaluate("() => document.querySelector('.xw-widget').dataset.ready") is None, \
+            "the widget was built with the page, far from the screen"
+        stops = page.evaluate("""() => [...document.querySelectorAll('a[href], button, input, select,'
+            + ' textarea, summary, [tabindex]')].filter(e => e.tabIndex >= 0).length""")
+        where = None
+        for _ in range(stops + 40):
+            page.keyboard.press("Tab")
+            where = page.evaluate("""() => { const e = document.activeElement, w = e.closest('.xw-widget');
+                return w && w !== e ? e.outerHTML.slice(0, 120) : null; }""")
+            if where:
+                break
+            if page.evaluate("() => document.activeElement.classList.contains('xw-widget')"):
+                page.wait_for_function("() => !document.activeElement.classList.contains('xw-widget')",
+                                       timeout=15000)
+                where = page.evaluate("() => document.activeElement.outerHTML.slice(0, 120)")
+                break
+        assert where, "Tab went through the page without reaching the widget"
+        first = page.evaluate("""() => { const w = document.querySelector('.xw-widget');
+            const c = [...w.querySelectorAll('input, button, select')].find(c => !c.disabled && (c.type !== 'radio' || c.checked));
+            return c === document.activeElement; }""")
+        assert first, f"Tab reached the widget at {where}, not its first control"
+    finally:
+        context.close()
+
+
 def test_no_widget_without_its_data(browser):
     """The fallback sentence is there for readers without JavaScript, and hidden once it runs."""
     html = (SITE / "why.html").read_text(encoding="utf-8")

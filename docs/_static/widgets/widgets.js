@@ -669,15 +669,45 @@
 
   const KINDS = { playground, digits };
 
-  /** Build a widget once it comes within a screen of the viewport, not while the page loads:
-   * decoding its frames and drawing its charts is one task of about 200 ms on a phone (CPU 4x,
-   * issue 20), the longest of the page's load when run at DOMContentLoaded. */
-  function whenNear(container, fn) {
-    if (!("IntersectionObserver" in window)) return fn();
-    const near = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) { near.disconnect(); fn(); }
-    }, { rootMargin: "100% 0px" });
-    near.observe(container);
+  /** Build a widget when it is needed, not while the page loads: decoding its frames and drawing
+   * its charts is one task of about 200-350 ms on a phone (CPU 4x, issue 20), the longest of the
+   * page's load when run at DOMContentLoaded. It is needed (whichever comes first):
+   * - when it comes within a screen of the viewport (IntersectionObserver);
+   * - at the first Tab key pressed on the page: a keyboard user then finds its controls in the
+   *   Tab order, without scrolling to it first;
+   * - when its place gets the focus: until built, the container is a Tab stop itself (named, and
+   *   busy), which hands the focus to the widget's first control (its last, coming back with
+   *   Shift+Tab) once built. */
+  function whenNeeded(container, build) {
+    let started = null;
+    const go = () => {
+      if (started) return started;
+      document.removeEventListener("keydown", onTab, true);
+      if (near) near.disconnect();
+      started = build();
+      return started;
+    };
+    const onTab = (event) => { if (event.key === "Tab") go(); };
+    document.addEventListener("keydown", onTab, true);
+    const near = "IntersectionObserver" in window ? new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) go();
+    }, { rootMargin: "100% 0px" }) : null;
+    container.tabIndex = 0;
+    container.setAttribute("role", "group");
+    container.setAttribute("aria-label", "Interactive figure, starting");
+    container.setAttribute("aria-busy", "true");
+    container.addEventListener("focus", (event) => {
+      if (!container.hasAttribute("aria-busy")) return;  // built: a focus given by a script stays
+      const back = event.relatedTarget
+        && container.compareDocumentPosition(event.relatedTarget) & Node.DOCUMENT_POSITION_FOLLOWING;
+      go().then(() => {
+        if (document.activeElement !== container) return;
+        const controls = [...container.querySelectorAll("input, button, select")].filter((c) => !c.disabled);
+        const to = back ? controls[controls.length - 1] : controls.find((c) => c.type !== "radio" || c.checked);
+        if (to) to.focus();
+      });
+    });
+    if (near) near.observe(container); else go();
   }
 
   async function startOne(script, container) {
@@ -689,6 +719,8 @@
     } catch (err) {
       container.append(el("p", { class: "xw-error", text: `The widget could not start: ${err.message}` }));
       throw err;
+    } finally {
+      for (const name of ["tabindex", "role", "aria-label", "aria-busy"]) container.removeAttribute(name);
     }
   }
 
@@ -696,7 +728,9 @@
     for (const script of document.querySelectorAll('script.xw-data[type="application/json"]')) {
       const container = script.previousElementSibling;
       if (!container || !container.classList.contains("xw-widget")) continue;
-      whenNear(container, () => startOne(script, container));
+      // the sentence for readers without JavaScript goes; the widget takes its place when needed
+      for (const note of container.querySelectorAll(".xw-nojs")) note.remove();
+      whenNeeded(container, () => startOne(script, container));
     }
   }
 
