@@ -337,6 +337,36 @@ def test_tab_from_the_top_reaches_the_widget(browser, name, width):
         context.close()
 
 
+@pytest.mark.parametrize("name", list(PAGES))
+def test_tab_into_a_widget_not_built_yet(browser, name):
+    """A keyboard user faster than the widget's start: the focus is on the last Tab stop before the
+    widget, the page not scrolled there (the widget not built), and one Tab lands on the widget's
+    first control, not on the first Tab stop after it."""
+    b, base_url = browser
+    context = checks.new_context(b, "light")
+    page = context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    try:
+        page.goto(base_url + name, wait_until="load")
+        before = page.evaluate("""() => { const w = document.querySelector('.xw-widget');
+            const stops = [...document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')]
+              .filter(e => e.tabIndex >= 0 && e.checkVisibility({visibilityProperty: true}) && !w.contains(e) && e !== w
+                           && (e.compareDocumentPosition(w) & Node.DOCUMENT_POSITION_FOLLOWING));
+            const last = stops[stops.length - 1];
+            last.focus({preventScroll: true});
+            return [document.activeElement === last, w.dataset.ready || null, last.outerHTML.slice(0, 80)]; }""")
+        assert before[0], f"could not focus {before[2]}"
+        assert before[1] is None, "the widget was built with the page"
+        page.keyboard.press("Tab")
+        page.wait_for_function("() => !document.activeElement.classList.contains('xw-widget')", timeout=15000)
+        first = page.evaluate("""() => { const w = document.querySelector('.xw-widget');
+            const c = [...w.querySelectorAll('input, button, select')].find(c => !c.disabled && (c.type !== 'radio' || c.checked));
+            return [c === document.activeElement, document.activeElement.outerHTML.slice(0, 80)]; }""")
+        assert first[0], f"Tab from {before[2]} went to {first[1]}, not the widget's first control"
+    finally:
+        context.close()
+
+
 def test_no_widget_without_its_data(browser):
     """The fallback sentence is there for readers without JavaScript, and hidden once it runs."""
     html = (SITE / "why.html").read_text(encoding="utf-8")

@@ -679,12 +679,21 @@
    *   busy), which hands the focus to the widget's first control (its last, coming back with
    *   Shift+Tab) once built. */
   function whenNeeded(container, build) {
-    let started = null;
+    let started = null, focusTo = "first";
     const go = () => {
       if (started) return started;
       document.removeEventListener("keydown", onTab, true);
       if (near) near.disconnect();
-      started = build();
+      started = build().finally(() => {
+        // the focus moves on before the container stops being a Tab stop, or it would fall to <body>
+        const focused = document.activeElement === container;
+        for (const name of ["tabindex", "role", "aria-label", "aria-busy"]) container.removeAttribute(name);
+        if (!focused) return;
+        const controls = [...container.querySelectorAll("input, button, select")].filter((c) => !c.disabled);
+        const to = focusTo === "last" ? controls[controls.length - 1]
+          : controls.find((c) => c.type !== "radio" || c.checked);
+        if (to) to.focus();
+      });
       return started;
     };
     const onTab = (event) => { if (event.key === "Tab") go(); };
@@ -700,12 +709,8 @@
       if (!container.hasAttribute("aria-busy")) return;  // built: a focus given by a script stays
       const back = event.relatedTarget
         && container.compareDocumentPosition(event.relatedTarget) & Node.DOCUMENT_POSITION_FOLLOWING;
-      go().then(() => {
-        if (document.activeElement !== container) return;
-        const controls = [...container.querySelectorAll("input, button, select")].filter((c) => !c.disabled);
-        const to = back ? controls[controls.length - 1] : controls.find((c) => c.type !== "radio" || c.checked);
-        if (to) to.focus();
-      });
+      focusTo = back ? "last" : "first";
+      go();
     });
     if (near) near.observe(container); else go();
   }
@@ -719,8 +724,6 @@
     } catch (err) {
       container.append(el("p", { class: "xw-error", text: `The widget could not start: ${err.message}` }));
       throw err;
-    } finally {
-      for (const name of ["tabindex", "role", "aria-label", "aria-busy"]) container.removeAttribute(name);
     }
   }
 
