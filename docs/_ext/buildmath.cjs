@@ -1,7 +1,8 @@
 // Typeset TeX formulas with MathJax 4 (npm `mathjax`, its New Computer Modern font) into SVG with
 // assistive MathML, for docs/_ext/buildmath.py: one process per build, every formula in one batch.
 //
-// stdin:  {"formulas": [[display, tex], ...]}
+// stdin:  {"formulas": [[display, tex], ...], "narrowEm", "narrowPx"} ("flat": false, for a test, leaves
+//         the SVG as MathJax wrote it, see `flatten`)
 // stdout: {"formulas": [{"html", "glyphs", "error"}, ...], "glyphs": {id: path data}, "css"}
 //
 // Each formula is an <mjx-container> whose SVG refers to the font's glyphs by id (`<use
@@ -10,7 +11,11 @@
 // shows the formulas holds the paths it uses. Attributes that nothing reads are dropped (a
 // quarter of the bytes): `data-latex` (the TeX of every node, twice), `data-c`, `data-mml-node`,
 // the SVG's `role` (it is aria-hidden), `focusable` (for IE) and `xmlns` (an <svg> in HTML needs
-// none), and `xlink:href` is written `href` (SVG 2). A TeX error becomes "error" (MathJax's
+// none), and `xlink:href` is written `href` (SVG 2). The SVG is also flattened (`flatten`): a
+// `<g>` left with no attribute is replaced by its children, and a `<g transform>` around a single
+// glyph (`<use>`) becomes that `<use>` with the transform; the drawing is the same, with about half
+// the SVG elements (a big page's formulas were 2,500-3,400 of its 7,000-8,000 nodes, which every
+// rendering frame styles and lays out: issue 20). A TeX error becomes "error" (MathJax's
 // message), which fails the build.
 "use strict";
 
@@ -35,13 +40,34 @@ async function main() {
   // reader's fonts. In em they have the text's size everywhere, as MathJax's CHTML output had.
   const xHeight = MathJax.startup.output.font.params.x_height;
   const toEm = (v) => `${+(v * xHeight).toFixed(3)}em`;
+  const unread = /^data-(?:latex|c|mml-node|mjx-texclass)$/;  // what no reader, style or script reads
+  const kept = (node) => adaptor.allAttributes(node).filter((a) => !unread.test(a.name));
+  const flatten = (node) => {
+    for (const child of [...adaptor.childNodes(node)]) {
+      if (adaptor.kind(child).startsWith("#")) continue;  // text, comment
+      flatten(child);
+      if (adaptor.kind(child) !== "g") continue;
+      const attributes = kept(child), children = [...adaptor.childNodes(child)];
+      if (attributes.length === 0) {
+        for (const grandchild of children) adaptor.insert(grandchild, child);
+        adaptor.remove(child);
+      } else if (attributes.length === 1 && attributes[0].name === "transform" && children.length === 1
+                 && adaptor.kind(children[0]) === "use" && kept(children[0]).every((a) => /^(?:xlink:)?href$/.test(a.name))) {
+        adaptor.setAttribute(children[0], "transform", attributes[0].value);
+        adaptor.insert(children[0], child);
+        adaptor.remove(child);
+      }
+    }
+  };
   const typeset = async (tex, display, width) => {
     MathJax.texReset();
     const options = {display, em: EM, ex: EX, containerWidth: width || 10000};
-    let html = adaptor.outerHTML(await MathJax.tex2svgPromise(tex, options));
+    const node = await MathJax.tex2svgPromise(tex, options);
+    if (input.flat !== false) for (const svg of adaptor.tags(node, "svg")) flatten(svg);  // false: for a test
+    let html = adaptor.outerHTML(node);
     const error = html.match(/data-mjx-error="([^"]*)"/);
     html = html
-      .replace(/ data-(?:latex|c|mml-node)="[^"]*"/g, "")
+      .replace(/ data-(?:latex|c|mml-node|mjx-texclass)="[^"]*"/g, "")
       .replace(/ (?:role="img"|focusable="false"|xmlns(?::xlink)?="http:\/\/www\.w3\.org\/(?:2000\/svg|1999\/xlink)")/g, "")
       .replace(/xlink:href=/g, "href=")
       .replace(/<svg [^>]*>/g, (tag) => tag.replace(/(-?[\d.]+)ex\b/g, (_, v) => toEm(v)));

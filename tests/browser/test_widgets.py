@@ -75,8 +75,14 @@ def open_widget(b, url: str, mode: str, width: int):
     audit = checks.Audit(url=url, mode=mode)
     checks._record(page, audit)
     page.goto(url, wait_until="load")
-    page.wait_for_selector(".xw-widget[data-ready='true']", timeout=15000)
+    near_widget(page)
     return context, page, audit
+
+
+def near_widget(page) -> None:
+    """Scroll to the widget, which is built only once it comes near the viewport, and wait for it."""
+    page.locator(".xw-widget").first.scroll_into_view_if_needed()
+    page.wait_for_selector(".xw-widget[data-ready='true']", timeout=15000)
 
 
 def keyboard_to(page, selector: str) -> None:
@@ -276,7 +282,7 @@ def test_widget_works_from_the_file_system(browser, name):
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
         page.goto((SITE / name).as_uri(), wait_until="load")
-        page.wait_for_selector(".xw-widget[data-ready='true']", timeout=15000)
+        near_widget(page)
         keyboard_to(page, ".xw-slider")
         page.keyboard.press("End")
         assert drawn(page)["frame"] == drawn(page)["slider"] > 0
@@ -295,6 +301,74 @@ def test_widget_works_from_the_file_system(browser, name):
     assert errors == []
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", list(PAGES))
+def test_tab_from_the_top_reaches_the_widget(browser, name, width):
+    """The widget is built when needed, not with the page (issue 20), yet a keyboard user who
+    Tabs from the top of the page, without scrolling first, lands on its first control (the
+    checked radio of its first group, or its first button), in document order."""
+    b, base_url = browser
+    context = checks.new_context(b, "light")
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    try:
+        page.goto(base_url + name, wait_until="load")
+        page.wait_for_timeout(300)
+        assert page.evaluate("() => document.querySelector('.xw-widget').dataset.ready") is None, \
+            "the widget was built with the page, far from the screen"
+        stops = page.evaluate("""() => [...document.querySelectorAll('a[href], button, input, select,'
+            + ' textarea, summary, [tabindex]')].filter(e => e.tabIndex >= 0).length""")
+        where = None
+        for _ in range(stops + 40):
+            page.keyboard.press("Tab")
+            where = page.evaluate("""() => { const e = document.activeElement, w = e.closest('.xw-widget');
+                return w && w !== e ? e.outerHTML.slice(0, 120) : null; }""")
+            if where:
+                break
+            if page.evaluate("() => document.activeElement.classList.contains('xw-widget')"):
+                page.wait_for_function("() => !document.activeElement.classList.contains('xw-widget')",
+                                       timeout=15000)
+                where = page.evaluate("() => document.activeElement.outerHTML.slice(0, 120)")
+                break
+        assert where, "Tab went through the page without reaching the widget"
+        first = page.evaluate("""() => { const w = document.querySelector('.xw-widget');
+            const c = [...w.querySelectorAll('input, button, select')].find(c => !c.disabled && (c.type !== 'radio' || c.checked));
+            return c === document.activeElement; }""")
+        assert first, f"Tab reached the widget at {where}, not its first control"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_tab_into_a_widget_not_built_yet(browser, name):
+    """A keyboard user faster than the widget's start: the focus is on the last Tab stop before the
+    widget, the page not scrolled there (the widget not built), and one Tab lands on the widget's
+    first control, not on the first Tab stop after it."""
+    b, base_url = browser
+    context = checks.new_context(b, "light")
+    page = context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    try:
+        page.goto(base_url + name, wait_until="load")
+        before = page.evaluate("""() => { const w = document.querySelector('.xw-widget');
+            const stops = [...document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')]
+              .filter(e => e.tabIndex >= 0 && e.checkVisibility({visibilityProperty: true}) && !w.contains(e) && e !== w
+                           && (e.compareDocumentPosition(w) & Node.DOCUMENT_POSITION_FOLLOWING));
+            const last = stops[stops.length - 1];
+            last.focus({preventScroll: true});
+            return [document.activeElement === last, w.dataset.ready || null, last.outerHTML.slice(0, 80)]; }""")
+        assert before[0], f"could not focus {before[2]}"
+        assert before[1] is None, "the widget was built with the page"
+        page.keyboard.press("Tab")
+        page.wait_for_function("() => !document.activeElement.classList.contains('xw-widget')", timeout=15000)
+        first = page.evaluate("""() => { const w = document.querySelector('.xw-widget');
+            const c = [...w.querySelectorAll('input, button, select')].find(c => !c.disabled && (c.type !== 'radio' || c.checked));
+            return [c === document.activeElement, document.activeElement.outerHTML.slice(0, 80)]; }""")
+        assert first[0], f"Tab from {before[2]} went to {first[1]}, not the widget's first control"
+    finally:
+        context.close()
+
+
 def test_no_widget_without_its_data(browser):
     """The fallback sentence is there for readers without JavaScript, and hidden once it runs."""
     html = (SITE / "why.html").read_text(encoding="utf-8")
@@ -309,8 +383,9 @@ def test_no_widget_without_its_data(browser):
 
 @contextmanager
 def loaded_on_view(browser, name: str, data: dict):
-    """Open ``name`` at 1280 px; check that the file beside it (``data["extra"]``) is not requested
-    with the page, then is requested once when the widget scrolls into view; yield the page."""
+    """Open ``name`` at 1280 px; check that the widget is not built and the file beside it
+    (``data["extra"]``) not requested with the page, then that the widget is built and the file
+    requested once when the widget scrolls into view; yield the page."""
     b, base_url = browser
     context = checks.new_context(b, "light")
     page = context.new_page()
@@ -319,11 +394,11 @@ def loaded_on_view(browser, name: str, data: dict):
     page.on("request", lambda r: requested.append(r.url))
     try:
         page.goto(base_url + name, wait_until="load")
-        page.wait_for_selector(".xw-widget[data-ready='true']", timeout=15000)
         page.wait_for_timeout(300)
         assert not [u for u in requested if u.endswith(data["extra"])]
-        assert page.evaluate("() => document.querySelector('.xw-widget').dataset.full") == "false"
+        assert page.evaluate("() => document.querySelector('.xw-widget').dataset.ready") is None
         page.evaluate("() => document.querySelector('.xw-widget').scrollIntoView()")
+        page.wait_for_selector(".xw-widget[data-ready='true']", timeout=15000)
         wait_full(page)
         assert len([u for u in requested if u.endswith(data["extra"])]) == 1
         yield page

@@ -32,3 +32,61 @@ def test_several_processes_write_what_one_writes(tmp_path, monkeypatch):
     one, three = caches[len(FORMULAS)], caches[2]
     assert one == three
     assert len(one["formulas"]) == len(FORMULAS) and one["glyphs"] and one["css"]
+
+
+# Wide, nested and scripted formulas, a matrix and a formula too wide for a phone (two drawings)
+DRAWN = FORMULAS + [(True, r"W^{[l]} = \mathrm{randn} \cdot \sqrt{\frac{c}{n^{[l-1]}}}"),
+                    (False, r"\hat{y} = \sigma\left(\sum_{i=1}^{n} w_i x_i + b\right)"),
+                    (True, r"\begin{pmatrix} a_{11} & a_{12} \\ a_{21} & a_{22} \end{pmatrix}"),
+                    (True, r"\mathrm{Var}(z^{[l]}) = n^{[l-1]} \mathrm{Var}(W^{[l]}) \mathrm{Var}(a^{[l-1]})"
+                           r" = n^{[l-1]} \mathrm{Var}(W^{[l]}) \mathrm{Var}(a^{[l-1]}) = \prod_{k=1}^{l} n^{[k-1]} \mathrm{Var}(W^{[k]})")]
+
+
+def _typeset(formulas, **options) -> dict:
+    import subprocess
+
+    import buildmath
+
+    proc = subprocess.run(["node", str(buildmath.NODE_SCRIPT)], cwd=ROOT, check=True, capture_output=True,
+                          text=True, input=json.dumps({"formulas": formulas, "narrowEm": buildmath.NARROW_EM,
+                                                       "narrowPx": buildmath.NARROW_PX, **options}))
+    return json.loads(proc.stdout)
+
+
+@pytest.mark.skipif(not (ROOT / "node_modules" / "mathjax").is_dir(), reason="npm ci not run")
+def test_flattened_formulas_draw_what_mathjax_drew(tmp_path):
+    """buildmath.cjs's ``flatten`` (fewer SVG elements per formula, issue 20) changes no pixel: each
+    formula, as MathJax wrote it and flattened, drawn by Chromium at 390 and 1280 px."""
+    import re
+
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT / "tests" / "browser"))
+    import checks
+    from buildmath import glyph_defs
+
+    pages = {}
+    for flat in (False, True):
+        out = _typeset(DRAWN, flat=flat)
+        assert not [f["error"] for f in out["formulas"] if f["error"]]
+        body = "".join(f"<p id='f{i}'>{f['html']}</p>" for i, f in enumerate(out["formulas"]))
+        pages[flat] = body
+        html = (f"<!doctype html><meta charset='utf-8'><style>{out['css']} body {{ font-size: 40px }}</style>"
+                + glyph_defs(body, out["glyphs"]) + body)
+        (tmp_path / f"{flat}.html").write_text(html, encoding="utf-8")
+    elements = {flat: len(re.findall(r"<(?:g|use|rect|path|svg)\b", body)) for flat, body in pages.items()}
+    assert elements[True] < 0.75 * elements[False], elements  # flattened: fewer elements
+    with sync_playwright() as playwright:
+        browser = checks.launch(playwright)
+        try:
+            for width in (390, 1280):
+                shots = {}
+                for flat in (False, True):
+                    page = browser.new_page(viewport={"width": width, "height": 800})
+                    page.goto((tmp_path / f"{flat}.html").as_uri())
+                    shots[flat] = [page.locator(f"#f{i}").screenshot() for i in range(len(DRAWN))]
+                    page.close()
+                changed = [DRAWN[i][1] for i in range(len(DRAWN)) if shots[False][i] != shots[True][i]]
+                assert not changed, f"at {width} px these formulas are drawn differently: {changed}"
+        finally:
+            browser.close()

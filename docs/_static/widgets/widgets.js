@@ -669,19 +669,71 @@
 
   const KINDS = { playground, digits };
 
-  async function start() {
+  /** Build a widget when it is needed, not while the page loads: decoding its frames and drawing
+   * its charts is one task of about 200-350 ms on a phone (CPU 4x, issue 20), the longest of the
+   * page's load when run at DOMContentLoaded. It is needed (whichever comes first):
+   * - when it comes within a screen of the viewport (IntersectionObserver);
+   * - at the first Tab key pressed on the page: a keyboard user then finds its controls in the
+   *   Tab order, without scrolling to it first;
+   * - when its place gets the focus: until built, the container is a Tab stop itself (named, and
+   *   busy), which hands the focus to the widget's first control (its last, coming back with
+   *   Shift+Tab) once built. */
+  function whenNeeded(container, build) {
+    let started = null, focusTo = "first";
+    const go = () => {
+      if (started) return started;
+      document.removeEventListener("keydown", onTab, true);
+      if (near) near.disconnect();
+      started = build().finally(() => {
+        // the focus moves on before the container stops being a Tab stop, or it would fall to <body>
+        const focused = document.activeElement === container;
+        for (const name of ["tabindex", "role", "aria-label", "aria-busy"]) container.removeAttribute(name);
+        if (!focused) return;
+        const controls = [...container.querySelectorAll("input, button, select")].filter((c) => !c.disabled);
+        const to = focusTo === "last" ? controls[controls.length - 1]
+          : controls.find((c) => c.type !== "radio" || c.checked);
+        if (to) to.focus();
+      });
+      return started;
+    };
+    const onTab = (event) => { if (event.key === "Tab") go(); };
+    document.addEventListener("keydown", onTab, true);
+    const near = "IntersectionObserver" in window ? new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) go();
+    }, { rootMargin: "100% 0px" }) : null;
+    container.tabIndex = 0;
+    container.setAttribute("role", "group");
+    container.setAttribute("aria-label", "Interactive figure, starting");
+    container.setAttribute("aria-busy", "true");
+    container.addEventListener("focus", (event) => {
+      if (!container.hasAttribute("aria-busy")) return;  // built: a focus given by a script stays
+      const back = event.relatedTarget
+        && container.compareDocumentPosition(event.relatedTarget) & Node.DOCUMENT_POSITION_FOLLOWING;
+      focusTo = back ? "last" : "first";
+      go();
+    });
+    if (near) near.observe(container); else go();
+  }
+
+  async function startOne(script, container) {
+    try {
+      const data = await decode(script);
+      const widget = KINDS[data.kind](container, data);
+      window.xavierWidgets.push({ kind: data.kind, meta: data.meta, arrays: data.arrays, container, ...widget });
+      container.dataset.ready = "true";
+    } catch (err) {
+      container.append(el("p", { class: "xw-error", text: `The widget could not start: ${err.message}` }));
+      throw err;
+    }
+  }
+
+  function start() {
     for (const script of document.querySelectorAll('script.xw-data[type="application/json"]')) {
       const container = script.previousElementSibling;
       if (!container || !container.classList.contains("xw-widget")) continue;
-      try {
-        const data = await decode(script);
-        const widget = KINDS[data.kind](container, data);
-        window.xavierWidgets.push({ kind: data.kind, meta: data.meta, arrays: data.arrays, container, ...widget });
-        container.dataset.ready = "true";
-      } catch (err) {
-        container.append(el("p", { class: "xw-error", text: `The widget could not start: ${err.message}` }));
-        throw err;
-      }
+      // the sentence for readers without JavaScript goes; the widget takes its place when needed
+      for (const note of container.querySelectorAll(".xw-nojs")) note.remove();
+      whenNeeded(container, () => startOne(script, container));
     }
   }
 
