@@ -310,6 +310,26 @@ def test_collapsed_boxes_closed_on_screen_open_in_print(browser, base, name):
         page.context.close()
 
 
+@pytest.mark.parametrize("name", LESSONS)
+def test_a_figure_in_an_opened_box_stays_inside_it(browser, base, name):
+    """At 1280 px, with every Going-deeper box and solution opened, no figure reaches past its
+    box's right edge: a box clips what sticks out, and full-width figures (wider than the column on
+    a desktop) lost their right third inside one (Figs. 1.6, 4.1, 4.2, 4.4, a fresh reader's
+    finding)."""
+    page = open_page(browser, base + name)
+    try:
+        page.evaluate("document.querySelectorAll('main details').forEach(d => d.open = true)")
+        out = page.evaluate("""() => [...document.querySelectorAll('main details figure, main .admonition figure')]
+            .filter(f => f.checkVisibility())
+            .map(f => { const box = f.parentElement.closest('details, .admonition').getBoundingClientRect();
+                        const r = f.getBoundingClientRect();
+                        return {id: f.id, past: Math.round(r.right - box.right)}; })
+            .filter(f => f.past > 1)""")
+        assert not out, f"figures past their box's right edge (px): {out}"
+    finally:
+        page.context.close()
+
+
 def test_dark_mode_from_the_first_paint(browser, base):
     """A first visit with the system in dark mode is dark before the theme's script has run."""
     context = browser.new_context(color_scheme="dark")
