@@ -21,16 +21,6 @@
   ``_images`` (Sphinx copies it) but no page refers to it.
 
 The page body is rewritten in ``html-page-context`` (Sphinx's public hook for a page's context).
-
-**Encoded while the pages are read.** Encoding is most of the writing's CPU (about 9 s for the
-site's figures, of a cold build of about 50 s on two cores), and while the last pages are read and
-the formulas typeset one core is mostly idle. With ``-j N`` the main process hands each chunk's new
-PNGs, as Sphinx merges the chunk (``env-merge-info``), to one background process (a separate
-interpreter, not a fork of Sphinx) at the lowest priority (``nice 19``: it takes what the page
-executions leave, about 1.5 % of a core while they run). When writing starts the process is
-stopped (an image it was writing is dropped) and the writers encode what it had not finished, as
-before. The bytes are the same whoever encodes an image (atomic writes; a writer finds a finished
-WebP in place).
 """
 
 from __future__ import annotations
@@ -96,57 +86,7 @@ def _to_webp(png: Path, target: Path) -> None:
     os.replace(part, target)
 
 
-_EARLY: dict[str, object] = {}  # the background encoder of this build (main process)
-
-_ENCODER = """
-import os, sys
-from pathlib import Path
-sys.path.insert(0, {folder!r})
-import figure_images
-os.nice(19)
-for line in sys.stdin:
-    png, target = line.rstrip("\\n").split("\\t")
-    figure_images._to_webp(Path(png), Path(target))
-"""
-
-
-def _encode_while_reading(app, env, docnames, other) -> None:
-    """Queue the PNGs of the pages just merged for encoding in the background (module docstring)."""
-    if app.builder.format != "html":
-        return
-    images = Path(app.outdir, "_images")
-    todo = [(Path(app.srcdir, src), images / f"{Path(name).stem}.webp")
-            for src, (docs, name) in other.images.items()
-            if name.endswith(".png") and docs & set(docnames)]
-    todo = [(png, target) for png, target in todo if png.is_file() and not target.is_file()]
-    if not todo:
-        return
-    if "encoder" not in _EARLY:
-        import subprocess
-        import sys
-
-        script = _ENCODER.format(folder=str(Path(__file__).parent))
-        _EARLY["encoder"] = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE,
-                                             text=True, encoding="utf-8")
-    encoder = _EARLY["encoder"]
-    encoder.stdin.write("".join(f"{png}\t{target}\n" for png, target in todo))
-    encoder.stdin.flush()
-
-
-def _stop_early(app, builder) -> None:
-    """Writing starts: the encoder stops, and the writers encode what it had not finished."""
-    encoder = _EARLY.pop("encoder", None)
-    if encoder is None:
-        return
-    encoder.terminate()
-    encoder.wait()
-    for part in Path(builder.outdir, "_images").glob(f"*.webp.{encoder.pid}.part"):
-        part.unlink()  # an image it was writing when stopped
-
-
 def setup(app):
-    app.connect("env-merge-info", _encode_while_reading)
-    app.connect("write-started", _stop_early)
     app.connect("html-page-context", _figure_images)
     app.connect("html-page-context", _webp_images, priority=950)  # after firstpaint's image sizes (900)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
