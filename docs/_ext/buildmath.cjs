@@ -40,7 +40,8 @@ async function main() {
   // reader's fonts. In em they have the text's size everywhere, as MathJax's CHTML output had.
   const xHeight = MathJax.startup.output.font.params.x_height;
   const toEm = (v) => `${+(v * xHeight).toFixed(3)}em`;
-  const unread = /^data-(?:latex|c|mml-node|mjx-texclass)$/;  // what no reader, style or script reads
+  const UNREAD = "data-(?:latex|c|mml-node|mjx-texclass)";  // attributes no reader, style or script reads
+  const unread = new RegExp(`^${UNREAD}$`);
   const kept = (node) => adaptor.allAttributes(node).filter((a) => !unread.test(a.name));
   const flatten = (node) => {
     for (const child of [...adaptor.childNodes(node)]) {
@@ -67,7 +68,7 @@ async function main() {
     let html = adaptor.outerHTML(node);
     const error = html.match(/data-mjx-error="([^"]*)"/);
     html = html
-      .replace(/ data-(?:latex|c|mml-node|mjx-texclass)="[^"]*"/g, "")
+      .replace(new RegExp(` ${UNREAD}="[^"]*"`, "g"), "")
       .replace(/ (?:role="img"|focusable="false"|xmlns(?::xlink)?="http:\/\/www\.w3\.org\/(?:2000\/svg|1999\/xlink)")/g, "")
       .replace(/xlink:href=/g, "href=")
       .replace(/<svg [^>]*>/g, (tag) => tag.replace(/(-?[\d.]+)ex\b/g, (_, v) => toEm(v)));

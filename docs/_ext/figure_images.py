@@ -13,8 +13,8 @@
   WebP ``quality`` is the encoder's effort, not fidelity: on the site's 12 largest figures,
   ``method=5, quality=50`` takes 0.78x the CPU of ``method=6`` at the default 80 for 1.055x the
   bytes, the best trade of the 35 settings measured (encoding is the largest cost of writing the
-  site: 11 s of CPU for 51 figures, in a cold build of about 60 s on two cores). On a phone over slow 4G (1.6 Mbit/s) that is the
-  difference between a first figure at 4 s or 6 s (issue 20). A palette PNG would be as small
+  site: 11 s of CPU for 51 figures, in a cold build of about 60 s on two cores). On a phone over
+  slow 4G (1.6 Mbit/s) that is the difference between a first figure at 4 s or 6 s (issue 20). A palette PNG would be as small
   but is lossy for antialiased plots; every browser since 2020 shows WebP, and Chromium prints it
   into the PDF edition. The WebP is named after the PNG, whose name is already a digest of its
   content, so an image is converted once: a rebuild finds it in place. The PNG stays in
