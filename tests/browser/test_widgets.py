@@ -918,3 +918,24 @@ def test_digits_step_axis_is_the_figures(browser):
         for s, d in zip(steps, dots):
             assert (d[k] - a["x0"]) / span == pytest.approx(where(s), abs=1 / span), (s, d[k])
 
+
+def test_frame_schedule_text_matches_the_widget():
+    """Finding 7 of session 27: the Going-deeper box on the widget's steps lists the later frames,
+    which are the widget's own (decoded from the page), and says of their gaps only what those are:
+    not "further and further apart" (90 -> 104 after 65 -> 90) but growing, save after an epoch's
+    start."""
+    html = (SITE / "xavier_init.html").read_text(encoding="utf-8")
+    meta = framedata.read_widget_html(html)["meta"]
+    steps = meta["steps"]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+    m = re.search(r"the later frames are steps ([\d, and]+)\.", text)
+    assert m, "the box does not list the later frames"
+    listed = [int(v) for v in re.findall(r"\d+", m.group(1))]
+    dense = next(i for i in range(1, len(steps)) if steps[i] - steps[i - 1] > 1)
+    assert listed == steps[dense:]
+    gaps = np.diff(listed)
+    shrinks = [i for i in range(1, len(gaps)) if gaps[i] < gaps[i - 1]]
+    assert ("further and further apart" in text) == (not shrinks)
+    assert shrinks and len(shrinks) < len(gaps) / 2
+    # each gap that shrinks starts at an epoch's first step
+    assert all(listed[i] % meta["steps_per_epoch"] == 0 for i in shrinks), (listed, shrinks)
