@@ -870,30 +870,38 @@ def test_scale_names_stay_on_a_phone(browser):
         assert scroll <= 0, f"at {width} px the page scrolls {scroll} px sideways"
 
 
-def test_digits_step_axis_is_the_figures(browser):
-    """Finding 6 of session 27: the digit widget's step axis is Fig. "training"'s (its static
-    figure of the same run): matplotlib's symlog with the page module's STEP_AXIS, the same ticks
-    (those matplotlib's locator puts on the figure) at the same places, and the current frame's dot
-    where that transform puts its step (on main: log(1 + step), ticks 0, 1, 10, 100)."""
+# each widget's time axis, as its page module gives the static figure of the same training
+TIME_AXES = {"why.html": ("why", "EPOCH_AXIS", "epochs", 1), "xavier_init.html": ("xavier_init", "STEP_AXIS", "steps", 2)}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_time_axis_is_the_figures(browser, name):
+    """Finding 6 of session 27: a widget's time axis is that of its page's static figure of the same
+    training (xavier_init's Fig. "training", why's cost against epoch): matplotlib's symlog with the
+    page module's STEP_AXIS / EPOCH_AXIS, the same ticks (those matplotlib's locator puts on the
+    figure) at the same places, and the current frame's dot where that transform puts its step or
+    epoch (on main: log(1 + step), ticks 0, 1, 10, 100)."""
+    import importlib
+
     import matplotlib.pyplot as plt
     from matplotlib.scale import SymmetricalLogTransform
 
-    import xavier_init
-
-    meta = frames("xavier_init.html")["meta"]
-    steps, last = meta["steps"], meta["steps"][-1]
+    module, key, times, charts = TIME_AXES[name]
+    axis = getattr(importlib.import_module(module), key)
+    meta = frames(name)["meta"]
+    steps, last = meta[times], meta[times][-1]
     fig, ax = plt.subplots()
     try:
-        ax.set_xscale("symlog", **xavier_init.STEP_AXIS)
+        ax.set_xscale("symlog", **axis)
         ax.set_xlim(0, last)
         figure_ticks = [float(t) for t in ax.get_xticks() if 0 <= t <= last]
     finally:
         plt.close(fig)
-    T = SymmetricalLogTransform(10, xavier_init.STEP_AXIS["linthresh"], xavier_init.STEP_AXIS["linscale"])
+    T = SymmetricalLogTransform(10, axis["linthresh"], axis["linscale"])
     where = lambda s: (T.transform(np.array([float(s)]))[0] - T.transform(np.array([0.0]))[0]) / (
         T.transform(np.array([float(last)]))[0] - T.transform(np.array([0.0]))[0])  # noqa: E731
     b, base_url = browser
-    context, page, _ = open_widget(b, base_url + "xavier_init.html", "light", 1280)
+    context, page, _ = open_widget(b, base_url + name, "light", 1280)
     try:
         axes = page.evaluate("""() => [...document.querySelectorAll('svg.xw-curve')].map(svg => {
             const g = svg.querySelector(':scope > g:not(.xw-yaxis)'), range = g.querySelector('.domain').getBBox();
@@ -908,7 +916,7 @@ def test_digits_step_axis_is_the_figures(browser):
             page.keyboard.press("ArrowRight")
     finally:
         context.close()
-    assert len(axes) == 2
+    assert len(axes) == charts
     for k, a in enumerate(axes):
         assert [float(t) for t, _ in a["ticks"]] == figure_ticks, a["ticks"]
         span = a["x1"] - a["x0"]

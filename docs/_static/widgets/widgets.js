@@ -206,6 +206,11 @@
     return scale;
   }
 
+  /** The ticks matplotlib's symlog locator puts on [0, last] when linthresh is a power of ten:
+   *  0 and the powers of ten from linthresh. */
+  const symlogTicks = (last, { linthresh }) =>
+    [0, ...d3.range(Math.round(Math.log10(linthresh)), Math.floor(Math.log10(last) + 1e-9) + 1).map((e) => 10 ** e)];
+
   /** A line chart over frames: band [lo, hi], median, the shown line, a dot at the current frame.
    *  yFormat (optional): the y ticks' text; valueFormat (optional): the shown value's. */
   function curveChart({ width = 320, height, font = 16, xLabel, yLabel, xScale, yScale, title, xTicks, yFormat: yText, valueFormat }) {
@@ -384,7 +389,7 @@
     for (let l = 1; l < sizes.length; l++) { wOff[l] = off; off += sizes[l] * sizes[l - 1]; }
     for (let l = 1; l < sizes.length; l++) { bOff[l] = off; off += sizes[l]; }
 
-    // cost chart (epoch on a symlog axis: the first epochs one by one, then spaced out), drawn at
+    // cost chart (epoch on the figure's symlog axis: the first epochs linear, then log), drawn at
     // the width it is shown at (redrawn when that changes), so that its text keeps the page's size
     let chart = null;
     const chartBox = el("div", { class: "xw-chart" });
@@ -415,9 +420,10 @@
       const [lo, hi] = finiteExtent(...kinds.map((s) => r.cost[s]), r.q10, r.q90, r.median);
       chart = curveChart({
         width: chartWidth, font: chartFont(container),
-        xLabel: "epoch", yLabel: "cost (log scale)", title: "Cost against epoch",
-        xScale: d3.scaleSymlog().domain([0, meta.epochs[F - 1]]).constant(1),
-        xTicks: [0, 1, 10, 100, 1000].filter((t) => t <= meta.epochs[F - 1]),
+        xLabel: `epoch (linear to ${meta.epoch_axis.linthresh}, log after)`, yLabel: "cost (log scale)", title: "Cost against epoch",
+        // the epoch axis of the page's figure of the same training (meta.epoch_axis)
+        xScale: symlogScale([0, meta.epochs[F - 1]], meta.epoch_axis),
+        xTicks: symlogTicks(meta.epochs[F - 1], meta.epoch_axis),
         yScale: d3.scaleLog().domain(logDomain(lo, hi)).clamp(true),
       });
       chartBox.replaceChildren(chart.node);
@@ -644,7 +650,7 @@
       // the first steps one by one, then spaced out: the step axis of the page's Fig. "training"
       // (meta.step_axis, matplotlib's symlog), with its ticks, 0 and the powers of ten past linthresh
       const axis = meta.step_axis, xLabel = `step (linear to ${axis.linthresh}, log after)`;
-      const xTicks = [0, 1, 10, 100, 1000, 10000].filter((t) => t <= last && (t === 0 || t >= axis.linthresh));
+      const xTicks = symlogTicks(last, axis);
       const [clo, chi] = finiteExtent(...r.cost, r.cost_q10, r.cost_q90);
       costChart = curveChart({ width: chartWidth, font, xLabel, yLabel: "cost (log)", title: "Held-out cost against step",
         xScale: symlogScale([0, last], axis), xTicks,
