@@ -27,7 +27,14 @@ __all__ = [
     "plot_network_grid", "plot_zero_init", "plot_symmetry", "boundary_offsets", "ray_agreement",
     "rank_correlation", "wedge_summary", "plot_wedges", "frame_epochs", "network_at", "widget_frames",
     "widget_html", "link_scale", "EXTRA_SCALES", "WIDGET_SCALES", "SEED_KINDS", "shown_seeds", "WIDGET_FILE", "quadrant_summary",
+    "EPOCH_AXIS",
 ]
+
+EPOCH_AXIS: dict[str, float] = {"linthresh": 10, "linscale": 0.6}
+"""The epoch axis of :func:`plot_training` and of the widget's cost chart, matplotlib's ``symlog``
+scale (``ax.set_xscale("symlog", **EPOCH_AXIS)``, base 10): the first ``linthresh`` epochs linear,
+then logarithmic, the linear part ``linscale`` decades long. The widget (``widgets.js``) draws the
+same transform from the page's meta, so the figure and the widget agree."""
 
 SCALES: dict[str, float] = {"zero": 0.0, "small": 0.01, "appropriate": 1.0, "large": 100.0}
 """The article's four choices of :math:`c = n^{[l-1]}\\,\\mathrm{Var}(W^{[l]})`, by name."""
@@ -262,7 +269,7 @@ def plot_training(result: Mapping[str, Any]):
             at = np.maximum(result["diverged_at"][name][bad] - 1, 0)
             ax.plot(at, J[at, bad], "x", color=COLORS[name], ms=7, mew=2)
     ax.set_yscale("log")
-    ax.set_xscale("symlog", linthresh=10, linscale=0.6)  # the first 10 epochs linear, then log time
+    ax.set_xscale("symlog", **EPOCH_AXIS)  # the first 10 epochs linear, then log time
     ax.set(xlabel="epoch (linear to 10, logarithmic after)",
            ylabel="mean binary cross-entropy",
            title=f"{result['dataset']}: median and 10–90 % of {S} seeds", xlim=(0, T))
@@ -729,7 +736,7 @@ def widget_html(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.5,
                     "seeds": int(results[names[0]]["cost"][n].shape[1])} for n in scales],
         "seed_kinds": list(SEED_KINDS),
         "default": {"dataset": default[0], "scale": default[1], "seed": SEED_KINDS[0]},
-        "epochs": [int(e) for e in f["epochs"]],
+        "epochs": [int(e) for e in f["epochs"]], "epoch_axis": EPOCH_AXIS,
         "sizes": list(SIZES), "activations": list(ACTIVATIONS), "lr": LR,
         "lim": float(f["xs"][-1]), "k": int(f["xs"].size),
         "points": {d: {"x": framedata.sig_list(results[d]["X"]),

@@ -22,6 +22,7 @@ __all__ = [
     "activation_histograms", "layer_statistics", "gradient_histograms", "WidgetFrames", "plot_histograms",
     "plot_gradients", "plot_training", "plot_digit_grid", "seed_curves", "widget_html", "WIDGET_FILE",
     "GRID_COLORS", "WIDGET_BINS", "PLAY_SECONDS", "pack_pixels", "unpack_pixels", "hist_heights",
+    "STEP_AXIS",
 ]
 
 WIDGET_SIZES: tuple[int, ...] = (784, 300, 300, 300, 300, 10)
@@ -336,7 +337,7 @@ def plot_training(run: Mapping[str, Any]):
             plotting.band(ax, steps, Y, label=name, color=INIT_COLORS.get(name))
         for e in range(run["steps_per_epoch"], T + 1, run["steps_per_epoch"]):
             ax.axvline(e, color="0.6", lw=0.8, ls=":")
-        ax.set_xscale("symlog", linthresh=10, linscale=0.6)
+        ax.set_xscale("symlog", **STEP_AXIS)
         ax.set_xlim(0, T)
     ax_e.set_xlabel("step (batch of 100 digits), symlog")
     ax_c.set_yscale("log")
@@ -411,6 +412,13 @@ is about 130 px wide on a phone, so 200 bins would be narrower than a pixel."""
 
 PLAY_SECONDS: float = 12.0
 """How long the widget takes to play all its frames."""
+
+STEP_AXIS: dict[str, float] = {"linthresh": 10, "linscale": 0.6}
+"""The step axis of :func:`plot_training` and of the widget's two curves, matplotlib's ``symlog``
+scale (``ax.set_xscale("symlog", **STEP_AXIS)``, base 10): linear up to ``linthresh`` steps,
+logarithmic after, the linear part ``linscale`` decades long. The widget (``widgets.js``) draws the
+same transform from the page's meta, so the figure and the widget agree (a reader found the widget's
+``log(1 + step)`` axis unlike the figure's)."""
 
 
 def pack_pixels(X: np.ndarray, bits: int = 4) -> np.ndarray:
@@ -512,6 +520,7 @@ def widget_html(run: Mapping[str, Any], *, default: str = "Xavier",
         "steps": frames, "steps_per_epoch": int(run["steps_per_epoch"]), "last_step": int(allr["steps"][-1]),
         "batch": batch, "bins": WIDGET_BINS, "range": list(HIST_RANGE), "layers": int(counts.shape[-2]),
         "values": values, "hist_max": top, "pixel_bits": int(pixel_bits), "play_ms": int(round(1000 * PLAY_SECONDS / max(F - 1, 1))),
+        "step_axis": STEP_AXIS,
         "colors": {k: {"name": n, "hex": h} for k, (n, h) in GRID_COLORS.items()},
         "runs": runs,
         # per slice, frame and hidden layer, over the step's batch: what the histograms show, in

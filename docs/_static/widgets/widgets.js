@@ -6,7 +6,8 @@
  * _static/widgets/d3-widgets.min.js.
  *
  * Every widget is a classic player: native radio groups / select for the choices, a range input
- * for the frame, buttons for play/pause and one step back/forward, and an aria-live readout.
+ * for the frame, buttons for play/pause and one step back/forward, and a readout, the widget's one
+ * live region (role=status), which speaks when the reader acts, not every frame (see player).
  * window.xavierWidgets lists the widgets ({kind, meta, arrays, state, show(i)}) for tests.
  */
 (function () {
@@ -86,9 +87,25 @@
   }
 
   /** Play/pause, step back, slider, step forward; onFrame(i) whenever the frame changes.
-   *  playMs (optional): milliseconds per frame while playing (default PLAY_MS). */
+   *  playMs (optional): milliseconds per frame while playing (default PLAY_MS).
+   *
+   *  The readout is what a screen reader speaks (the widget's one live region, role=status, given
+   *  by live() once the widget is built, so that building it says nothing). The widget writes
+   *  each frame's sentence with say(text); the readout shows it when the reader acts (a step, a
+   *  choice, the slider's key or release) and while stopped. While playing it reads "Playing…"
+   *  once, not a sentence a frame (which flooded screen readers), and the frame where playing
+   *  stops when it stops. While the slider is dragged it waits for the release. */
   function player(count, label, onFrame, readout, playMs) {
-    const state = { frame: 0, timer: null };
+    const state = { frame: 0, timer: null, text: "", dragging: false };
+    const put = (text) => { if (readout.textContent !== text) readout.textContent = text; };
+    function say(text) {
+      state.text = text;
+      if (state.timer === null && !state.dragging) put(text);
+    }
+    function live() {
+      readout.setAttribute("role", "status");
+      readout.setAttribute("aria-atomic", "true");
+    }
     const play = el("button", { type: "button", class: "xw-play", "aria-label": "Play" }, "▶ Play");
     const back = el("button", { type: "button", class: "xw-back", "aria-label": "−1 frame: one frame back" }, "−1");
     const fwd = el("button", { type: "button", class: "xw-fwd", "aria-label": "+1 frame: one frame forward" }, "+1");
@@ -101,16 +118,17 @@
       slider.value = String(state.frame);
       onFrame(state.frame);
     }
-    function stop() {
-      if (state.timer !== null) clearInterval(state.timer);
+    /** Stop playing; with `speak`, the readout says the frame where it stopped. */
+    function stop(speak = true) {
+      if (state.timer === null) return;
+      clearInterval(state.timer);
       state.timer = null;
       play.textContent = "▶ Play";
       play.setAttribute("aria-label", "Play");
       box.dataset.playing = "false";
-      readout.setAttribute("aria-live", "polite");  // announce where playing stopped
+      if (speak) put(state.text);
     }
     function start() {
-      readout.setAttribute("aria-live", "off");  // no announcement every frame while playing
       if (state.frame >= count - 1) show(0);
       play.textContent = "❚❚ Pause";
       play.setAttribute("aria-label", "Pause");
@@ -119,13 +137,16 @@
         show(state.frame + 1);
         if (state.frame >= count - 1) stop();
       }, playMs || PLAY_MS);
+      put("Playing…");
     }
     play.addEventListener("click", () => (state.timer === null ? start() : stop()));
-    back.addEventListener("click", () => { stop(); show(state.frame - 1); });
-    fwd.addEventListener("click", () => { stop(); show(state.frame + 1); });
-    slider.addEventListener("input", () => { stop(); show(Number(slider.value)); });
+    back.addEventListener("click", () => { stop(false); show(state.frame - 1); });
+    fwd.addEventListener("click", () => { stop(false); show(state.frame + 1); });
+    // input: every position while dragged (drawn, not spoken); change: the release, or a key
+    slider.addEventListener("input", () => { stop(false); state.dragging = true; show(Number(slider.value)); });
+    slider.addEventListener("change", () => { state.dragging = false; put(state.text); });
     box.dataset.playing = "false";
-    return { box, show, stop, state, slider };
+    return { box, show, stop, state, slider, say, live };
   }
 
   function svg(width, height, cls) {
@@ -169,13 +190,35 @@
   /** A chart's height for its width: wide enough to read, short enough for a phone's screen. */
   const chartHeight = (width, font) => Math.round(Math.max(8.5 * font + 40, Math.min((font < 16 ? 0.5 : 0.85) * width, 300)));
 
-  /** A line chart over frames: band [lo, hi], median, the shown line, a dot at the current frame. */
-  function curveChart({ width = 320, height, font = 16, xLabel, yLabel, xScale, yScale, title, xTicks }) {
+  /** matplotlib's symlog scale (base 10) as a d3 continuous scale, for the axes of a page's figure
+   *  drawn with ``ax.set_xscale("symlog", linthresh=..., linscale=...)``: linear up to linthresh,
+   *  logarithmic after (matplotlib.scale.SymmetricalLogTransform). Has what curveChart and d3's axis
+   *  use of a scale: calling it, range(), copy(), domain(). */
+  function symlogScale(domain, { linthresh, linscale }) {
+    const adj = linscale / (1 - 1 / 10);
+    const T = (v) => (Math.abs(v) <= linthresh ? v * adj
+      : Math.sign(v) * linthresh * (adj + Math.log10(Math.abs(v) / linthresh)));
+    const lin = d3.scaleLinear().domain(domain.map(T));
+    const scale = (v) => lin(T(v));
+    scale.range = (r) => (r === undefined ? lin.range() : (lin.range(r), scale));
+    scale.domain = () => domain.slice();
+    scale.copy = () => symlogScale(domain, { linthresh, linscale }).range(lin.range());
+    return scale;
+  }
+
+  /** The ticks matplotlib's symlog locator puts on [0, last] when linthresh is a power of ten:
+   *  0 and the powers of ten from linthresh. */
+  const symlogTicks = (last, { linthresh }) =>
+    [0, ...d3.range(Math.round(Math.log10(linthresh)), Math.floor(Math.log10(last) + 1e-9) + 1).map((e) => 10 ** e)];
+
+  /** A line chart over frames: band [lo, hi], median, the shown line, a dot at the current frame.
+   *  yFormat (optional): the y ticks' text; valueFormat (optional): the shown value's. */
+  function curveChart({ width = 320, height, font = 16, xLabel, yLabel, xScale, yScale, title, xTicks, yFormat: yText, valueFormat }) {
     height = height || chartHeight(width, font);
     // y ticks first: the left margin holds the rotated axis label (one line), the widest tick
     // label (measured), the tick and its padding (9 px), so that the label never covers a tick label
     const yTicks = yScale.ticks(4), yBase = yScale.tickFormat(4, "~g");
-    const yFormat = (v) => tickText(v, yBase);
+    const yFormat = yText || ((v) => tickText(v, yBase));
     const widest = Math.max(0, ...yTicks.map((v) => textWidth(yFormat(v), font)));
     const m = { l: Math.ceil(1.3 * font + 4 + widest + 9), r: Math.ceil(font * 0.6), t: Math.ceil(font * 1.4), b: Math.ceil(2.6 * font + 8) };
     const root = svg(width, height, "xw-curve");
@@ -207,7 +250,7 @@
       } else {
         dot.attr("visibility", "hidden");
       }
-      label.attr("x", width - m.r).attr("y", font).text(`${series.name} ${fmt(v)}`);
+      label.attr("x", width - m.r).attr("y", font).text(`${series.name} ${(valueFormat || fmt)(v)}`);
       label.attr("data-value", v === null ? "" : String(v));
     }
     return { node: root.node(), draw };
@@ -254,6 +297,7 @@
       loading = loadSide(extra).then((all) => { arrays = all; full = true; container.dataset.full = "true"; }).catch((err) => {
         container.dataset.full = "failed";
         status.textContent = `The frames of the other choices could not be loaded (${err.message}); the default choice still plays.`;
+        readout.textContent = status.textContent;
         throw err;
       });
       return loading;
@@ -265,8 +309,7 @@
       loadAll().then(() => { status.textContent = ""; redraw(true); }, () => {});
     }
 
-    // the name of a scale (too small, ...) is hidden on a phone, where the values alone fit two rows,
-    // and still read by screen readers
+    // the name of a scale (too small, ...) beside its value, on a phone too (widgets.css)
     const scaleLabel = (s) => (s.label ? el("span", {}, String(s.c), el("span", { class: "xw-aside", text: ` (${s.label})` })) : String(s.c));
     const kindLabel = { median: "median", best: "lowest cost", worst: "highest cost" };
     // what the readout says of the shown seed: it is chosen by its final cost, not the current one
@@ -281,8 +324,10 @@
       radios("Links show", "links", [{ value: "weights", label: "weights W" },
                                       { value: "gradients", label: "gradients dW" }], state.show,
              (v) => { state.show = v; redraw(false); }));
-    const status = el("p", { class: "xw-status", role: "status" });
-    const readout = el("p", { class: "xw-readout", "aria-live": "polite", "aria-atomic": "true" });
+    // loading and its failure, shown; not a live region of its own: a failure is also said through
+    // the readout, which holds the new frame's sentence once loaded
+    const status = el("p", { class: "xw-status" });
+    const readout = el("p", { class: "xw-readout" });
     const play = player(F, "Epoch", (f) => { state.frame = f; redraw(false); }, readout);
 
     // decision map: a k x k canvas scaled by CSS, the points on top in an SVG
@@ -344,7 +389,7 @@
     for (let l = 1; l < sizes.length; l++) { wOff[l] = off; off += sizes[l] * sizes[l - 1]; }
     for (let l = 1; l < sizes.length; l++) { bOff[l] = off; off += sizes[l]; }
 
-    // cost chart (epoch on a symlog axis: the first epochs one by one, then spaced out), drawn at
+    // cost chart (epoch on the figure's symlog axis: the first epochs linear, then log), drawn at
     // the width it is shown at (redrawn when that changes), so that its text keeps the page's size
     let chart = null;
     const chartBox = el("div", { class: "xw-chart" });
@@ -375,9 +420,10 @@
       const [lo, hi] = finiteExtent(...kinds.map((s) => r.cost[s]), r.q10, r.q90, r.median);
       chart = curveChart({
         width: chartWidth, font: chartFont(container),
-        xLabel: "epoch", yLabel: "cost (log scale)", title: "Cost against epoch",
-        xScale: d3.scaleSymlog().domain([0, meta.epochs[F - 1]]).constant(1),
-        xTicks: [0, 1, 10, 100, 1000].filter((t) => t <= meta.epochs[F - 1]),
+        xLabel: `epoch (linear to ${meta.epoch_axis.linthresh}, log after)`, yLabel: "cost (log scale)", title: "Cost against epoch",
+        // the epoch axis of the page's figure of the same training (meta.epoch_axis)
+        xScale: symlogScale([0, meta.epochs[F - 1]], meta.epoch_axis),
+        xTicks: symlogTicks(meta.epochs[F - 1], meta.epoch_axis),
         yScale: d3.scaleLog().domain(logDomain(lo, hi)).clamp(true),
       });
       chartBox.replaceChildren(chart.node);
@@ -438,9 +484,9 @@
       drawMap(f);
       drawNet(f);
       chart.draw(meta.epochs, { name: "cost", value: cost, median: r.median, lo: r.q10, hi: r.q90 }, f);
-      readout.textContent = `Epoch ${meta.epochs[f]} of ${meta.epochs[F - 1]} (frame ${f + 1} of ${F}) · ` +
+      play.say(`Epoch ${meta.epochs[f]} of ${meta.epochs[F - 1]} (frame ${f + 1} of ${F}) · ` +
         `cost ${fmt(cost[f])} (seed ${r.seed[state.seed] + 1} of ${r.n}, ${kindSays[state.seed] || state.seed}) · ` +
-        `median cost of the ${r.n} seeds at this epoch ${fmt(r.median[f])}`;
+        `median cost of the ${r.n} seeds at this epoch ${fmt(r.median[f])}`);
       play.slider.setAttribute("aria-valuetext", `epoch ${meta.epochs[f]}`);
       readout.dataset.frame = String(f);
       readout.dataset.epoch = String(meta.epochs[f]);
@@ -459,6 +505,7 @@
     }
     fitChart();
     redraw(true);
+    play.live();
     return { state, show: play.show, player: play, loadAll };
   }
 
@@ -466,6 +513,8 @@
 
   function digits(container, data) {
     const { meta, arrays } = data;
+    /** A fraction in %, one decimal, as the page's table of held-out errors (Table "seeds"). */
+    const percent = (v) => (v === null || v === undefined ? "not finite" : `${(100 * v).toFixed(1)} %`);
     const F = meta.steps.length, names = meta.inits, S = meta.seeds;
     const state = { init: meta.default_init, seed: 0, frame: 0 };
     const ii = () => names.indexOf(state.init);
@@ -479,7 +528,7 @@
       radios("Initialization", "init", names.map((n) => ({ value: n, label: meta.labels[n] })), state.init,
              (v) => { state.init = v; redraw(true); }),
       el("fieldset", { class: "xw-choice" }, el("legend", { text: "Seed" }), seedSelect));
-    const readout = el("p", { class: "xw-readout", "aria-live": "polite", "aria-atomic": "true" });
+    const readout = el("p", { class: "xw-readout" });
     const play = player(F, "SGD step", (f) => { state.frame = f; redraw(false); }, readout, meta.play_ms);
 
     // histograms: one panel per hidden layer side by side in one chart, y on a square-root scale
@@ -536,7 +585,7 @@
     const script = container.nextElementSibling;
     const extra = script && script.dataset ? script.dataset.extra : undefined;
     let pixels = arrays.digits || null, loading = null;
-    const status = el("p", { class: "xw-status", role: "status" });
+    const status = el("p", { class: "xw-status" });   // not a live region: see the playground's
     counter.after(status);
     function loadDigits() {
       if (pixels || !extra) return Promise.resolve();
@@ -548,6 +597,7 @@
       }, (err) => {
         container.dataset.full = "failed";
         status.textContent = `The digit images could not be loaded (${err.message}); the rest of the widget still plays.`;
+        readout.textContent = status.textContent;
       });
       return loading;
     }
@@ -597,14 +647,18 @@
     function newCharts() {
       const r = meta.runs[state.init], font = chartFont(container);
       const steps = meta.steps, last = steps[F - 1];
-      // the first steps one by one, then spaced out: an axis of log(1 + step) shows both
-      const xTicks = [0, 1, 10, 100, 1000].filter((t) => t <= last);
+      // the first steps one by one, then spaced out: the step axis of the page's Fig. "training"
+      // (meta.step_axis, matplotlib's symlog), with its ticks, 0 and the powers of ten past linthresh
+      const axis = meta.step_axis, xLabel = `step (linear to ${axis.linthresh}, log after)`;
+      const xTicks = symlogTicks(last, axis);
       const [clo, chi] = finiteExtent(...r.cost, r.cost_q10, r.cost_q90);
-      costChart = curveChart({ width: chartWidth, font, xLabel: "step (log of 1 + step)", yLabel: "cost (log)", title: "Held-out cost against step",
-        xScale: d3.scaleSymlog().domain([0, last]).constant(1), xTicks,
+      costChart = curveChart({ width: chartWidth, font, xLabel, yLabel: "cost (log)", title: "Held-out cost against step",
+        xScale: symlogScale([0, last], axis), xTicks,
         yScale: d3.scaleLog().domain(logDomain(clo, chi)).clamp(true) });
-      errChart = curveChart({ width: chartWidth, font, xLabel: "step (log of 1 + step)", yLabel: "error", title: "Held-out error against step",
-        xScale: d3.scaleSymlog().domain([0, last]).constant(1), xTicks, yScale: d3.scaleLinear().domain([0, 1]) });
+      // the error in %, as the page's table gives it (one decimal)
+      errChart = curveChart({ width: chartWidth, font, xLabel, yLabel: "error (%)", title: "Held-out error against step",
+        xScale: symlogScale([0, last], axis), xTicks, yScale: d3.scaleLinear().domain([0, 1]),
+        yFormat: (v) => String(Math.round(100 * v)), valueFormat: percent });
       costBox.replaceChildren(costChart.node);
       errBox.replaceChildren(errChart.node);
     }
@@ -637,9 +691,9 @@
       errChart.draw(meta.steps, { name: "error", value: r.error[s], median: r.error_median, lo: r.error_q10, hi: r.error_q90 }, f);
       const step = meta.steps[f], epoch = Math.floor(step / meta.steps_per_epoch) + 1;
       const inEpoch = (step % meta.steps_per_epoch) + 1;
-      readout.textContent = `After ${step} of ${meta.last_step} updates (epoch ${epoch}, batch ${inEpoch} of ${meta.steps_per_epoch}; frame ${f + 1} of ${F}) · ` +
-        `held-out cost ${fmt(r.cost[s][f])} · held-out error ${fmt(r.error[s][f])} · of the ${meta.batch} digits shown, ${miss} misclassified · ` +
-        spread(slice(), f);
+      play.say(`After ${step} of ${meta.last_step} updates (epoch ${epoch}, batch ${inEpoch} of ${meta.steps_per_epoch}; frame ${f + 1} of ${F}) · ` +
+        `held-out cost ${fmt(r.cost[s][f])} · held-out error ${percent(r.error[s][f])} · of the ${meta.batch} digits shown, ${miss} misclassified · ` +
+        spread(slice(), f));
       play.slider.setAttribute("aria-valuetext", `after ${step} of ${meta.last_step} updates`);
       readout.dataset.frame = String(f);
       readout.dataset.step = String(step);
@@ -662,6 +716,7 @@
     fitHist();
     fitCharts();
     redraw(true);
+    play.live();
     return { state, show: play.show, player: play, loadAll: loadDigits };
   }
 
