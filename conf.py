@@ -102,9 +102,11 @@ nb_ipywidgets_js = {}  # never load widget managers from a CDN
 
 html_theme = "sphinx_book_theme"
 html_title = "xavier: initializing neural networks"
-# The site's web address (a placeholder until it is published): printed pages and the PDF edition
-# give it for the live widgets, and each page names its address in <link rel="canonical">.
-html_baseurl = "https://xavier.example.org/"
+# The site's web address, empty until it is published: a placeholder host printed as the live
+# widgets' address (a fresh reader's finding, session 27). Set, printed pages and the PDF edition
+# give it for the live widgets, and each page names its address in <link rel="canonical">; empty,
+# they name the page itself (docs/_ext/readers.py) and Sphinx writes no canonical link.
+html_baseurl = ""
 html_static_path = ["docs/_static"]
 # A site icon, so that browsers do not ask the server for a missing /favicon.ico on every page.
 html_favicon = "docs/_static/favicon.svg"

@@ -143,8 +143,9 @@ def _front(contents: list[tuple[int, str, str]], baseurl: str) -> str:
                     f'{escape(text)}</a><span class="num"></span></li>'
                     for level, text, ident in contents)
     url = escape(baseurl)
+    site = f'the site at <a href="{url}">{url}</a>' if baseurl else "the site"
     return (f'<section class="pdf-title" id="pdf-title"><h1>{escape(TITLE)}</h1>'
-            f'<p>The PDF edition of the site at <a href="{url}">{url}</a>, '
+            f'<p>The PDF edition of {site}, '
             f'where the widgets play.</p><p><a href="#pdf-contents">Contents</a></p></section>'
             f'<section class="pdf-contents" id="pdf-contents"><h1>Contents</h1>'
             f'<ol>{items}</ol></section>')
@@ -186,8 +187,10 @@ def _absolute(tag, page: str, site: Path, pages: set[str], baseurl: str) -> None
             if target in pages:
                 frag = unquote(parts.fragment)
                 tag[attr] = "#" + anchor(target, frag)
-            else:
+            elif baseurl:
                 tag[attr] = baseurl.rstrip("/") + "/" + target + (f"#{parts.fragment}" if parts.fragment else "")
+            else:  # no published address to send the reader to: the link's text alone
+                del tag[attr]
         else:
             tag[attr] = f"/{site.name}/{target}" + (f"?{parts.query}" if parts.query else "")
 
@@ -316,9 +319,9 @@ def main(argv: list[str]) -> None:
         sys.exit(f"{site} holds no site: run make html first")
     baseurl = re.search(r'<link rel="canonical" href="([^"]+)"',
                         (site / "index.html").read_text(encoding="utf-8"))
-    if baseurl is None:
-        sys.exit("the site names no address (html_baseurl in conf.py)")
-    path = print_site(site, out, baseurl.group(1).rsplit("/", 1)[0] + "/")
+    # No address (html_baseurl unset until the site is published): links to what the PDF does not
+    # hold print as their text, and the title page names no address.
+    path = print_site(site, out, baseurl.group(1).rsplit("/", 1)[0] + "/" if baseurl else "")
     print(f"PDF edition written: {path}")
 
 

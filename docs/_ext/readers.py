@@ -15,9 +15,10 @@ One script in every page's ``<head>`` (``READERS_JS``), through Sphinx's ``add_j
   on images) printed as pale ink on white paper. While printing (``beforeprint``, or a print media
   query matching, as in print emulation) the page is switched to the light theme, and back after.
 
-And, in each page, the sentence printed in a widget's place (``p.xw-print``) gains the web address
-of the live page, ``html_baseurl`` + the page's name, as a link (paper and the PDF edition cannot
-play a widget).
+And, in each page, the sentence printed in a widget's place (``p.xw-print``) says where the widget
+plays (paper and the PDF edition cannot play one): once the site is published (``html_baseurl``
+set), the web address of the live page, ``html_baseurl`` + the page's name, as a link; before, the
+page's own file name on the site, so that paper never shows an address that does not exist.
 """
 
 from __future__ import annotations
@@ -93,8 +94,12 @@ def _print_note_address(app, pagename, templatename, context, doctree) -> None:
     body = context.get("body", "")
     if 'class="xw-print"' not in body:
         return
-    url = html.escape(live_url(app, pagename))
-    sentence = f' The live version is at <a class="reference external" href="{url}">{url}</a>.'
+    if app.config.html_baseurl:
+        url = html.escape(live_url(app, pagename))
+        sentence = f' The live version is at <a class="reference external" href="{url}">{url}</a>.'
+    else:  # not published: no address to give, the page itself plays it
+        name = html.escape(app.builder.get_target_uri(pagename))
+        sentence = f" To play it, open this page of the site, {name}, in a web browser."
     context["body"] = _PRINT_NOTE.sub(lambda m: m.group(1) + m.group(2) + sentence + m.group(3), body)
 
 

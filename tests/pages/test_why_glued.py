@@ -80,7 +80,7 @@ def _str(text: str) -> str:
 
 
 def test_glued_reached_text(glued, page):
-    """c = 100 on the circle and XOR: the seeds below 0.1, counted here by a loop, in the prose's words."""
+    """c = 100 on the circle and the square: the seeds below 0.1, counted here by a loop, in the prose's words."""
     results, _, _ = page
     counts = []
     for n in ("circle", "square"):
@@ -91,7 +91,7 @@ def test_glued_reached_text(glued, page):
     if counts[0] == counts[1]:
         assert text == f"{counts[0]} seed{'' if counts[0] == 1 else 's'} of {S} on each"
     else:
-        assert text == f"{counts[0]} of {S} seeds on the circle and {counts[1]} on XOR"
+        assert text == f"{counts[0]} of {S} seeds on the circle and {counts[1]} on the square"
 
 
 def test_glued_class_colors(glued):
