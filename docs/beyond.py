@@ -95,7 +95,8 @@ def plot_jacobian_spectra(spectra: dict[tuple[str, str, int], np.ndarray]):
                 ax.set_xlabel(r"$\log_{10} s^2$")
             if j == 0:
                 ax.set_ylabel("fraction below")
-    axes[0, 0].legend(loc="upper left")
+    # Above the panels: inside the first one the legend crossed the orthogonal step at 375 px.
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside upper center", ncol=2)
     return fig
 
 

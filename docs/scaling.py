@@ -111,8 +111,10 @@ def plot_best_lr(best, widths, etas):
             color="0.3", lw=1.2, label=r"$\propto 1/n$")
     ax.set(xscale="log", yscale="log", xlabel="width $n$", ylabel=r"best base learning rate $\eta$")
     ax.set_xticks(widths, [str(n) for n in widths])
+    ax.set_yticks(etas, [f"$2^{{{int(round(np.log2(e)))}}}$" for e in etas])   # the grid, as 2^-k
     ax.minorticks_off()
-    ax.legend(loc="lower left")
+    # Below the axes: in the lower left the legend lay on the dotted 1/n line.
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=2)
     return fig
 
 

@@ -39,7 +39,8 @@ def _ln_backward_jacobian(dY, Zhat, sigma):
 
 
 def _digits_run(W, X, Y, Xt, Yt, norm, lr, epochs, batch, rng):
-    """Mini-batch descent; returns (cost at step 0, error at the end), both of shape (S,)."""
+    """Mini-batch descent; returns (cost at step 0, error at the end), both of shape (S,), and the
+    trained weights."""
     W = [w.copy() for w in W]
     L = len(W)
     b = [np.zeros((w.shape[0], w.shape[1], 1)) for w in W]
@@ -88,7 +89,7 @@ def _digits_run(W, X, Y, Xt, Yt, norm, lr, epochs, batch, rng):
                 dA = np.einsum("sij,sim->sjm", W[l], dZ)
                 W[l] -= lr * dW
                 b[l] -= lr * dZ.sum(axis=2, keepdims=True)
-    return first, evaluate()[1]
+    return first, evaluate()[1], W
 
 
 def _relu(x):
@@ -194,7 +195,7 @@ def reference():
     W = [np.concatenate([w] * 3) * (c if l < 3 else 1.0) for l, w in enumerate(base)]
     Xtr, Ytr, Xt, Yt = X[:, :1000], Y[:, :1000], X[:, -500:], Y[:, -500:]
     for norm, tag in [(False, "plain"), (True, "ln")]:
-        first, err = _digits_run(W, Xtr, Ytr, Xt, Yt, norm, 0.1, 3, 50, np.random.default_rng(1))
+        first, err, trained = _digits_run(W, Xtr, Ytr, Xt, Yt, norm, 0.1, 3, 50, np.random.default_rng(1))
         first, err = first.reshape(3, seeds), err.reshape(3, seeds)
         for k, name in enumerate(["small", "right", "large"]):
             # One digit of the 500. The plain x10 start is the exception: its saturated tanh network
@@ -207,6 +208,12 @@ def reference():
             put(f"nrm_err_{tag}_{name}", float(np.median(err[k])), rel=0, abs_=tol)
         if norm:
             put("nrm_start_spread_ln", float(np.ptp(first, axis=0).max()), rel=0, abs_=1e-6)
+            # The hidden weights' norm, end over start, per layer and copy; median per start.
+            grown = np.array([np.sqrt((trained[l] ** 2).sum(axis=(1, 2)) / (W[l] ** 2).sum(axis=(1, 2)))
+                              for l in range(3)]).reshape(3, 3, seeds)
+            put("nrm_wnorm_small", float(np.median(grown[:, 0])), rel=1e-6)
+            others = [abs(float(np.median(grown[:, k])) - 1) for k in (1, 2)]
+            put("nrm_wnorm_other_dev", max(others), rel=1e-3, abs_=1e-6)
         else:
             put("nrm_start_small", float(np.median(first[0])), rel=1e-9)
             put("nrm_start_large", float(np.median(first[2])), rel=1e-9)
@@ -216,6 +223,11 @@ def reference():
     put("nrm_rel_ratio_small", (1.0 / 0.1) ** 2, rel=2e-3)   # eps / Var(z) ~ 1e-3 at std x 0.1
     put("nrm_rel_ratio_large", 10.0**2, rel=1e-3)
     put("nrm_ex_scale", 10.0, rel=1e-4)
+    # Adam's first step is lr g / (|g| + eps), about lr sign(g): gradients c times smaller leave it
+    # unchanged, so relative to weights c times larger it is c times smaller, not c^2 (Kingma & Ba,
+    # Algorithm 1 with m_hat = g, v_hat = g^2). Its 1e-8 against gradients near 1e-7 leaves ~1e-3.
+    put("nrm_adam_ratio_small", 10.0, rel=1e-3)
+    put("nrm_adam_ratio_large", 10.0, rel=2e-3)
     # Batch normalization of 7 z against z: only eps differs, |zhat| (1/sqrt(1 + eps/49v) - 1/sqrt(1 + eps/v)).
     Wb = rng.standard_normal((64, 784)) / 28
     Z = Wb @ Xtr[:, :50]
@@ -327,6 +339,8 @@ def test_glued_values_support_the_prose(page):
     # Attention: unscaled nearly one-hot ("nearly all of it"), scaled spread; variance d_k.
     assert page["nrm_att_top_plain"] > 0.8 and page["nrm_att_top_scaled"] < 0.5
     assert abs(page["nrm_att_var_ratio"] - 1) < 0.2
+    # The weight norm drifts (grows) most from the small start, where steps are largest relative to it.
+    assert page["nrm_wnorm_small"] > 2 and page["nrm_wnorm_other_dev"] < 0.05
     # Std 0.02: the gain is below 1 at every measured width ("below 1 for every width under 2,500").
     assert page["nrm_gain_002_top"] < 1
 
