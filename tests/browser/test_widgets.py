@@ -773,23 +773,33 @@ def open_watched(b, url: str, width: int = 1280):
     return context, page
 
 
+# The widget's live regions, as [class, text, width, height]: elements with aria-live (not off) or
+# role status / alert / log, and the size they take on the screen.
+LIVE_REGIONS = """() => [...document.querySelectorAll('.xw-widget *')].filter(e => {
+    const live = e.getAttribute('aria-live');
+    return (live && live !== 'off') || ['status', 'alert', 'log'].includes(e.getAttribute('role')); })
+  .map(e => { const r = e.getBoundingClientRect(); return [e.className, e.textContent, r.width, r.height]; })"""
+
+
 @pytest.mark.parametrize("name", list(PAGES))
 def test_one_live_region_silent_until_the_reader_acts(browser, name):
-    """Finding 1 of session 27: the widget has one live region (its readout), never empty, and
-    building it (when it comes near the screen, or at the first Tab) or loading its other frames says
-    nothing; a step by the reader says that frame, once. On main an empty role=status sat beside the
-    readout, and the readout was written again after the build (its charts fitted to their width)."""
+    """Finding 1 of session 27: the widget has one live region, visually hidden (the readout, shown,
+    is not one: it changes every frame), put in the page empty when the widget is built (the ARIA
+    practice: a region present before its first message); building the widget (when it comes near
+    the screen, or at the first Tab) or loading its other frames says nothing. A slider key says
+    the new frame, once; a drag of the slider says nothing while dragged and the frame at the
+    release. On main an empty role=status sat beside the readout, and the readout was written again
+    after the build (its charts fitted to their width)."""
     b, base_url = browser
     context, page = open_watched(b, base_url + name)
     try:
         near_widget(page)
         wait_full(page)
         page.wait_for_timeout(600)
-        regions = page.evaluate("""() => [...document.querySelectorAll('.xw-widget *')].filter(e => {
-            const live = e.getAttribute('aria-live');
-            return (live && live !== 'off') || ['status', 'alert', 'log'].includes(e.getAttribute('role')); })
-          .map(e => [e.className, e.textContent.trim()])""")
-        assert len(regions) == 1 and regions[0][1], f"the widget's live regions: {regions}"
+        regions = page.evaluate(LIVE_REGIONS)
+        assert len(regions) == 1, f"the widget's live regions: {regions}"
+        cls, text, width, height = regions[0]
+        assert "xw-readout" not in cls and text == "" and width <= 1 and height <= 1, regions
         assert said(page) == [], f"said while the reader did nothing: {said(page)}"
         keyboard_to(page, ".xw-slider")
         said(page, clear=True)
@@ -797,13 +807,34 @@ def test_one_live_region_silent_until_the_reader_acts(browser, name):
         page.wait_for_timeout(100)
         assert said(page) == [drawn(page)["text"]]
         assert drawn(page)["frame"] == 1
+        # a drag: the readout follows the thumb, the live region waits for the release
+        said(page, clear=True)
+        box = page.locator(".xw-slider").bounding_box()
+        y = box["y"] + box["height"] / 2
+        page.mouse.move(box["x"] + 0.1 * box["width"], y)
+        page.mouse.down()
+        page.mouse.move(box["x"] + 0.5 * box["width"], y, steps=8)
+        dragging = drawn(page)
+        assert dragging["frame"] > 1 and f"frame {dragging['frame'] + 1} of " in dragging["text"], dragging
+        assert said(page) == [], f"said while the slider was dragged: {said(page)}"
+        page.mouse.up()
+        page.wait_for_timeout(100)
+        assert said(page) == [drawn(page)["text"]], said(page)
     finally:
         context.close()
 
 
+def _to_play(page) -> None:
+    """The slider at its first frame, the keyboard focus on Play."""
+    near_widget(page)
+    keyboard_to(page, ".xw-slider")
+    page.keyboard.press("Home")
+    keyboard_to(page, ".xw-play")
+
+
 @pytest.mark.parametrize("name", list(PAGES))
 def test_playing_says_playing_then_where_it_stops(browser, name):
-    """Findings 2 and 3 of session 27: while playing, the readout says "Playing" once, not one
+    """Findings 2 and 3 of session 27: while playing, the live region says "Playing" once, not one
     sentence a frame (a screen reader was flooded), and where it stops when it stops: at a pause by
     Enter on the Pause button, which holds the frame it paused on (a reader saw Enter step one frame
     more; not reproduced on main, kept as a check), and at the last frame."""
@@ -814,10 +845,7 @@ def test_playing_says_playing_then_where_it_stops(browser, name):
     play_ms = meta.get("play_ms", 150)
     context, page = open_watched(b, base_url + name)
     try:
-        near_widget(page)
-        keyboard_to(page, ".xw-slider")
-        page.keyboard.press("Home")
-        keyboard_to(page, ".xw-play")
+        _to_play(page)
         said(page, clear=True)
         page.keyboard.press("Enter")
         page.wait_for_function("(f) => Number(document.querySelector('.xw-readout').dataset.frame) >= f", arg=3,
@@ -828,15 +856,61 @@ def test_playing_says_playing_then_where_it_stops(browser, name):
         page.wait_for_timeout(3 * play_ms)
         assert drawn(page)["frame"] == drawn(page)["slider"] == paused["frame"] >= 3
         while_playing = said(page, clear=True)
-        assert len(while_playing) == 2, while_playing     # "Playing…", then the paused frame
+        assert len(while_playing) == 2 and while_playing[0] == "Playing", while_playing
         assert f"frame {paused['frame'] + 1} of {F})" in while_playing[-1] == drawn(page)["text"]
         page.keyboard.press("Enter")                      # play on to the end
         page.wait_for_function("() => document.querySelector('.xw-player').dataset.playing === 'false'",
                                timeout=F * play_ms * 2 + 5000)
         end = said(page)
-        assert len(end) == 2 and f"frame {F} of {F})" in end[-1] == drawn(page)["text"], end
+        assert len(end) == 2 and end[0] == "Playing", end
+        assert f"frame {F} of {F})" in end[-1] == drawn(page)["text"], end
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_readout_shows_every_frame_while_playing(browser, name):
+    """The readout is what a sighted reader watches while the network trains: playing from the
+    first frame, it shows each frame's own sentence (its frame number and its cost, the cost decoded
+    in Python from the page), frame after frame to the last, in plain sight. After the live-region
+    change of session 27 it showed "Playing…" until the stop."""
+    b, base_url = browser
+    data = frames(name)
+    meta = data["meta"]
+    F = len(meta.get("epochs") or meta["steps"])
+    play_ms = meta.get("play_ms", 150)
+    context, page, audit = open_widget(b, base_url + name, "light", 1280)
+    try:
+        _to_play(page)
+        if name == "why.html":
+            run = meta["runs"][checked(page, "dataset")][checked(page, "scale")]
+            cost = [f"cost {js(c)} " for c in run["cost"][checked(page, "seed")]]
+        else:
+            seed = int(page.evaluate("() => document.querySelector('.xw-seed').value"))
+            cost = [f"held-out cost {c} " for c in meta["runs"][checked(page, "init")]["cost"][seed]]
+        # every text the readout takes, with its frame and whether the widget was playing
+        page.evaluate("""() => { window.__shown = [];
+            const r = document.querySelector('.xw-readout'), p = document.querySelector('.xw-player');
+            new MutationObserver(() => window.__shown.push([r.textContent, Number(r.dataset.frame), p.dataset.playing]))
+              .observe(r, {childList: true, characterData: true, subtree: true, attributes: true,
+                           attributeFilter: ['data-frame']}); }""")
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.querySelector('.xw-player').dataset.playing === 'false'",
+                               timeout=F * play_ms * 2 + 5000)
+        shown = page.evaluate("() => window.__shown")
+        playing = [(text, f) for text, f, p in shown if p == "true"]
+        end = drawn(page)
+        for text, f in playing + [(end["text"], end["frame"])]:
+            assert f"frame {f + 1} of {F})" in text and cost[f] in text, (f, cost[f], text)
+        # one sentence a frame, every frame in turn; the last one shown once playing has stopped
+        assert [f for _, f in playing] == list(range(1, F - 1)), [f for _, f in playing]
+        assert end["frame"] == F - 1
+        box = page.evaluate("""() => { const r = document.querySelector('.xw-readout'), b = r.getBoundingClientRect();
+            return [r.checkVisibility({opacityProperty: true, visibilityProperty: true}), b.width, b.height]; }""")
+        assert box[0] and box[1] > 100 and box[2] > 10, box
+    finally:
+        context.close()
+    assert audit.problems["console"] == [] and audit.problems["requests"] == []
 
 
 def test_scale_names_stay_on_a_phone(browser):

@@ -6,8 +6,9 @@
  * _static/widgets/d3-widgets.min.js.
  *
  * Every widget is a classic player: native radio groups / select for the choices, a range input
- * for the frame, buttons for play/pause and one step back/forward, and a readout, the widget's one
- * live region (role=status), which speaks when the reader acts, not every frame (see player).
+ * for the frame, buttons for play/pause and one step back/forward, a readout showing each frame's
+ * sentence, and the widget's one live region, visually hidden, which speaks when the reader acts,
+ * not every frame (see player).
  * window.xavierWidgets lists the widgets ({kind, meta, arrays, state, show(i)}) for tests.
  */
 (function () {
@@ -89,22 +90,25 @@
   /** Play/pause, step back, slider, step forward; onFrame(i) whenever the frame changes.
    *  playMs (optional): milliseconds per frame while playing (default PLAY_MS).
    *
-   *  The readout is what a screen reader speaks (the widget's one live region, role=status, given
-   *  by live() once the widget is built, so that building it says nothing). The widget writes
-   *  each frame's sentence with say(text); the readout shows it when the reader acts (a step, a
-   *  choice, the slider's key or release) and while stopped. While playing it reads "Playing…"
-   *  once, not a sentence a frame (which flooded screen readers), and the frame where playing
-   *  stops when it stops. While the slider is dragged it waits for the release. */
+   *  Two elements say the frame. The readout (a plain paragraph, not a live region) shows each
+   *  frame's sentence, written by the widget with say(text), at every frame, playing or not: a
+   *  sighted reader watches the numbers change as the network trains. What a screen reader speaks
+   *  is a separate visually hidden live region (role=status, atomic), `live`, made here with the
+   *  widget (the widget puts it after its readout) and empty until the reader acts (the ARIA practice: a live region in the page before
+   *  its first message). It says "Playing" once when playing starts, not a sentence a frame (which
+   *  flooded screen readers), the frame where playing stops (a pause, the end), the frame a step
+   *  or a slider key moves to, and the slider's frame at the release of a drag (change), not while
+   *  dragged (input). speak() says the shown frame (a widget calls it after the reader's choice);
+   *  announce(text) says a text (a load failure). Building and loading say nothing. */
   function player(count, label, onFrame, readout, playMs) {
-    const state = { frame: 0, timer: null, text: "", dragging: false };
-    const put = (text) => { if (readout.textContent !== text) readout.textContent = text; };
+    const state = { frame: 0, timer: null, text: "" };
+    const live = el("p", { class: "xw-live", role: "status", "aria-atomic": "true" });
+    // never written with the text it holds: a rewrite can be spoken again
+    const announce = (text) => { if (live.textContent !== text) live.textContent = text; };
+    const speak = () => { if (state.timer === null) announce(state.text); };
     function say(text) {
       state.text = text;
-      if (state.timer === null && !state.dragging) put(text);
-    }
-    function live() {
-      readout.setAttribute("role", "status");
-      readout.setAttribute("aria-atomic", "true");
+      if (readout.textContent !== text) readout.textContent = text;
     }
     const play = el("button", { type: "button", class: "xw-play", "aria-label": "Play" }, "▶ Play");
     const back = el("button", { type: "button", class: "xw-back", "aria-label": "−1 frame: one frame back" }, "−1");
@@ -118,15 +122,15 @@
       slider.value = String(state.frame);
       onFrame(state.frame);
     }
-    /** Stop playing; with `speak`, the readout says the frame where it stopped. */
-    function stop(speak = true) {
+    /** Stop playing; with `spoken`, the live region says the frame where it stopped. */
+    function stop(spoken = true) {
       if (state.timer === null) return;
       clearInterval(state.timer);
       state.timer = null;
       play.textContent = "▶ Play";
       play.setAttribute("aria-label", "Play");
       box.dataset.playing = "false";
-      if (speak) put(state.text);
+      if (spoken) speak();
     }
     function start() {
       if (state.frame >= count - 1) show(0);
@@ -137,16 +141,16 @@
         show(state.frame + 1);
         if (state.frame >= count - 1) stop();
       }, playMs || PLAY_MS);
-      put("Playing…");
+      announce("Playing");
     }
     play.addEventListener("click", () => (state.timer === null ? start() : stop()));
-    back.addEventListener("click", () => { stop(false); show(state.frame - 1); });
-    fwd.addEventListener("click", () => { stop(false); show(state.frame + 1); });
-    // input: every position while dragged (drawn, not spoken); change: the release, or a key
-    slider.addEventListener("input", () => { stop(false); state.dragging = true; show(Number(slider.value)); });
-    slider.addEventListener("change", () => { state.dragging = false; put(state.text); });
+    back.addEventListener("click", () => { stop(false); show(state.frame - 1); speak(); });
+    fwd.addEventListener("click", () => { stop(false); show(state.frame + 1); speak(); });
+    // input: every position while dragged (shown, not spoken); change: the release, or a key
+    slider.addEventListener("input", () => { stop(false); show(Number(slider.value)); });
+    slider.addEventListener("change", speak);
     box.dataset.playing = "false";
-    return { box, show, stop, state, slider, say, live };
+    return { box, show, stop, state, slider, say, speak, announce, live };
   }
 
   function svg(width, height, cls) {
@@ -297,16 +301,16 @@
       loading = loadSide(extra).then((all) => { arrays = all; full = true; container.dataset.full = "true"; }).catch((err) => {
         container.dataset.full = "failed";
         status.textContent = `The frames of the other choices could not be loaded (${err.message}); the default choice still plays.`;
-        readout.textContent = status.textContent;
+        play.announce(status.textContent);
         throw err;
       });
       return loading;
     }
     function choose(key, value) {
       state[key] = value;
-      if (full || isDefault()) { redraw(true); return; }
+      if (full || isDefault()) { redraw(true); play.speak(); return; }
       status.textContent = "Loading the frames of every choice…";
-      loadAll().then(() => { status.textContent = ""; redraw(true); }, () => {});
+      loadAll().then(() => { status.textContent = ""; redraw(true); play.speak(); }, () => {});
     }
 
     // the name of a scale (too small, ...) beside its value, on a phone too (widgets.css)
@@ -325,7 +329,7 @@
                                       { value: "gradients", label: "gradients dW" }], state.show,
              (v) => { state.show = v; redraw(false); }));
     // loading and its failure, shown; not a live region of its own: a failure is also said through
-    // the readout, which holds the new frame's sentence once loaded
+    // the player's live region
     const status = el("p", { class: "xw-status" });
     const readout = el("p", { class: "xw-readout" });
     const play = player(F, "Epoch", (f) => { state.frame = f; redraw(false); }, readout);
@@ -402,7 +406,7 @@
       el("div", { class: "xw-view" }, el("p", { class: "xw-caption", text: "Decision map ŷ and the 100 points" }), mapBox, mapCaption),
       el("div", { class: "xw-view xw-netview" }, el("p", { class: "xw-caption xw-net-caption" }), el("div", { class: "xw-netbox" }, net.node()),
          netNote, netLegend));
-    container.replaceChildren(controls, play.box, status, readout, views);
+    container.replaceChildren(controls, play.box, status, readout, play.live, views);
 
     function drawPoints() {
       const p = meta.points[state.dataset];
@@ -505,7 +509,6 @@
     }
     fitChart();
     redraw(true);
-    play.live();
     return { state, show: play.show, player: play, loadAll };
   }
 
@@ -523,10 +526,10 @@
 
     const seedSelect = el("select", { class: "xw-seed", "aria-label": "Seed" });
     for (let s = 0; s < S; s++) seedSelect.append(el("option", { value: String(s), text: `seed ${s + 1}` }));
-    seedSelect.addEventListener("change", () => { state.seed = Number(seedSelect.value); redraw(true); });
+    seedSelect.addEventListener("change", () => { state.seed = Number(seedSelect.value); redraw(true); play.speak(); });
     const controls = el("div", { class: "xw-controls" },
       radios("Initialization", "init", names.map((n) => ({ value: n, label: meta.labels[n] })), state.init,
-             (v) => { state.init = v; redraw(true); }),
+             (v) => { state.init = v; redraw(true); play.speak(); }),
       el("fieldset", { class: "xw-choice" }, el("legend", { text: "Seed" }), seedSelect));
     const readout = el("p", { class: "xw-readout" });
     const play = player(F, "SGD step", (f) => { state.frame = f; redraw(false); }, readout, meta.play_ms);
@@ -563,7 +566,7 @@
     const digitCanvas = el("canvas", { class: "xw-digits", width: String(ncol * cell), height: String(nrow * cell),
                                        role: "img", "aria-label": `The step's batch of digits, framed ${colors.right.name} when right and ${colors.wrong.name} when wrong` });
     const dctx = digitCanvas.getContext("2d");
-    // not a live region: the readout above already announces the count
+    // not a live region: the player's live region already says the count
     const counter = el("p", { class: "xw-misclassified" });
 
     let costChart = null, errChart = null, chartWidth = 320;
@@ -578,7 +581,7 @@
             (meta.once.length ? ` (${meta.once.join(", ")}: one run, its draws are all the same).` : "."))),
       el("div", { class: "xw-view" }, el("p", { class: "xw-caption", text: `The step's batch: right (${colors.right.name} frame) or wrong (${colors.wrong.name} frame, predicted digit in the corner)` }),
          digitCanvas, counter));
-    container.replaceChildren(controls, play.box, readout, views);
+    container.replaceChildren(controls, play.box, readout, play.live, views);
 
     // The digits' pixels are in the file beside the page (`extra`), loaded when the widget comes
     // into view; until then the grid shows each digit's frame, right or wrong, on white.
@@ -597,7 +600,7 @@
       }, (err) => {
         container.dataset.full = "failed";
         status.textContent = `The digit images could not be loaded (${err.message}); the rest of the widget still plays.`;
-        readout.textContent = status.textContent;
+        play.announce(status.textContent);
       });
       return loading;
     }
@@ -716,7 +719,6 @@
     fitHist();
     fitCharts();
     redraw(true);
-    play.live();
     return { state, show: play.show, player: play, loadAll: loadDigits };
   }
 
