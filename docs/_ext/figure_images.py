@@ -21,25 +21,13 @@
   ``_images`` (Sphinx copies it) but no page refers to it.
 
 The page body is rewritten in ``html-page-context`` (Sphinx's public hook for a page's context).
-
-**Encoded ahead, with ``-j N``.** When reading ends (``env-updated``) every image is known, but the
-writers start only after the main process has typeset the maths, pickled the environment, checked
-it and copied the static files, a stretch where one core idles. One background process (forked
-then, after the notebooks' kernels are gone, so it takes nothing from them) encodes the WebPs that
-are missing, the pages written last first (the writers start with the pages with the most images);
-a writer finds most of its WebPs in place and encodes only those not yet there. The files are the
-same whichever process writes them. The build waits for that process at its end
-(``build-finished``) and fails if it failed.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 from pathlib import Path
-
-from sphinx.errors import ExtensionError
 
 _IMG = re.compile(r"<img (?![^>]*\bloading=)")
 _PNG = re.compile(r'((?:src|href)=")((?:\.\./)*_images/)([^"/]+)\.png"')
@@ -98,47 +86,6 @@ def _to_webp(png: Path, target: Path) -> None:
     os.replace(part, target)
 
 
-_AHEAD: dict[str, multiprocessing.Process] = {}  # the background encoder of this build
-
-
-def _encode_ahead(app, env) -> None:
-    """Start the background encoder (module docstring) for the PNGs whose WebP is missing."""
-    if app.builder.format != "html" or app.parallel <= 1 or _AHEAD:
-        return
-    images = Path(app.outdir, "_images")
-    first = {}  # page -> its images, written first by the writers when it has the most
-    for src, (docs, unique) in env.images.items():
-        if unique.endswith(".png"):
-            for doc in docs:
-                first.setdefault(doc, []).append((Path(app.srcdir, src), images / f"{Path(unique).stem}.webp"))
-    order = sorted(first, key=lambda d: (len(first[d]), d))  # fewest images first: written last
-    todo, seen = [], set()
-    for doc in order:
-        for png, target in sorted(first[doc]):
-            if target not in seen and png.is_file() and not target.is_file():
-                seen.add(target)
-                todo.append((png, target))
-    if todo:
-        process = multiprocessing.get_context("fork").Process(target=_encode_all, args=(todo,),
-                                                               name="webp-ahead")
-        process.start()
-        _AHEAD["process"] = process
-
-
-def _encode_all(todo) -> None:
-    for png, target in todo:
-        _to_webp(png, target)
-
-
-def _join_encoder(app, exception) -> None:
-    process = _AHEAD.pop("process", None)
-    if process is None:
-        return
-    process.join()
-    if process.exitcode != 0 and exception is None:
-        raise ExtensionError(f"figure_images: the background WebP encoder failed (exit code {process.exitcode})")
-
-
 def setup(app):
     # Pillow's plugins loaded here, once, before Sphinx forks its writers: saving a WebP in a process
     # that has not registered it makes Pillow import all of its ~40 format plugins (Image.init),
@@ -148,6 +95,4 @@ def setup(app):
     Image.preinit()
     app.connect("html-page-context", _figure_images)
     app.connect("html-page-context", _webp_images, priority=950)  # after firstpaint's image sizes (900)
-    app.connect("env-updated", _encode_ahead, priority=100)  # before buildmath starts Node (500)
-    app.connect("build-finished", _join_encoder)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
