@@ -48,6 +48,7 @@ extensions = [
     "vendored_assets",  # d3 copied from node_modules: nothing from another host
     "widget_assets",  # the widgets' scripts and frame files, on the pages that hold one
     "notebook_downloads",  # an executed page offers its executed notebook
+    "stream_merge",  # a cell's printed output merged the same way however the kernel cut it
     "figure_images",  # figures lazy, at their drawn size, a tap opens them
     "accessible_html",  # accessible names; the first paint in the reader's colour scheme
     "api_references",  # type hints outside xavier shown without a link, misspelt names fail

@@ -14,9 +14,9 @@ is made from the cache's record: its outputs merged into the page's cells, less 
 (``tests/build/test_rebuild_bytes.py``). Without a record (execution off, or pruned) MyST-NB's copy
 is used. Cells are numbered ``cell-0``, ``cell-1``, ...: nbformat gives each cell a random id when
 MyST-NB reads a page, so two builds would write different files. With ``nb_merge_streams`` (as in
-conf.py) a cell's stream outputs are merged as MyST-NB merges them on the page
-(``myst_nb.core.utils.coalesce_streams``): a kernel sends a loop's ``print`` lines as one message or
-several depending on timing, so unmerged, two builds could again differ. Only the pages read in this build
+conf.py) a cell's stream outputs are merged as they are on the page (``stream_merge``): a kernel
+sends a loop's ``print`` lines as one message or several depending on timing, so unmerged, two
+builds could again differ. Only the pages read in this build
 are written (and any download missing); the others' are unchanged.
 
 The page's cells import ``xavier``, ``myst_nb`` (for ``glue``) and the modules beside the page in
@@ -70,7 +70,7 @@ def _write(app, exception) -> None:
         return
     import nbformat
     from jupyter_cache import get_cache
-    from myst_nb.core.utils import coalesce_streams
+    from stream_merge import coalesce_streams
 
     read = getattr(app, "_xavier_pages_read", set())
     config = app.env.mystnb_config
