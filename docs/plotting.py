@@ -79,6 +79,13 @@ COLORS: dict[str, str] = {
 #: The function band puts it on every line drawn in one of the colours of COLORS, legends included.
 MARKERS: dict[str, str] = {"zero": "s", "small": "v", "appropriate": "o", "large": "^", "he": "D"}
 
+TIME_AXIS: dict[str, float] = {"linthresh": 10, "linscale": 0.6}
+"""The time axis (epochs or steps) of the training figures and of the widgets' charts, matplotlib's
+``symlog`` scale (``ax.set_xscale("symlog", **TIME_AXIS)``, base 10): linear up to ``linthresh``,
+logarithmic after, the linear part ``linscale`` decades long. The widgets (``widgets.js``) draw the
+same transform from their page's meta, so a figure and its widget agree (a reader found the widget's
+``log(1 + step)`` axis unlike the figure's)."""
+
 PNG_DPI = 200
 """Resolution of the pages' PNG figures, twice the 100 dpi of :data:`STYLE`.
 

@@ -18,7 +18,7 @@ from xavier import _checks
 from xavier import activations as acts
 from diagram import draw_network, palette
 from xavier.network import Network
-from plotting import COLORS, MARKERS, band, styled, subplots
+from plotting import COLORS, MARKERS, TIME_AXIS, band, styled, subplots
 
 __all__ = [
     "SCALES", "SIZES", "ACTIVATIONS", "LR", "LABELS", "decision_grid", "collect", "unit_spread",
@@ -30,11 +30,8 @@ __all__ = [
     "EPOCH_AXIS",
 ]
 
-EPOCH_AXIS: dict[str, float] = {"linthresh": 10, "linscale": 0.6}
-"""The epoch axis of :func:`plot_training` and of the widget's cost chart, matplotlib's ``symlog``
-scale (``ax.set_xscale("symlog", **EPOCH_AXIS)``, base 10): the first ``linthresh`` epochs linear,
-then logarithmic, the linear part ``linscale`` decades long. The widget (``widgets.js``) draws the
-same transform from the page's meta, so the figure and the widget agree."""
+EPOCH_AXIS: dict[str, float] = TIME_AXIS
+"""The epoch axis of :func:`plot_training` and of the widget's cost chart: :data:`plotting.TIME_AXIS`."""
 
 SCALES: dict[str, float] = {"zero": 0.0, "small": 0.01, "appropriate": 1.0, "large": 100.0}
 """The article's four choices of :math:`c = n^{[l-1]}\\,\\mathrm{Var}(W^{[l]})`, by name."""

@@ -413,12 +413,8 @@ is about 130 px wide on a phone, so 200 bins would be narrower than a pixel."""
 PLAY_SECONDS: float = 12.0
 """How long the widget takes to play all its frames."""
 
-STEP_AXIS: dict[str, float] = {"linthresh": 10, "linscale": 0.6}
-"""The step axis of :func:`plot_training` and of the widget's two curves, matplotlib's ``symlog``
-scale (``ax.set_xscale("symlog", **STEP_AXIS)``, base 10): linear up to ``linthresh`` steps,
-logarithmic after, the linear part ``linscale`` decades long. The widget (``widgets.js``) draws the
-same transform from the page's meta, so the figure and the widget agree (a reader found the widget's
-``log(1 + step)`` axis unlike the figure's)."""
+STEP_AXIS: dict[str, float] = plotting.TIME_AXIS
+"""The step axis of :func:`plot_training` and of the widget's two curves: :data:`plotting.TIME_AXIS`."""
 
 
 def pack_pixels(X: np.ndarray, bits: int = 4) -> np.ndarray:
