@@ -266,6 +266,30 @@ def attention(X, Wq, Wk, Wv, Wo, *, scaled=True):
     return Wo @ V @ np.swapaxes(P, -1, -2), P, scores
 
 
+def attention_gradients(X, Wq, Wk, Wv, Wo, dOut, *, scaled=True):
+    """The gradients ``(dWq, dWk, dWv, dWo)`` of a cost ``J`` through :func:`attention`, given
+    ``dOut = dJ/d(output)`` (shape ``(S, d, T)``); each has its weight's shape.
+
+    Back-propagation of ``O = Wo V P^T``: ``dWo = dO P V^T``, ``dV = Wo^T dO P``,
+    ``dP = dO^T Wo V``; the softmax's ``dS = P (dP - rowsum(dP P))`` (divided by
+    ``sqrt(d_k)`` when ``scaled``); ``dQ = K dS^T``, ``dK = Q dS``; ``dW = dQ X^T`` and so on.
+    Every gradient but ``dWo`` passes through ``Wo``: with ``Wo = 0`` they are exactly 0.
+    """
+    out, P, _ = attention(X, Wq, Wk, Wv, Wo, scaled=scaled)
+    Q, K, V = Wq @ X, Wk @ X, Wv @ X
+
+    def T(A):                                             # transpose the last two axes
+        return np.swapaxes(A, -1, -2)
+    dWo = dOut @ P @ T(V)
+    dV = T(Wo) @ dOut @ P
+    dP = T(dOut) @ (Wo @ V)
+    dS = P * (dP - np.sum(dP * P, axis=-1, keepdims=True))
+    if scaled:
+        dS = dS / np.sqrt(Q.shape[-2])
+    dQ, dK = K @ T(dS), Q @ dS
+    return dQ @ T(X), dK @ T(X), dV @ T(X), dWo
+
+
 def entropy(P):
     """Entropy of every row of ``P`` in nats (``0 log 0 = 0``)."""
     return -np.sum(np.where(P > 0, P * np.log(np.where(P > 0, P, 1.0)), 0.0), axis=-1)
@@ -302,19 +326,28 @@ RESIDUAL_STYLE = {"none": ("large", "no normalization"), "pre": ("small", "pre-L
 @styled
 def plot_residual(Ns, q, predicted):
     """Mean square of the stream after ``N`` blocks: markers (median, 10-90 % bars over seeds) and
-    the prediction (dashed). ``q[v]`` has shape ``(len(Ns), S)``, ``predicted[v]`` ``(len(Ns),)``."""
-    fig, ax = subplots(figsize=(5.2, 4.6))
-    for v, (name, label) in RESIDUAL_STYLE.items():
-        c = COLORS[name]
-        lo, med, hi = np.quantile(q[v], [0.1, 0.5, 0.9], axis=1)
-        ax.plot(Ns, predicted[v], "--", color=c, lw=1)
-        ax.errorbar(Ns, med, yerr=[med - lo, hi - med], fmt=marker_for(c), color=c, ms=5,
-                    capsize=2, label=label)
-    ax.plot([], [], "--", color="0.4", lw=1, label="prediction")
-    ax.set(xscale="log", yscale="log", xlabel="number of blocks $N$",
-           ylabel="mean square of the stream")
-    ax.set_xticks(Ns, [str(n) for n in Ns])
-    fig.legend(loc="outside lower center", ncol=2)
+    the prediction (dashed). ``q[v]`` has shape ``(len(Ns), S)``, ``predicted[v]`` ``(len(Ns),)``.
+    Top: every variant. Bottom: the same data without the unnormalized stack, whose :math:`2^N`
+    squeezes the others into the top panel's lowest decades."""
+    fig, axes = subplots(2, 1, figsize=(5.2, 7.6), sharex=True,
+                         gridspec_kw={"height_ratios": [1, 1]})
+    for ax in axes:
+        for v, (name, label) in RESIDUAL_STYLE.items():
+            if ax is axes[1] and v == "none":
+                continue
+            c = COLORS[name]
+            lo, med, hi = np.quantile(q[v], [0.1, 0.5, 0.9], axis=1)
+            ax.plot(Ns, predicted[v], "--", color=c, lw=1)
+            ax.errorbar(Ns, med, yerr=[med - lo, hi - med], fmt=marker_for(c), color=c, ms=5,
+                        capsize=2, label=label if ax is axes[0] else None)
+        ax.set(xscale="log", yscale="log", ylabel="mean square of the stream")
+    axes[0].plot([], [], "--", color="0.4", lw=1, label="prediction")
+    axes[0].set_title("all four stacks")
+    axes[1].set_title("without the unnormalized stack")
+    axes[1].set_xlabel("number of blocks $N$")
+    axes[1].set_xticks(Ns, [str(n) for n in Ns])
+    axes[1].minorticks_off()
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=2)
     return fig
 
 

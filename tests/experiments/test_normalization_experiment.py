@@ -171,7 +171,11 @@ def test_figures_draw():
     assert len(nz.plot_digits(steps, cost, [0.1, 1, 10], 2).axes) == 2
     Ns = np.array([1, 2, 4])
     q = {v: np.ones((3, 4)) * Ns[:, None] for v in nz.RESIDUAL_STYLE}
-    assert len(nz.plot_residual(Ns, q, {v: Ns * 1.0 for v in q}).axes) == 1
+    fig = nz.plot_residual(Ns, q, {v: Ns * 1.0 for v in q})
+    assert len(fig.axes) == 2
+    # The bottom panel leaves out the unnormalized stack: one marker series fewer than the top.
+    top, bottom = fig.axes
+    assert len(bottom.containers) == len(top.containers) - 1 == len(nz.RESIDUAL_STYLE) - 1
     top = {s: np.full((2, 3), 0.5) for s in (False, True)}
     gain = {k: np.ones((2, 3)) for k in ("0.02", "fan_in")}
     assert len(nz.plot_attention(np.array([8, 32]), top, 32, np.array([64, 128]), gain).axes) == 2
@@ -213,3 +217,34 @@ def test_residual_gradients_against_central_differences(variant):
     np.testing.assert_allclose(norms, np.linalg.norm(numeric, axis=(-2, -1)), rtol=1e-6)
     with pytest.raises(ValueError, match="pre, post"):
         nz.residual_gradients(x, W1, W2, "none", target)
+
+
+def test_attention_gradients_against_central_differences():
+    """The cost J = sum(G * output) for a fixed G, differentiated numerically in every weight;
+    then W_o = 0: the gradients of W_q, W_k, W_v vanish exactly and W_o's is G P V^T."""
+    rng = np.random.default_rng(6)
+    S, d, dk, T = 2, 5, 3, 4
+    X = rng.standard_normal((S, d, T))
+    Wq, Wk, Wv = (rng.standard_normal((S, dk, d)) for _ in range(3))
+    Wo = rng.standard_normal((S, d, dk))
+    G = rng.standard_normal((S, d, T))
+    for scaled in (False, True):
+        def J(ws):
+            return np.sum(G * nz.attention(X, *ws, scaled=scaled)[0], axis=(-2, -1))
+        ws = [Wq, Wk, Wv, Wo]
+        grads = nz.attention_gradients(X, *ws, G, scaled=scaled)
+        h = 1e-6
+        for k, W in enumerate(ws):
+            numeric = np.zeros_like(W)
+            for idx in np.ndindex(W.shape[1:]):
+                e = np.zeros_like(W)
+                e[(slice(None),) + idx] = h
+                plus = [w + e if j == k else w for j, w in enumerate(ws)]
+                minus = [w - e if j == k else w for j, w in enumerate(ws)]
+                numeric[(slice(None),) + idx] = (J(plus) - J(minus)) / (2 * h)
+            np.testing.assert_allclose(grads[k], numeric, rtol=1e-5, atol=1e-7)
+    zero = nz.attention_gradients(X, Wq, Wk, Wv, np.zeros_like(Wo), G)
+    for g in zero[:3]:
+        assert not g.any()
+    P = nz.attention(X, Wq, Wk, Wv, Wo)[1]
+    np.testing.assert_allclose(zero[3], [G[s] @ P[s] @ (Wv[s] @ X[s]).T for s in range(S)], rtol=1e-12)

@@ -277,7 +277,7 @@ def reference():
     rng3 = np.random.default_rng(3)
     for dk in dks:
         Xa = rng3.standard_normal((4, dk, T))
-        Wq, Wk, _ = (math.sqrt(1 / dk) * rng3.standard_normal((4, dk, dk)) for _ in range(3))
+        Wq, Wk, Wv = (math.sqrt(1 / dk) * rng3.standard_normal((4, dk, dk)) for _ in range(3))
     P = {s: _attention_weights(Xa, Wq, Wk, s) for s in (False, True)}
     put("nrm_att_dk", 512, rel=0)
     put("nrm_att_top_plain", float(np.median(P[False].max(axis=-1).mean(axis=-1))))
@@ -289,6 +289,12 @@ def reference():
     put("nrm_att_var_ratio", float(np.median(scores.var(axis=(1, 2)))) / 512)
     put("nrm_att_var_scaled", float(np.median((scores / math.sqrt(512)).var(axis=(1, 2)))))
     put("nrm_att_out", 0.0, rel=0)                        # W_o = 0
+    # W_o = 0: every gradient but W_o's passes through W_o, so it is 0 exactly; for the cost
+    # sum(G * W_o V P^T), dJ/dW_o = G P V^T, with P from the query-by-query loop above.
+    put("nrm_att_grad_qkv", 0.0, rel=0)
+    G = np.random.default_rng(7).standard_normal((4, 512, T))
+    dWo = [G[s] @ P[True][s] @ (Wv[s] @ Xa[s]).T for s in range(4)]
+    put("nrm_att_grad_o", float(np.median([np.sqrt(np.sum(g**2)) for g in dWo])), rel=1e-9)
 
     # A layer's variance gain at std 0.02: d * 0.02^2 in expectation; re-drawn for the measurements.
     put("nrm_gain_002_768", 768 * 0.0004, rel=1e-12)
@@ -302,6 +308,25 @@ def reference():
         gains.append(float(np.median(g002)))
     put("nrm_gain_002_64", gains[0])
     put("nrm_gain_002_top", gains[-1])
+    # GPT-2 small's MLP at std 0.02, by hand: 768 * 0.0004 = 0.3072 (up), 3072 * 0.0004 = 1.2288
+    # (down), 0.3072 * 1.2288 = 0.37748736; the down-projection's one measured draw re-drawn.
+    put("nrm_gain_002_down_pred", 1.2288, rel=1e-12)
+    put("nrm_gain_002_mlp", 0.37748736, rel=1e-12)
+    x4 = np.random.default_rng(5).standard_normal((3072, 16))
+    down = 0.02 * np.random.default_rng(6).standard_normal((768, 3072))
+    put("nrm_gain_002_down", float(np.var(down @ x4) / np.var(x4)), rel=1e-9)
+    # Adam's rate multiplier of std 0.02 against 1/sqrt(d), simulated: one Adam step (Kingma & Ba,
+    # Algorithm 1: m_hat = g, v_hat = g^2 after bias correction) on weights drawn at each std, the
+    # step's norm relative to the weights', ratio of the two. Sampling error of the norms ~1 %.
+    rng_adam = np.random.default_rng(11)
+    for d in (64, 768):
+        rel_step = []
+        for std in (0.02, 1 / math.sqrt(d)):
+            W = std * rng_adam.standard_normal((d, d))
+            g = rng_adam.standard_normal((d, d)) * 1e-3
+            step = 1e-3 * g / (np.sqrt(g**2) + 1e-8)
+            rel_step.append(np.sqrt(np.sum(step**2)) / np.sqrt(np.sum(W**2)))
+        put(f"nrm_adam_mult_{d}", rel_step[0] / rel_step[1], rel=0.05)
     return ref
 
 
@@ -343,6 +368,14 @@ def test_glued_values_support_the_prose(page):
     assert page["nrm_wnorm_small"] > 2 and page["nrm_wnorm_other_dev"] < 0.05
     # Std 0.02: the gain is below 1 at every measured width ("below 1 for every width under 2,500").
     assert page["nrm_gain_002_top"] < 1
+    # The MLP's down-projection (fan-in 4d) is above 1 at d = 768, measured and predicted; the MLP
+    # as a whole still below 1.
+    assert page["nrm_gain_002_down_pred"] > 1 and page["nrm_gain_002_mlp"] < 1
+    assert abs(page["nrm_gain_002_down"] / page["nrm_gain_002_down_pred"] - 1) < 0.05
+    # W_o = 0: W_o alone gets a gradient ("only W_o learns").
+    assert page["nrm_att_grad_qkv"] == 0 and page["nrm_att_grad_o"] > 0
+    # Std 0.02 is a larger relative Adam step than 1/sqrt(d) at both widths, more so when narrow.
+    assert page["nrm_adam_mult_64"] > page["nrm_adam_mult_768"] > 1
 
 
 def test_layer_norm_reference_is_scale_invariant_and_its_jacobian_a_finite_difference():
