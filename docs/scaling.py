@@ -8,6 +8,7 @@ Gauss-Hermite quadrature, and draws.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.colors import TwoSlopeNorm
 from numpy.polynomial.hermite_e import hermegauss
 
 from plotting import OKABE_ITO, styled, subplots
@@ -69,27 +70,42 @@ _WIDTH_MARKERS = ["o", "s", "^", "v", "D", "P", "X"]
 
 
 @styled
-def plot_lr_sweep(final, widths, etas, steps, J_mean, top: float = 2.0):
+def plot_lr_sweep(final, widths, etas, steps, J_mean):
     """Cost after ``steps`` steps against the base learning rate, final of shape
-    (parametrization, width, rate, seed), inf for a diverged run (drawn at ``top``): one panel per
-    parametrization (SP, muP), one line per width, median over seeds with a min-max band, and a
-    dotted line at ``J_mean``, the cost of always predicting the mean target."""
-    fig, axes = subplots(2, 1, figsize=(5.2, 7.4), sharex=True)
-    bottom = 0.8 * float(np.min(final))
+    (parametrization, width, rate, seed), inf for a diverged run: one panel per parametrization
+    (SP, muP), one line per width, median over seeds with a min-max band, and a dotted line at
+    ``J_mean``, the cost of always predicting the mean target. The axis reaches above every finite
+    cost; a diverged run is drawn as a cross on a line labelled "diverged" above them all (a
+    median that diverged too), so that no finite cost is drawn like a divergence. The rates are
+    marked as powers of 2, the grid's."""
+    fig, axes = subplots(2, 1, figsize=(5.2, 7.6), sharex=True)
+    finite = final[np.isfinite(final)]
+    bottom, highest = 0.8 * float(finite.min()), float(finite.max())
+    ceiling = highest * 2.0                                 # the "diverged" line
     colors = _width_colors(len(widths))
     for ax, F, title in zip(axes, final, ["standard parametrization (SP)", "maximal update (μP)"]):
-        F = np.minimum(np.where(np.isfinite(F), F, top), top)
+        gone = ~np.isfinite(F)
+        F = np.where(gone, ceiling, F)
         for i, n in enumerate(widths):
             med = np.median(F[i], axis=1)
             ax.plot(etas, med, color=colors[i], marker=_WIDTH_MARKERS[i], ms=5, lw=1.5,
                     label=f"width {n}" if ax is axes[0] else None)
             ax.fill_between(etas, F[i].min(axis=1), F[i].max(axis=1), color=colors[i], alpha=0.15, lw=0)
+            rows = np.flatnonzero(gone[i].any(axis=1))
+            if rows.size:
+                ax.scatter(etas[rows], np.full(rows.size, ceiling), marker="X", s=70, color=colors[i],
+                           edgecolors="black", linewidths=0.6, zorder=4, clip_on=False)
             best = np.argmin(med)
             ax.plot(etas[best], med[best], marker="*", ms=13, color=colors[i], mec="black", mew=0.6)
         ax.axhline(J_mean, color="0.3", ls=":", lw=1.2,
                    label="predicting the mean" if ax is axes[0] else None)
-        ax.set(xscale="log", yscale="log", ylim=(bottom, top), title=title,
+        ax.axhline(ceiling, color="0.5", lw=0.8)
+        ax.text(etas[0], ceiling * 1.08, "diverged", color="0.25", va="bottom")
+        ax.set(xscale="log", yscale="log", ylim=(bottom, ceiling * 1.6), title=title,
                ylabel=f"cost after {steps} steps")
+    axes[1].set_xticks(etas, [f"$2^{{{int(round(np.log2(e)))}}}$" for e in etas])   # the grid, as 2^-k
+    axes[1].minorticks_off()
+    axes[0].minorticks_off()
     axes[1].set_xlabel(r"base learning rate $\eta$")
     fig.legend(loc="outside lower center", ncol=2)  # three columns stuck out of the figure
     return fig
@@ -124,9 +140,15 @@ def plot_phase(sw2, sb2, chi, gain_points, measured, sw2_measured, sb2_line, the
     Bottom: the depth scale against sigma_w^2 on the line sigma_b^2 = sb2_line, theory and the
     measured values (median, min-max over seeds)."""
     fig, (ax1, ax2) = subplots(2, 1, figsize=(5.2, 8.0))
-    span = float(np.max(np.abs(np.log(chi))))
-    mesh = ax1.pcolormesh(sw2, sb2, np.log(chi), cmap="cividis", shading="auto", vmin=-span, vmax=span)
-    fig.colorbar(mesh, ax=ax1, label=r"$\log \chi_1$")
+    # Each phase gets its half of the colour map: the ordered side reaches further from 0 than the
+    # chaotic side, and one symmetric range left the chaotic side a barely tinted grey.
+    log_chi = np.log(chi)
+    norm = TwoSlopeNorm(vcenter=0.0, vmin=float(log_chi.min()), vmax=float(log_chi.max()))
+    mesh = ax1.pcolormesh(sw2, sb2, log_chi, cmap="cividis", shading="auto", norm=norm)
+    bar = fig.colorbar(mesh, ax=ax1, label=r"$\log \chi_1$")
+    # Ticks spread over both halves (the default crowded the ordered half, which is stretched less).
+    bar.set_ticks(np.unique(np.round(np.concatenate([np.linspace(norm.vmin, 0, 4),
+                                                      np.linspace(0, norm.vmax, 3)]), 1)))
     ax1.contour(sw2, sb2, chi, levels=[1.0], colors="black", linewidths=2.2)
     ax1.plot([], [], color="black", lw=2.2, label=r"$\chi_1 = 1$")
     ax1.text(1.15, sb2.max() * 0.85, "ordered", color="white", fontsize=11)

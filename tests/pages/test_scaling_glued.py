@@ -164,6 +164,7 @@ def reference(sweep, correlations, digits):
         "sc_seed_mup_lo": ETAS[best_seed[1]].min(), "sc_seed_mup_hi": ETAS[best_seed[1]].max(),
         "sc_mup_best_64": ETAS[best[1, 0]], "sc_mup_best_2048": ETAS[best[1, -1]],
         "sc_sp_cost_2048_above": med[0, -1, best[0, -1] + 1],
+        "sc_diverged": int(np.isinf(sweep).sum()), "sc_runs": sweep.size,
         # Predicting each class's frequency: half the summed Bernoulli variances p (1 - p).
         "sc_j_mean": 0.5 * float(np.sum(p * (1 - p))),
         "sc_crit": crit, "sc_sb2": SB2, "sc_width_c": N, "sc_depth_c": DEPTH, "sc_seeds_c": SEEDS_C,
@@ -219,6 +220,9 @@ def test_the_prose_holds(glued, reference):
     assert v["sc_mup_best_2048"] / v["sc_mup_best_64"] in (0.5, 1.0, 2.0)
     # "One grid step above its best, the widest network ends above the cost of predicting the mean."
     assert v["sc_sp_cost_2048_above"] > v["sc_j_mean"]
+    # "It did not diverge": finite, and above the old figure's clip at 2 (drawn there as diverged).
+    assert math.isfinite(v["sc_sp_cost_2048_above"]) and v["sc_sp_cost_2048_above"] > 2
+    assert v["sc_diverged"] < v["sc_runs"] == 2 * 6 * 8 * 3
     # The gain 5/3 is chaotic, 1/std(tanh xi) is near it, and gain 0.9 is ordered.
     assert v["sc_chi"] > 1 and v["sc_chi_inv_std"] > 1 and v["sc_ex_chi_09"] < 1
     assert abs(v["sc_inv_std"] - 5 / 3) < 0.1
