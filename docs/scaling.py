@@ -78,7 +78,8 @@ def plot_lr_sweep(final, widths, etas, steps, J_mean):
     cost; a diverged run is drawn as a cross on a line labelled "diverged" above them all (a
     median that diverged too), so that no finite cost is drawn like a divergence. The rates are
     marked as powers of 2, the grid's."""
-    fig, axes = subplots(2, 1, figsize=(5.2, 7.6), sharex=True)
+    # 7.6 in tall printed under half the text width at the 14 cm cap (test_print_figures).
+    fig, axes = subplots(2, 1, figsize=(5.2, 7.2), sharex=True)
     finite = final[np.isfinite(final)]
     bottom, highest = 0.8 * float(finite.min()), float(finite.max())
     ceiling = highest * 2.0                                 # the "diverged" line
@@ -139,7 +140,9 @@ def plot_phase(sw2, sb2, chi, gain_points, measured, sw2_measured, sb2_line, the
     """Top: log chi_1 over (sigma_w^2, sigma_b^2) with the chi_1 = 1 line and named points.
     Bottom: the depth scale against sigma_w^2 on the line sigma_b^2 = sb2_line, theory and the
     measured values (median, min-max over seeds)."""
-    fig, (ax1, ax2) = subplots(2, 1, figsize=(5.2, 8.0))
+    # 8.0 in tall with the two-slope colour bar's narrower labels printed under half the text
+    # width at the 14 cm cap (test_print_figures).
+    fig, (ax1, ax2) = subplots(2, 1, figsize=(5.2, 7.6))
     # Each phase gets its half of the colour map: the ordered side reaches further from 0 than the
     # chaotic side, and one symmetric range left the chaotic side a barely tinted grey.
     log_chi = np.log(chi)
