@@ -54,6 +54,7 @@ extensions = [
     "api_references",  # type hints outside xavier shown without a link, misspelt names fail
     "theme_overrides",  # the theme templates the site changes, tied to the exact files they copy
     "lesson",  # Going-deeper boxes and exercise solutions printed open
+    "box_code",  # a Going-deeper box's code shown inside the box, not in a toggle after it
     "phone_tables",  # tables of four columns or more stack their rows on a phone
     "buildmath",  # maths typeset at build time (SVG and MathML), no MathJax in the pages
     "firstpaint",  # scripts deferred, images with their intrinsic size

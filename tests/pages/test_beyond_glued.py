@@ -137,6 +137,8 @@ def test_measurements_agree_with_theory(page):
     assert page["by_res_scaled_end"] == pytest.approx(page["by_res_scaled_pred"], rel=0.1)
     assert 0.1 < page["by_res_res_end"] / page["by_res_res_pred"] < 10
     assert page["by_res_10"] == pytest.approx(2**10, rel=0.3)
+    # "the plain stack's median drifts down": well below 1 after the 100 blocks the plot runs to
+    assert page["by_res_plain_end"] < 0.1 and page["by_res_blocks"] == 100
     assert page["by_rt_res_div"] == page["by_rt_seeds"] and page["by_rt_zero_div"] == page["by_rt_scaled_div"] == 0
     assert page["by_rt_zero_end"] < page["by_rt_scaled_end"] < page["by_rt_plain_end"] < 1
     # LSUV: within the tolerance on its own batches; on 100 held-out digits one layer of one
@@ -150,7 +152,8 @@ def test_measurements_agree_with_theory(page):
     # tanh gain
     assert page["by_q_meas"] == pytest.approx(page["by_qstar"], rel=0.03)
     assert 1 < page["by_grad_first"] < page["by_chi_pred"]
-    assert page["by_grad_xavier_first"] < 1
+    # "gain 1 ... gradients shrink towards the input": a trade-off, by at least a factor 5
+    assert page["by_grad_xavier_first"] < 0.2
 
 
 # -- replays with plain loops ------------------------------------------------------------------------

@@ -401,3 +401,19 @@ def test_glued_exercises(glued, page):
     entropy = -0.9 * math.log(0.9) - 0.1 * math.log(0.1)
     assert _num(g["why_ex_prior_cost_pred"]) == pytest.approx(entropy, rel=1e-15)
     assert _num(g["why_ex_prior_cost"]) == pytest.approx(entropy, abs=1e-9)
+
+
+def test_large_scale_gets_below_a_tenth_first_on_moon_and_blobs(glued, page):
+    """The prose: on the moon and the blobs c = 100 recovers, its median seed below 0.1 before c = 1's.
+    Each seed's first epoch below 0.1, found with a plain loop over the recomputed costs."""
+    results, _, _ = page
+    g = glued("why")
+    for name in ("moon", "gaussian"):
+        median = {}
+        for scale in ("appropriate", "large"):
+            J = results[name]["cost"][scale]
+            firsts = [next(t for t in range(J.shape[0]) if J[t, s] < 0.1)
+                      for s in range(J.shape[1]) if (J[:, s] < 0.1).any()]
+            median[scale] = float(np.median(firsts))
+            assert _num(g[f"why_{name}_{scale}_median_epochs"]) == pytest.approx(median[scale])
+        assert median["large"] < median["appropriate"], name
