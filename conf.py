@@ -42,6 +42,7 @@ extensions = [
     "kernel_environment",  # the notebook kernels' environment: one BLAS thread, fixed SVG ids
     "execution_keys",  # a page executes again exactly when its code (library, modules) changed
     "parallel_pages",  # with -j N, N notebook pages execute at a time, the slowest first
+    "warm_kernels",  # each page's kernel forked from one process that imported numpy, matplotlib...
     "samebytes",  # two clean builds and a rebuild write the same bytes
     "plain_status",  # the execution table's status in words, not emoji
     "lean_rebuild",  # less work in the main process (garbage collector, viewcode, templates)
