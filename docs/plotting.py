@@ -263,6 +263,7 @@ class PageFigure(Figure):
 
     _drawn_points: float | None = None
     _drawn_glyph_points: float | None = None
+    _scripts_raised: list = []
 
     def draw(self, renderer) -> None:
         """Draw as a :class:`~matplotlib.figure.Figure` does, and note the size, in points, of the
@@ -351,10 +352,15 @@ class PageFigure(Figure):
         return _with_text_chunk(png, "xavier:min-text-px",
                                 f"{self._drawn_points * PNG_DPI / 72:.2f}")
 
-    def _raise_small_text(self, floor: float, wrap: bool = True) -> bool:
-        """Set every text smaller than ``floor`` points to ``floor``, then (``wrap``) wrap titles
-        too wide for their axes (:meth:`_wrap_wide_titles`, which needs the figure laid out);
-        whether anything changed."""
+    def _raise_small_text(self, floor: float, wrap: bool = True, scripts: bool = True) -> bool:
+        """Set every text smaller than ``floor`` points to ``floor``, and (``scripts``) every
+        formula whose smallest glyph (a sub- or superscript) is smaller to the size that brings
+        that glyph to ``floor``; then (``wrap``) wrap titles too wide for their axes
+        (:meth:`_wrap_wide_titles`, which needs the figure laid out); whether anything changed.
+
+        Only formulas with a smaller glyph grow, and by what their scripts need (1 / 0.7 for one
+        level): raising every formula alike widened figures."""
+        from matplotlib.cbook import is_math_text
         from matplotlib.text import Text
 
         changed = False
@@ -369,6 +375,15 @@ class PageFigure(Figure):
             if text.get_fontsize() < floor:
                 text.set_fontsize(floor)
                 changed = True
+            lines = [line for line in text.get_text().split("\n") if is_math_text(line)]
+            if scripts and lines and text.get_visible() and not text.get_usetex():
+                size = text.get_fontsize()
+                glyph = min(smallest_glyph_points(line, text.get_fontproperties())
+                            for line in lines)
+                if glyph < floor:
+                    self._scripts_raised.append((text, size))
+                    text.set_fontsize(size * floor / glyph)
+                    changed = True
         return changed | (wrap and self._wrap_wide_titles())
 
     def _wrap_wide_titles(self) -> bool:
@@ -405,11 +420,20 @@ class PageFigure(Figure):
             # floor stays that of the planned width (min_font_points).
             pad = matplotlib.rcParams["savefig.pad_inches"]
             widest = math.ceil((self.get_figwidth() + 2 * pad) * PNG_DPI)
+            self._scripts_raised = []
             self._raise_small_text(self.min_font_points(widest) * 1.005, wrap=False)
             png = self._save_png()
+            scripts = True
+            if self._scripts_raised and Image.open(io.BytesIO(png)).size[0] > widest:
+                # formulas grown for their scripts widen the image: they keep their size, and
+                # their scripts stay under the floor (the phone test names the figure)
+                for text, size in reversed(self._scripts_raised):
+                    text.set_fontsize(size)
+                png, scripts = self._save_png(), False
             for _ in range(3):  # larger text widens the image a little: settle the size
                 width = Image.open(io.BytesIO(png)).size[0]
-                if not self._raise_small_text(self.min_font_points(width, widest) * 1.005):
+                if not self._raise_small_text(self.min_font_points(width, widest) * 1.005,
+                                              scripts=scripts):
                     break
                 png = self._save_png()
         return png

@@ -164,16 +164,21 @@ def test_log_tick_labels_have_no_small_glyphs(kind, monkeypatch):
     # matplotlib's own labels (10^{-2} as mathtext) draw the exponent at 0.7 of the label's size:
     # on these log-axis figures the smallest glyph falls under the phone's 11 CSS px, though every
     # font size reaches it (what the 375 px test saw on main: 7.1-9.0 px in 44 of 51 figures).
-    monkeypatch.setattr(plotting, "plain_log_ticks", lambda ax: None)
+    raise_text = PageFigure._raise_small_text
+    monkeypatch.setattr(plotting, "plain_log_ticks", lambda ax: None)  # main's state: no
+    monkeypatch.setattr(PageFigure, "_raise_small_text",  # formatter, no formula raised
+                        lambda self, floor, wrap=True, scripts=True: raise_text(self, floor, wrap,
+                                                                                False))
     default = _figure(kind)._repr_png_()
     assert _phone_css_px(default, "xavier:min-text-px") >= 11.0
     assert _phone_css_px(default, "xavier:min-glyph-px") < 11.0
     monkeypatch.undo()
     png = _figure(kind)._repr_png_()
+    assert _phone_css_px(png, "xavier:min-glyph-px") >= 11.0
     if kind == "wide":  # no formula left: every glyph at its text's size
         assert Image.open(io.BytesIO(png)).info["xavier:min-glyph-px"] == \
             Image.open(io.BytesIO(png)).info["xavier:min-text-px"]
-    else:  # the legend's $x^{-3/2}$ keeps its superscript, at 0.7 of the legend's size
+    else:  # the legend's $x^{-3/2}$, raised so that its superscript, 0.7 of it, reaches the floor
         info = Image.open(io.BytesIO(png)).info
         legend_px = _figure_legend_points(png) * plotting.PNG_DPI / 72
         assert float(info["xavier:min-glyph-px"]) == pytest.approx(0.7 * legend_px, abs=0.01)
