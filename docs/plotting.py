@@ -24,11 +24,14 @@ from __future__ import annotations
 import functools
 import io
 import math
+import os
 import struct
+import unicodedata
 import zlib
 from typing import Any, Callable, TypeVar
 
 import matplotlib
+import matplotlib.font_manager
 import matplotlib.ticker
 import numpy as np
 from matplotlib.figure import Figure
@@ -158,23 +161,73 @@ def _path_parser():
 
 
 def smallest_glyph_points(s: str, prop) -> float:
-    """Size in points of the smallest glyph of the mathtext string ``s`` drawn in the font ``prop``.
+    r"""Size in points of the smallest glyph of the mathtext string ``s`` drawn in the font ``prop``.
 
     Read from matplotlib's own layout of the formula (:class:`matplotlib.mathtext.MathTextParser`'s
     public ``parse``, whose ``glyphs`` carry each glyph's font size), so it follows every rule of
     mathtext: a sub- or superscript is 0.7 of its base per level (``SHRINK_FACTOR``) down to
-    matplotlib's smallest level, fractions and radicals as drawn. A string with no glyph (a rule
-    only) gives the font's size.
+    matplotlib's smallest level, fractions as drawn. A string with no glyph (a rule only) gives
+    the font's size.
+
+    Glyphs stretched to what they enclose are left out: a radical sign or a ``\left(`` delimiter
+    comes from the STIX size-variant fonts (``STIXSize...``, mathtext's ``AutoHeightChar``) at a
+    font size chosen so that the glyph is as tall as its content, e.g. 5.7 pt for the sign of
+    :math:`\sqrt{2}` in 10 pt text, a sign as tall as the 10 pt "2" it covers, not a small glyph.
 
     >>> from matplotlib.font_manager import FontProperties
     >>> round(smallest_glyph_points(r"$10^{-2}$", FontProperties(size=10)), 6)
     7.0
     >>> smallest_glyph_points("$x$", FontProperties(size=10))
     10.0
+    >>> smallest_glyph_points(r"$\sqrt{2}$", FontProperties(size=10))  # the sign: 5.71 pt
+    10.0
     """
     size = prop.get_size_in_points()
     glyphs = _path_parser().parse(s, 72, prop).glyphs
-    return min((g[1] for g in glyphs), default=size)
+    return min((g[1] for g in glyphs if not _stretched(g[0])), default=size)
+
+
+def _stretched(font) -> bool:
+    """Whether a mathtext glyph's font is one of the STIX size variants, from which mathtext takes
+    radical signs and delimiters stretched to the height of what they enclose."""
+    return os.path.basename(font.fname).startswith("STIXSiz")
+
+
+def plain_glyph_points(s: str, prop) -> float:
+    """Size in points of the smallest glyph of the plain (not mathtext) string ``s`` in ``prop``.
+
+    The font's size, unless ``s`` holds Unicode superscript or subscript characters ("²", "⁽³⁾",
+    "ₖ"): a font draws them as small glyphs at the text's size, and each counts at the size that
+    gives its full-size form (its compatibility decomposition, "2", "(3)", "k") the same ink
+    height. In DejaVu Sans "²" is 0.56 of a "2", smaller than a formula's superscript (0.7).
+
+    >>> from matplotlib.font_manager import FontProperties
+    >>> plain_glyph_points("x2", FontProperties(size=10))
+    10.0
+    >>> round(plain_glyph_points("x²", FontProperties(size=10)), 2)
+    5.6
+    """
+    size = prop.get_size_in_points()
+    small = {c for c in s if unicodedata.decomposition(c).startswith(("<super>", "<sub>"))}
+    if not small:
+        return size
+    path = matplotlib.font_manager.findfont(prop)
+    return size * min(_script_ratio(c, path) for c in small)
+
+
+@functools.cache
+def _script_ratio(char: str, font_path: str) -> float:
+    """Ink height of a superscript or subscript character over that of its full-size form."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextPath
+
+    prop = FontProperties(fname=font_path)
+    base = unicodedata.normalize("NFKC", char)
+
+    def height(text: str) -> float:
+        return TextPath((0, 0), text, size=100, prop=prop).get_extents().height
+
+    return float(height(char) / height(base)) if height(base) > 0 else 1.0
 
 
 class DecadeFormatter(matplotlib.ticker.Formatter):
@@ -264,6 +317,7 @@ class PageFigure(Figure):
     _drawn_points: float | None = None
     _drawn_glyph_points: float | None = None
     _scripts_raised: list = []
+    _png: bytes | None = None
 
     def draw(self, renderer) -> None:
         """Draw as a :class:`~matplotlib.figure.Figure` does, and note the size, in points, of the
@@ -287,7 +341,8 @@ class PageFigure(Figure):
         def draw_text(gc, x, y, s, prop, angle, ismath=False, mtext=None):
             if str(s).strip():
                 sizes.append(prop.get_size_in_points())
-                glyphs.append(smallest_glyph_points(s, prop) if ismath is True else sizes[-1])
+                glyphs.append(smallest_glyph_points(s, prop) if ismath is True
+                              else plain_glyph_points(s, prop))
             return inner(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
 
         renderer.draw_text = draw_text
@@ -410,8 +465,18 @@ class PageFigure(Figure):
         return changed
 
     def _repr_png_(self) -> bytes:
+        """The figure as a PNG (see the class), the same bytes each time it is shown unchanged.
+
+        A figure shown twice (glued, then displayed) is saved once: unless an artist changed since
+        the last save (matplotlib's ``stale``, which every artist's change passes up to its
+        figure), the last PNG is given again. Saving it again would not give the same bytes: the
+        constrained layout settles over drawings when a tick label sticks out past the axes (the
+        label's overhang depends on the axes' width), moving an edge by 0.02 % of the width.
+        """
         from PIL import Image
 
+        if self._png is not None and not self.stale:
+            return self._png
         with matplotlib.rc_context(STYLE):
             # The text floor depends on the image's width. Raised first to the floor of the
             # widest image the figure gives when nothing sticks out of it (its width plus the
@@ -424,18 +489,30 @@ class PageFigure(Figure):
             self._raise_small_text(self.min_font_points(widest) * 1.005, wrap=False)
             png = self._save_png()
             scripts = True
-            if self._scripts_raised and Image.open(io.BytesIO(png)).size[0] > widest:
+            wide = Image.open(io.BytesIO(png)).size[0]
+            if self._scripts_raised and wide > widest:
                 # formulas grown for their scripts widen the image: they keep their size, and
                 # their scripts stay under the floor (the phone test names the figure)
+                grown = [(text, text.get_fontsize()) for text, _ in self._scripts_raised]
                 for text, size in reversed(self._scripts_raised):
                     text.set_fontsize(size)
                 png, scripts = self._save_png(), False
+                if Image.open(io.BytesIO(png)).size[0] >= wide:
+                    # as wide without them: something else sticks out (beyond's spectra: a
+                    # figure legend above the panels), the formulas grow after all
+                    for text, size in grown:
+                        text.set_fontsize(size)
+                    png, scripts = self._save_png(), True
             for _ in range(3):  # larger text widens the image a little: settle the size
                 width = Image.open(io.BytesIO(png)).size[0]
                 if not self._raise_small_text(self.min_font_points(width, widest) * 1.005,
                                               scripts=scripts):
                     break
                 png = self._save_png()
+        self._png = png
+        # the save leaves the figure stale (it restores its dpi, bounding box and layout engine),
+        # though nothing drawn changed: unchanged from here until an artist changes
+        self.stale = False
         return png
 
 
