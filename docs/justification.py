@@ -44,8 +44,7 @@ def plot_var_product(rho, sampled, se, mx, vx, my, vy):
     fine = np.linspace(rho.min(), rho.max(), 201)
     exact = formula + 2 * fine * mx * my * math.sqrt(vx * vy) + fine**2 * vx * vy
     ax.axhline(formula, color=COLORS["appropriate"], ls="--", lw=1.6,
-               label=r"formula $E[X]^2\mathrm{Var}(Y) + \mathrm{Var}(X)E[Y]^2$" "\n"
-                     r"$+ \mathrm{Var}(X)\mathrm{Var}(Y)$")
+               label="formula for independent $X$ and $Y$")
     ax.plot(fine, exact, color="0.35", lw=1.0, label="exact variance for correlation $\\rho$")
     ax.errorbar(rho, sampled, yerr=2 * se, fmt="o", ms=4, color=COLORS["large"],
                 label="sampled (± 2 standard errors)")
@@ -107,7 +106,7 @@ def plot_variance_through_layers(gains, linear, tanh, predicted, mean_field):
     axes[-1].set_xlabel("layer $l$")
     handles, labels = axes[0].get_legend_handles_labels()
     handles += [Line2D([], [], color="0.3", ls="--"), Line2D([], [], color="0.3", ls=":")]
-    labels += ["linear-regime prediction", r"length map $E[\tanh(z)^2]$"]
+    labels += ["linear-regime prediction", "length map"]
     fig.legend(handles, labels, loc="outside lower center", ncol=2, columnspacing=1.2,
                handlelength=1.6)
     return fig

@@ -357,8 +357,8 @@ def plot_attention(dks, top, T, width, gain):
     of shape ``(len(dks), S)``). Bottom: one layer's variance gain against the width for std 0.02
     and 1/sqrt(d) (``gain[name]`` of shape ``(len(width), S)``), beside d * std^2 (dashed)."""
     fig, (ax1, ax2) = subplots(2, 1, figsize=(5.2, 7.0))
-    for scaled, name, label in [(False, "large", "scores $q^\\top k$"),
-                                (True, "appropriate", "scores $q^\\top k/\\sqrt{d_k}$")]:
+    for scaled, name, label in [(False, "large", "scores $q \\cdot k$"),
+                                (True, "appropriate", "scores $q \\cdot k$, scaled")]:
         c = COLORS[name]
         lo, med, hi = np.quantile(top[scaled], [0.1, 0.5, 0.9], axis=1)
         ax1.errorbar(dks, med, yerr=[med - lo, hi - med], fmt=marker_for(c) + "-", color=c, ms=5,
@@ -377,7 +377,7 @@ def plot_attention(dks, top, T, width, gain):
         ax2.errorbar(width, med, yerr=[med - lo, hi - med], fmt=marker_for(c), color=c, ms=5,
                      capsize=2, label=label)
     ax2.set(xscale="log", yscale="log", xlabel="width $d$", ylabel="Var(Wx) / Var(x)",
-            title="one layer's variance gain (dashed: $d\\,\\sigma^2$)")
+            title="one layer's variance gain (dashed: $d\\,$Var($W$))")
     ax2.set_xticks(width, [str(d) for d in width])
     ax2.legend(loc="lower right")
     return fig

@@ -24,11 +24,15 @@ from __future__ import annotations
 import functools
 import io
 import math
+import os
 import struct
+import unicodedata
 import zlib
 from typing import Any, Callable, TypeVar
 
 import matplotlib
+import matplotlib.font_manager
+import matplotlib.ticker
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -149,6 +153,157 @@ def styled(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+@functools.cache
+def _path_parser():
+    from matplotlib.mathtext import MathTextParser
+
+    return MathTextParser("path")
+
+
+def smallest_glyph_points(s: str, prop) -> float:
+    r"""Size in points of the smallest glyph of the mathtext string ``s`` drawn in the font ``prop``.
+
+    Read from matplotlib's own layout of the formula (:class:`matplotlib.mathtext.MathTextParser`'s
+    public ``parse``, whose ``glyphs`` carry each glyph's font size), so it follows every rule of
+    mathtext: a sub- or superscript is 0.7 of its base per level (``SHRINK_FACTOR``) down to
+    matplotlib's smallest level, fractions as drawn. A string with no glyph (a rule only) gives
+    the font's size.
+
+    Glyphs stretched to what they enclose are left out: a radical sign or a ``\left(`` delimiter
+    comes from the STIX size-variant fonts (``STIXSize...``, mathtext's ``AutoHeightChar``) at a
+    font size chosen so that the glyph is as tall as its content, e.g. 5.7 pt for the sign of
+    :math:`\sqrt{2}` in 10 pt text, a sign as tall as the 10 pt "2" it covers, not a small glyph.
+
+    >>> from matplotlib.font_manager import FontProperties
+    >>> round(smallest_glyph_points(r"$10^{-2}$", FontProperties(size=10)), 6)
+    7.0
+    >>> smallest_glyph_points("$x$", FontProperties(size=10))
+    10.0
+    >>> smallest_glyph_points(r"$\sqrt{2}$", FontProperties(size=10))  # the sign: 5.71 pt
+    10.0
+    """
+    size = prop.get_size_in_points()
+    glyphs = _path_parser().parse(s, 72, prop).glyphs
+    return min((g[1] for g in glyphs if not _stretched(g[0])), default=size)
+
+
+def _stretched(font) -> bool:
+    """Whether a mathtext glyph's font is one of the STIX size variants, from which mathtext takes
+    radical signs and delimiters stretched to the height of what they enclose."""
+    return os.path.basename(font.fname).startswith("STIXSiz")
+
+
+def plain_glyph_points(s: str, prop) -> float:
+    """Size in points of the smallest glyph of the plain (not mathtext) string ``s`` in ``prop``.
+
+    The font's size, unless ``s`` holds Unicode superscript or subscript characters ("²", "⁽³⁾",
+    "ₖ"): a font draws them as small glyphs at the text's size, and each counts at the size that
+    gives its full-size form (its compatibility decomposition, "2", "(3)", "k") the same ink
+    height. In DejaVu Sans "²" is 0.56 of a "2", smaller than a formula's superscript (0.7).
+
+    >>> from matplotlib.font_manager import FontProperties
+    >>> plain_glyph_points("x2", FontProperties(size=10))
+    10.0
+    >>> round(plain_glyph_points("x²", FontProperties(size=10)), 2)
+    5.6
+    """
+    size = prop.get_size_in_points()
+    small = {c for c in s if unicodedata.decomposition(c).startswith(("<super>", "<sub>"))}
+    if not small:
+        return size
+    path = matplotlib.font_manager.findfont(prop)
+    return size * min(_script_ratio(c, path) for c in small)
+
+
+@functools.cache
+def _script_ratio(char: str, font_path: str) -> float:
+    """Ink height of a superscript or subscript character over that of its full-size form."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextPath
+
+    prop = FontProperties(fname=font_path)
+    base = unicodedata.normalize("NFKC", char)
+
+    def height(text: str) -> float:
+        return TextPath((0, 0), text, size=100, prop=prop).get_extents().height
+
+    return float(height(char) / height(base)) if height(base) > 0 else 1.0
+
+
+class DecadeFormatter(matplotlib.ticker.Formatter):
+    """Tick labels for a log or symlog axis in which every glyph is full size: no formula.
+
+    On an axis whose labelled ticks all lie between 0.001 and 10000 (in absolute value) the labels
+    are plain numbers ("0.001", "0.1", "1", "100"); else they all take the "1e-6" form, the one
+    the libraries' own documentation and code use (``lr=1e-3``), with "1" for 1. Both are drawn
+    as plain text. Matplotlib's default, ``LogFormatterSciNotation``, writes :math:`10^{-2}`
+    with the exponent at 0.7 of the text's size (mathtext's scripts), too small on a phone, and
+    each label costs a mathtext layout.
+
+    ``default`` is the formatter replaced: it still decides which ticks are labelled (all
+    decades on a major axis; minor ticks only when the axis spans few decades), so only the
+    labels' form changes.
+
+    >>> fig, ax = subplots(figsize=(3, 2))
+    >>> _ = ax.semilogy([0, 1], [1e-3, 1e4])
+    >>> fig.draw_without_rendering()
+    >>> [t.get_text() for t in ax.get_yticklabels() if 1e-3 <= t.get_position()[1] <= 1e4]
+    ['0.01', '1', '100', '10000']
+    >>> _ = ax.set_ylim(1e-6, 1e2)
+    >>> fig.draw_without_rendering()
+    >>> [t.get_text() for t in ax.get_yticklabels() if 1e-6 <= t.get_position()[1] <= 1e2]
+    ['1e−6', '1e−4', '1e−2', '1', '1e2']
+    >>> fig.min_glyph_px() == fig.min_text_px()  # no script among them
+    True
+    """
+
+    def __init__(self, default: matplotlib.ticker.Formatter):
+        self.default = default
+        self.plain = True
+
+    def set_axis(self, axis) -> None:
+        super().set_axis(axis)
+        self.default.set_axis(axis)
+
+    def set_locs(self, locs) -> None:
+        self.default.set_locs(locs)
+        lo, hi = sorted(self.axis.get_view_interval()) if self.axis is not None else (-np.inf,
+                                                                                     np.inf)
+        shown = [abs(x) for x in locs if lo <= x <= hi and x != 0 and self.default(x)]
+        self.plain = all(1e-3 * (1 - 1e-9) <= x <= 1e4 * (1 + 1e-9) for x in shown)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        if not self.default(x, pos):
+            return ""
+        if x == 0:
+            return "0"
+        if self.plain:
+            text = np.format_float_positional(x, precision=3, fractional=False, trim="-")
+        else:
+            mantissa, exponent = f"{x:.2e}".split("e")
+            mantissa = mantissa.rstrip("0").rstrip(".")
+            text = mantissa if int(exponent) == 0 else f"{mantissa}e{int(exponent)}"
+        return self.fix_minus(text)
+
+    def format_data_short(self, value: float) -> str:
+        return self.default.format_data_short(value)
+
+
+def plain_log_ticks(ax) -> None:
+    """Give each log or symlog axis of ``ax`` whose tick formatter (major or minor) is still
+    matplotlib's ``LogFormatterSciNotation`` a :class:`DecadeFormatter` in its place.
+
+    Other formatters (set by the page) are left alone; calling it again changes nothing.
+    """
+    for axis in (ax.xaxis, ax.yaxis):
+        if axis.get_scale() not in ("log", "symlog"):
+            continue
+        if type(axis.get_major_formatter()) is matplotlib.ticker.LogFormatterSciNotation:
+            axis.set_major_formatter(DecadeFormatter(axis.get_major_formatter()))
+        if type(axis.get_minor_formatter()) is matplotlib.ticker.LogFormatterSciNotation:
+            axis.set_minor_formatter(DecadeFormatter(axis.get_minor_formatter()))
+
+
 class PageFigure(Figure):
     """A :class:`matplotlib.figure.Figure` that shows itself as a PNG in a notebook.
 
@@ -160,17 +315,25 @@ class PageFigure(Figure):
     """
 
     _drawn_points: float | None = None
+    _drawn_glyph_points: float | None = None
+    _scripts_raised: list = []
+    _png: bytes | None = None
 
     def draw(self, renderer) -> None:
         """Draw as a :class:`~matplotlib.figure.Figure` does, and note the size, in points, of the
-        smallest line of text that reached the renderer (:meth:`min_text_px`).
+        smallest line of text that reached the renderer (:meth:`min_text_px`) and of the smallest
+        glyph (:meth:`min_glyph_px`).
 
         Every text drawn passes through the renderer's ``draw_text``: titles, labels, tick labels,
         legends, annotations, a table's cells, a colour bar's labels, texts of inset axes and
         subfigures. Wrapped for this one drawing on this renderer only (an instance attribute,
-        restored after), so nothing global changes.
+        restored after), so nothing global changes. Log-scale axes still on matplotlib's tick
+        formatter get :class:`DecadeFormatter` first (:func:`plain_log_ticks`).
         """
+        for ax in self.axes:
+            plain_log_ticks(ax)
         sizes: list[float] = []
+        glyphs: list[float] = []
         missing = object()
         before = renderer.__dict__.get("draw_text", missing)
         inner = renderer.draw_text
@@ -178,6 +341,8 @@ class PageFigure(Figure):
         def draw_text(gc, x, y, s, prop, angle, ismath=False, mtext=None):
             if str(s).strip():
                 sizes.append(prop.get_size_in_points())
+                glyphs.append(smallest_glyph_points(s, prop) if ismath is True
+                              else plain_glyph_points(s, prop))
             return inner(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
 
         renderer.draw_text = draw_text
@@ -189,6 +354,7 @@ class PageFigure(Figure):
             else:
                 renderer.draw_text = before
         self._drawn_points = min(sizes, default=0.0)
+        self._drawn_glyph_points = min(glyphs, default=0.0)
 
     def min_text_px(self) -> float:
         """Height in image pixels (at the figure's dpi) of the smallest text drawn: its size in
@@ -196,11 +362,20 @@ class PageFigure(Figure):
 
         Measured on what is drawn (:meth:`draw`), not on the artists found beforehand, which missed
         text made at drawing time; a figure not yet drawn is drawn (without rendering) first. A
-        formula's sub- and superscripts count at the size of their formula (as in captions).
+        formula's sub- and superscripts count at the size of their formula (as in captions):
+        :meth:`min_glyph_px` counts them at their own.
         """
         if self._drawn_points is None:
             self.draw_without_rendering()
         return self._drawn_points * self.dpi / 72
+
+    def min_glyph_px(self) -> float:
+        """Size in image pixels (at the figure's dpi) of the smallest glyph drawn: as
+        :meth:`min_text_px`, but a formula's sub- and superscripts count at the size they are
+        drawn at (:func:`smallest_glyph_points`)."""
+        if self._drawn_glyph_points is None:
+            self.draw_without_rendering()
+        return self._drawn_glyph_points * self.dpi / 72
 
     @staticmethod
     def min_font_points(image_width_px: int, planned_px: int | None = None) -> float:
@@ -227,13 +402,20 @@ class PageFigure(Figure):
         self.savefig(buf, format="png", bbox_inches="tight", facecolor=self.get_facecolor(),
                      edgecolor=self.get_edgecolor(), dpi=PNG_DPI, pil_kwargs={"compress_level": 1})
         # The record is known once the image is drawn: its chunk goes in after the header.
-        return _with_text_chunk(buf.getvalue(), "xavier:min-text-px",
+        png = _with_text_chunk(buf.getvalue(), "xavier:min-glyph-px",
+                               f"{self._drawn_glyph_points * PNG_DPI / 72:.2f}")
+        return _with_text_chunk(png, "xavier:min-text-px",
                                 f"{self._drawn_points * PNG_DPI / 72:.2f}")
 
-    def _raise_small_text(self, floor: float, wrap: bool = True) -> bool:
-        """Set every text smaller than ``floor`` points to ``floor``, then (``wrap``) wrap titles
-        too wide for their axes (:meth:`_wrap_wide_titles`, which needs the figure laid out);
-        whether anything changed."""
+    def _raise_small_text(self, floor: float, wrap: bool = True, scripts: bool = True) -> bool:
+        """Set every text smaller than ``floor`` points to ``floor``, and (``scripts``) every
+        formula whose smallest glyph (a sub- or superscript) is smaller to the size that brings
+        that glyph to ``floor``; then (``wrap``) wrap titles too wide for their axes
+        (:meth:`_wrap_wide_titles`, which needs the figure laid out); whether anything changed.
+
+        Only formulas with a smaller glyph grow, and by what their scripts need (1 / 0.7 for one
+        level): raising every formula alike widened figures."""
+        from matplotlib.cbook import is_math_text
         from matplotlib.text import Text
 
         changed = False
@@ -248,6 +430,15 @@ class PageFigure(Figure):
             if text.get_fontsize() < floor:
                 text.set_fontsize(floor)
                 changed = True
+            lines = [line for line in text.get_text().split("\n") if is_math_text(line)]
+            if scripts and lines and text.get_visible() and not text.get_usetex():
+                size = text.get_fontsize()
+                glyph = min(smallest_glyph_points(line, text.get_fontproperties())
+                            for line in lines)
+                if glyph < floor:
+                    self._scripts_raised.append((text, size))
+                    text.set_fontsize(size * floor / glyph)
+                    changed = True
         return changed | (wrap and self._wrap_wide_titles())
 
     def _wrap_wide_titles(self) -> bool:
@@ -274,8 +465,18 @@ class PageFigure(Figure):
         return changed
 
     def _repr_png_(self) -> bytes:
+        """The figure as a PNG (see the class), the same bytes each time it is shown unchanged.
+
+        A figure shown twice (glued, then displayed) is saved once: unless an artist changed since
+        the last save (matplotlib's ``stale``, which every artist's change passes up to its
+        figure), the last PNG is given again. Saving it again would not give the same bytes: the
+        constrained layout settles over drawings when a tick label sticks out past the axes (the
+        label's overhang depends on the axes' width), moving an edge by 0.02 % of the width.
+        """
         from PIL import Image
 
+        if self._png is not None and not self.stale:
+            return self._png
         with matplotlib.rc_context(STYLE):
             # The text floor depends on the image's width. Raised first to the floor of the
             # widest image the figure gives when nothing sticks out of it (its width plus the
@@ -284,13 +485,34 @@ class PageFigure(Figure):
             # floor stays that of the planned width (min_font_points).
             pad = matplotlib.rcParams["savefig.pad_inches"]
             widest = math.ceil((self.get_figwidth() + 2 * pad) * PNG_DPI)
+            self._scripts_raised = []
             self._raise_small_text(self.min_font_points(widest) * 1.005, wrap=False)
             png = self._save_png()
+            scripts = True
+            wide = Image.open(io.BytesIO(png)).size[0]
+            if self._scripts_raised and wide > widest:
+                # formulas grown for their scripts widen the image: they keep their size, and
+                # their scripts stay under the floor (the phone test names the figure)
+                grown = [(text, text.get_fontsize()) for text, _ in self._scripts_raised]
+                for text, size in reversed(self._scripts_raised):
+                    text.set_fontsize(size)
+                png, scripts = self._save_png(), False
+                if Image.open(io.BytesIO(png)).size[0] >= wide:
+                    # as wide without them: something else sticks out (beyond's spectra: a
+                    # figure legend above the panels), the formulas grow after all
+                    for text, size in grown:
+                        text.set_fontsize(size)
+                    png, scripts = self._save_png(), True
             for _ in range(3):  # larger text widens the image a little: settle the size
                 width = Image.open(io.BytesIO(png)).size[0]
-                if not self._raise_small_text(self.min_font_points(width, widest) * 1.005):
+                if not self._raise_small_text(self.min_font_points(width, widest) * 1.005,
+                                              scripts=scripts):
                     break
                 png = self._save_png()
+        self._png = png
+        # the save leaves the figure stale (it restores its dpi, bounding box and layout engine),
+        # though nothing drawn changed: unchanged from here until an artist changes
+        self.stale = False
         return png
 
 

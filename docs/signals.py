@@ -40,10 +40,10 @@ def plot_signal_sizes(A, dA, scales):
         ax2.plot(hidden, s ** (L - 1 - hidden) * d[k, L - 1], "--", color=c, lw=1, alpha=0.8)
         ax2.plot(hidden, d[k], marker_for(c), color=c, ms=5, ls="none")
     ax1.plot([], [], "--", color="0.4", lw=1, label="prediction (dashed)")
-    ax1.set(yscale="log", ylabel=r"size of $a^{[l]}$ (rms over the batch)",
-            title=r"forward: activations, predicted $s^{l}\,\|x\|$")
-    ax2.set(yscale="log", xlabel="layer $l$", ylabel=r"size of $dA^{[l]} = \partial J/\partial a^{[l]}$ (rms)",
-            title=r"backward: gradients, predicted $s^{L-1-l}\,\|dA^{[L-1]}\|$")
+    ax1.set(yscale="log", ylabel="size (rms over the batch)",
+            title="forward: activations")
+    ax2.set(yscale="log", xlabel="layer $l$", ylabel="size (rms over the batch)",
+            title="backward: gradients")
     ax1.set_xticks(hidden)
     fig.legend(loc="outside lower center", ncol=2)
     return fig

@@ -337,7 +337,7 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
             ax.set_ylim(y0 - 1.9, y1)
             big = max(float(np.abs(w).max()) for w in W[1:])
             ax.text(0.0, 0.0, f"max |{'W' if kind == 'weights' else 'dW'}| = {big:.3g}\n"
-                    f"{symbol}⁽³⁾ = {b[3][0]:.3g}", transform=ax.transAxes, fontsize=8,
+                    f"output {symbol} = {b[3][0]:.3g}", transform=ax.transAxes, fontsize=8,
                     ha="left", va="bottom")
     # the colour bar under the diagrams, so that the two columns (and their numbers) have the
     # figure's whole width: beside them, it left the numbers too little room on a phone
@@ -356,11 +356,11 @@ def plot_zero_init(zero: Mapping[str, Any]):
     d = draw_network(ax_net, SIZES, weights=W, biases=b, title="zero initialization, after training",
                      colorbar=True, colorbar_label="$W$, $b$")
     x, y = d.positions[3][0]
-    ax_net.annotate(f"$b^{{[3]}}$ = {b[3][0]:.4f}", (x, y), xytext=(0, 12), textcoords="offset points",
+    ax_net.annotate(f"output bias\n= {b[3][0]:.4f}", (x, y), xytext=(0, 12), textcoords="offset points",
                     ha="center", va="bottom", fontsize=9)  # above the output unit, clear of the others
     steps = np.arange(len(zero["b3"]))
     sig = acts.sigmoid(np.asarray(zero["b3"]))
-    ax_b.plot(steps, sig, color=COLORS["zero"], lw=1.8, label=r"$\sigma(b^{[3]})$, the output for every input")
+    ax_b.plot(steps, sig, color=COLORS["zero"], lw=1.8, label="the output, the same for every input")
     ax_b.axhline(zero["fraction"], color="black", lw=0.8, ls="--",
                  label=rf"class-1 fraction $\bar y$ = {zero['fraction']:.3f}")
     ax_b.set(xlabel="epoch", ylabel="network output", ylim=(0, 0.6), xlim=(0, steps[-1]))
@@ -480,7 +480,7 @@ def plot_wedges(result: Mapping[str, Any], summary: Mapping[str, Any]):
                    edgecolors="white", linewidths=0.5, label=_scale_label(name), zorder=3)
     ax.set_yscale("log")
     ax.set(xlabel=r"distance of the first-layer lines"  # short lines: legible on a phone
-                  "\n" r"from the origin, $|b_k| / \Vert w_k \Vert$,"
+                  "\n" "from the origin, |b| / \N{DOUBLE VERTICAL LINE}w\N{DOUBLE VERTICAL LINE} per unit,"
                   "\n" r"median over a seed's 6 units",
            ylabel="final cost")
     # above the axes, where it cannot hide a point

@@ -140,13 +140,14 @@ ASSUME_PT: float | None = None
 converted with the PNG's dpi. None: such images are not measured."""
 
 
-def png_text_px(data: bytes) -> float | None:
+def png_text_px(data: bytes, key: str = "xavier:min-text-px") -> float | None:
     """The ``xavier:min-text-px`` text chunk of a PNG (see ``plotting.PageFigure``), or None
-    (or, when :data:`ASSUME_PT` is set, that size in points at the PNG's dpi)."""
+    (or, when :data:`ASSUME_PT` is set, that size in points at the PNG's dpi). ``key``
+    ``"xavier:min-glyph-px"`` reads the smallest glyph's size instead (scripts at their size)."""
     from PIL import Image
 
     info = Image.open(BytesIO(data)).info
-    value = info.get("xavier:min-text-px")
+    value = info.get(key)
     if value is None and ASSUME_PT is not None:
         return ASSUME_PT * info.get("dpi", (72, 72))[0] / 72
     return float(value) if value is not None else None
@@ -155,19 +156,21 @@ def png_text_px(data: bytes) -> float | None:
 def figure_text(page, site_dir: Path) -> tuple[list[dict], float | None]:
     """Smallest text of each visible figure in CSS px, and the captions' smallest font size.
 
-    Returns ``([{src, shown, natural, text_px, css_px}], caption_px)``; ``css_px`` is None for an
-    image without the ``xavier:min-text-px`` chunk.
+    Returns ``([{src, shown, natural, text_px, css_px, glyph_px, css_glyph_px}], caption_px)``;
+    ``css_px`` is None for an image without the ``xavier:min-text-px`` chunk, ``css_glyph_px``
+    (the smallest glyph, a formula's scripts at their own size) without ``xavier:min-glyph-px``.
     """
     out = []
     for fig in page.evaluate(_FIGURES):
         path = site_dir / unquote(urlsplit(fig["src"]).path).lstrip("/")
         if path.suffix == ".webp":  # served as WebP, the same pixels as the PNG beside it, which
             path = path.with_suffix(".png")  # keeps the text chunk (tests/build/test_webp.py)
-        text_px = png_text_px(path.read_bytes()) if path.suffix == ".png" and path.is_file() \
-            else None
-        fig["text_px"] = text_px
-        fig["css_px"] = (None if text_px is None or not fig["natural"]
-                         else text_px * fig["shown"] / fig["natural"])
+        data = path.read_bytes() if path.suffix == ".png" and path.is_file() else None
+        for key, name in (("xavier:min-text-px", "text_px"), ("xavier:min-glyph-px", "glyph_px")):
+            px = png_text_px(data, key) if data is not None else None
+            fig[name] = px
+            fig["css_" + name.replace("text_", "")] = (None if px is None or not fig["natural"]
+                                                       else px * fig["shown"] / fig["natural"])
         out.append(fig)
     return out, page.evaluate(_CAPTION)
 
