@@ -378,7 +378,7 @@ def plot_symmetry(sym: Mapping[str, Any]):
     six first-layer units against epoch, from a constant and from a random initialization."""
     # one panel per row, 5 in wide, the legend below: the text stays legible on a phone
     fig, axes = subplots(2, 1, figsize=(5.0, 8.4), sharex=True)
-    titles = {"constant": rf"constant: every weight $\alpha$ = {sym['alpha']:g}",
+    titles = {"constant": f"constant: every weight = {sym['w0']:g}",
               "random": "random: $c = 1$"}
     for ax, name in zip(axes, ("constant", "random")):
         traj = sym[name]
