@@ -1,28 +1,30 @@
-"""Sphinx extension: code blocks are styled and laid out when they come near the screen (issue 20).
+"""Sphinx extension: code blocks are laid out after the page has loaded, one at a time (issue 20).
 
 On the throttled phone (CPU 4x) a big page's longest task is a rendering frame that styles and
 lays out everything the parser has added; code blocks are a large share of that (Pygments gives
 every token a ``<span>``: 1,100 of signals' 5,400 elements, 2,500 of beyond's 7,400), and none of
 them is on the first screen. So:
 
-* ``lazy_layout/lazy_layout.css``: every ``div.highlight`` (code cells, their printed output, the
-  API pages' examples) has ``content-visibility: auto``: Chromium skips the style, layout and
-  paint of its contents until it comes near the viewport. Its size meanwhile is
-  ``contain-intrinsic-block-size: auto <estimate>``, the estimate from its number of lines
-  (``--lines``, counted here when the page is written: :func:`count_lines`), so the page is about
-  as tall as when rendered and nothing visible moves when a block is rendered (``auto``: once
-  rendered, its real size is remembered). Screen only: print lays everything out as before. A
-  code block holds no formula, so no MathML leaves the accessibility tree (content-visibility on
-  whole sections did, see below), and its text stays in the tree and in find-in-page (Chromium
-  keeps skipped content there).
-* ``lazy_layout/lazy_layout.js``, with a patch of the theme's script (:func:`patch_theme_script`):
+* ``lazy_layout/lazy_layout.css``: the ``<pre>`` of every ``div.highlight`` (code cells, their
+  printed output, the API pages' examples) has ``content-visibility: auto``: Chromium skips the
+  style, layout and paint of its contents until it comes near the viewport. Its height meanwhile
+  is ``contain-intrinsic-block-size: auto``, its number of lines (``--lines``, counted here when
+  the page is written: :func:`count_lines`) times its line height, so the page is as tall as when
+  rendered and nothing visible moves when a block is rendered. Screen only: print lays out
+  everything as before. A code block holds no formula, so no MathML is concerned.
+* ``lazy_layout/lazy_layout.js`` shows every block for good (class ``xl-shown``), one at a time
+  when the browser is idle after the page's "load": Chromium leaves a skipped block's text out of
+  the accessibility tree (a skipped ``<pre>`` is "ignored: notRendered"), so the skipping lasts
+  only while the page loads; find-in-page finds skipped code all the same.
+* The same script, with a patch of the theme's script (:func:`patch_theme_script`):
   pydata-sphinx-theme's "load" handler ``addTabStopsToScrollableElements`` reads ``scrollWidth``
   of every code block, cell output and table container to make the ones that scroll Tab stops:
   a forced layout of the whole page, and of every skipped block one by one, in one task (up to
   400 ms on the phone). The theme's function hands over to ``window.xavierTabStops``, which makes
   the same check block by block, as each comes within a screen of the viewport, when the browser
   is idle, and for all the rest before a Tab key moves the focus, so a keyboard user still reaches
-  every scrollable block in document order. Without that script the theme's own scan runs.
+  every scrollable block in document order (each checked with its block shown: a skipped
+  ``<pre>`` has its estimated size). Without that script the theme's own scan runs.
 
 Not done, measured and dropped (stop 27): ``content-visibility: auto`` on the article's sections:
 Chromium then leaves the skipped sections' MathML out of the accessibility tree (38 of
