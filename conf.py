@@ -59,6 +59,7 @@ extensions = [
     "phone_tables",  # tables of four columns or more stack their rows on a phone
     "buildmath",  # maths typeset at build time (SVG and MathML), no MathJax in the pages
     "firstpaint",  # scripts deferred, images with their intrinsic size
+    "lazy_layout",  # code blocks laid out when near the screen; the theme's Tab-stop scan too
     "readers",  # focus kept by copy buttons and drawers, print in the light theme
     "pdf_edition",  # the download menu offers the PDF that `make pdf` writes
 ]

@@ -10,7 +10,11 @@ for the parts they get. The time of the showing, taken ``--reps`` times per load
 of each page, the sites in turn, is reported as its minimum (ms): the least disturbed by the
 other processes of a shared machine.
 
-``python -m bench.frame SITE [SITE ...] [--pages a,b] [--reps N]``
+With ``--no-scripts`` the pages are loaded with JavaScript off: the page as it arrives, before a
+script changes it (lazy_layout.js shows the code blocks that ``content-visibility`` skipped while
+the page arrived, widgets are built): what the frames of a load lay out.
+
+``python -m bench.frame SITE [SITE ...] [--pages a,b] [--reps N] [--no-scripts]``
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ _FRAME = """(n) => { const out = [];
   } return out; }"""
 
 
-def frames(sites: list[Path], pages: list[str], reps: int = 10, rounds: int = 3) -> dict:
+def frames(sites: list[Path], pages: list[str], reps: int = 10, rounds: int = 3,
+           scripts: bool = True) -> dict:
     """``{(page, site): [ms, ...]}``: the times of a full style and layout of each page (the first
     of each load's ``reps`` left out: it also builds caches)."""
     checks = _checks()
@@ -40,7 +45,8 @@ def frames(sites: list[Path], pages: list[str], reps: int = 10, rounds: int = 3)
         browser = checks.launch(pw)
         stack.callback(browser.close)
         bases = {site: stack.enter_context(checks.serve(site)) for site in sites}
-        context = browser.new_context(viewport=PHONE, device_scale_factor=3, is_mobile=True, has_touch=True)
+        context = browser.new_context(viewport=PHONE, device_scale_factor=3, is_mobile=True, has_touch=True,
+                                      java_script_enabled=scripts)
         for r in range(rounds):
             for page in pages:
                 for site in sites if r % 2 == 0 else sites[::-1]:
@@ -59,11 +65,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("sites", nargs="+", type=Path)
     parser.add_argument("--pages", default="why,signals,xavier_init,justification,conclusion")
     parser.add_argument("--reps", type=int, default=10)
+    parser.add_argument("--no-scripts", action="store_true", help="the pages as they arrive (JavaScript off)")
     args = parser.parse_args(argv)
     sites = [s.resolve() for s in args.sites]
     pages = [f"{p}.html" for p in args.pages.split(",")]
-    got = frames(sites, pages, args.reps)
-    print("full style + layout of the page, min ms (phone viewport, unthrottled)")
+    got = frames(sites, pages, args.reps, scripts=not args.no_scripts)
+    print("full style + layout of the page, min ms (phone viewport, unthrottled"
+          + (", JavaScript off)" if args.no_scripts else ")"))
     print(f"{'':24s}" + "".join(f"{s.name:>16s}" for s in sites))
     for page in pages:
         print(f"{page:24s}" + "".join(f"{min(got[(page, s)]):16.1f}" for s in sites))

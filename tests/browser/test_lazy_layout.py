@@ -1,0 +1,167 @@
+"""Code blocks laid out after the page has loaded (``docs/_ext/lazy_layout.py``, issue 20).
+
+While a page arrives, its code blocks (``div.highlight``) are skipped by the frames that lay it
+out (``content-visibility: auto``); once it has loaded, they are shown one at a time when the
+browser is idle, and the theme's Tab stops for scrollable blocks are found block by block. What a
+reader gets must be what the site gave before:
+
+* far blocks are skipped at first (the point of it; fails without lazy_layout.css);
+* a skipped block is as tall as the block shown (its estimate from its lines), so nothing moves
+  when it is shown and a link into the page lands at its target;
+* a few seconds after the load every block is shown: its code is in the accessibility tree, as
+  Chromium leaves a skipped block's text out of it;
+* every scrollable block is a Tab stop and no other one, as the theme's own scan decides with
+  every block laid out (computed here with the blocks forced visible), whether the blocks were
+  checked when idle or at the first Tab key;
+* find-in-page finds code in a skipped block, and print lays out every block.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+import checks
+from test_readable import base, browser  # noqa: F401 - the same fixtures: one Chromium, the site served
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = Path(os.environ.get("XAVIER_SITE", ROOT / "_build" / "html")).resolve()
+BUILT = (SITE / "searchindex.js").is_file()
+PAGES = [f"{d}.html" for d in checks.docnames(SITE)] if BUILT else []
+# pages with at least six code blocks: long enough that some start far below the first screen
+CODE_PAGES = [p for p in PAGES if (SITE / p).read_text(encoding="utf-8").count('<div class="highlight"') >= 6]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+# the theme's selector (pydata-sphinx-theme 0.20.0, addTabStopsToScrollableElements)
+SCROLLABLE = ", ".join(["pre", ".nboutput > .output_area", ".cell_output > .output",
+                        ".jp-RenderedHTMLCommon", ".pst-scrollable-table-container"])
+ALL_SHOWN = "document.querySelectorAll('div.highlight:not(.xl-shown)').length === 0"
+# every block laid out (evaluate, not add_style_tag: that waits for an onload no page without
+# scripts fires)
+_FORCE_VISIBLE = """() => { const s = document.createElement('style');
+  s.textContent = 'div.highlight > pre { content-visibility: visible !important; }';
+  document.head.append(s); }"""
+
+
+@pytest.fixture
+def tab(browser):
+    made = []
+
+    def make(url, viewport=PHONE, until="load", script=True):
+        """``script=False``: as the page arrives, before any script shows a block."""
+        ctx = browser.new_context(viewport=viewport, service_workers="block", java_script_enabled=script)
+        ctx.set_default_timeout(checks.PAGE_TIMEOUT_MS)
+        made.append(ctx)
+        page = ctx.new_page()
+        page.goto(url, wait_until=until)
+        return page
+
+    yield make
+    for ctx in made:
+        ctx.close()
+
+
+_SKIPPED = """() => [...document.querySelectorAll('div.highlight')].map(h => ({
+  skipped: !h.firstElementChild.firstElementChild.checkVisibility({contentVisibilityAuto: true}),
+  top: h.getBoundingClientRect().top, height: h.getBoundingClientRect().height}))"""
+
+
+def test_far_code_blocks_are_skipped_while_the_page_arrives(tab, base):
+    page = tab(base + "beyond.html", script=False)
+    blocks = page.evaluate(_SKIPPED)
+    far = [b for b in blocks if b["top"] > 3 * PHONE["height"]]  # Chromium lays out 1.5 screens ahead
+    assert far, "beyond.html has no code block three screens down"
+    assert all(b["skipped"] for b in far), f"{sum(not b['skipped'] for b in far)} far blocks laid out"
+
+
+@pytest.mark.parametrize("name", CODE_PAGES)
+def test_a_skipped_block_is_as_tall_as_shown(tab, base, name):
+    page = tab(base + name, script=False)
+    before = page.evaluate(_SKIPPED)
+    page.evaluate(_FORCE_VISIBLE)
+    after = page.evaluate(_SKIPPED)
+    skipped = [(b["height"], a["height"]) for b, a in zip(before, after) if b["skipped"]]
+    assert skipped, f"{name}: no code block skipped as the page arrived"
+    off = [(round(b, 1), round(a, 1)) for b, a in skipped if abs(b - a) > 2]
+    assert not off, f"{name}: estimated vs laid-out heights (px) differ by over 2 px: {off}"
+
+
+def test_a_link_lands_at_its_target(tab, base):
+    """The target, a section in the middle of the page, has code blocks above and below; the
+    theme's header (and scroll-padding) put it 60-70 px from the top, with or without lazy layout."""
+    page = tab(base + "signals.html")
+    target = page.evaluate("""() => { const hs = [...document.querySelectorAll('div.highlight')];
+      const after = hs[Math.floor(hs.length / 2)];
+      return [...document.querySelectorAll('main section[id]')].find(e =>
+        after.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING).id; }""")
+    page = tab(f"{base}signals.html#{target}")
+    page.wait_for_function(ALL_SHOWN)
+    page.wait_for_timeout(300)
+    top = page.evaluate(f"() => document.getElementById({target!r}).getBoundingClientRect().top")
+    assert 0 <= top <= 100, f"#{target} is {top:.0f} px from the top of the window"
+
+
+def _ax_names(page) -> str:
+    cdp = page.context.new_cdp_session(page)
+    nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    return "\n".join(n.get("name", {}).get("value", "") for n in nodes if not n.get("ignored"))
+
+
+# the longest word of each code block a reader can see (not in a closed box)
+_WORDS = """() => [...document.querySelectorAll('div.highlight pre')].filter(p => p.checkVisibility()).map(p =>
+  (p.textContent.match(/[A-Za-z_][A-Za-z_0-9]{5,}/g) || []).sort((a, b) => b.length - a.length)[0])
+  .filter(Boolean)"""
+
+
+@pytest.mark.parametrize("name", ["signals.html", "beyond.html"])
+def test_every_code_block_reaches_the_accessibility_tree(tab, base, name):
+    """Once the blocks are shown, the tree holds the code that it holds with every block forced
+    visible (Chromium leaves a few words of a long page out of the tree either way)."""
+    page = tab(base + name)
+    page.wait_for_function(ALL_SHOWN, timeout=20_000)
+    got = _ax_names(page)
+    page.evaluate(_FORCE_VISIBLE)
+    want = _ax_names(page)
+    words = page.evaluate(_WORDS)
+    there = [w for w in words if re.search(rf"\b{w}\b", want)]
+    missing = [w for w in there if not re.search(rf"\b{w}\b", got)]
+    assert len(there) >= len(words) / 2, f"{name}: {there} of {words} in the tree"
+    assert not missing, f"{name}: code words not in the accessibility tree: {missing}"
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("when", ["idle", "first Tab"])
+@pytest.mark.parametrize("name", CODE_PAGES)
+def test_scrollable_blocks_are_the_tab_stops(tab, base, name, when, viewport):
+    page = tab(base + name, viewport=viewport)
+    if when == "idle":
+        page.wait_for_function(ALL_SHOWN, timeout=20_000)
+        page.wait_for_timeout(1000)  # the checks follow the blocks, each in an idle moment
+    else:
+        page.keyboard.press("Tab")
+    got = page.evaluate(f"() => [...document.querySelectorAll({SCROLLABLE!r})].map(e => e.tabIndex)")
+    page.evaluate(_FORCE_VISIBLE)
+    want = page.evaluate(f"""() => [...document.querySelectorAll({SCROLLABLE!r})].map(e =>
+      e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight ? 0 : -1)""")
+    assert len(want) == len(got) > 0, f"{name}: {len(got)} blocks, then {len(want)}"
+    wrong = [i for i, (g, w) in enumerate(zip(got, want)) if g != w]
+    assert not wrong, f"{name}, {when}: Tab stops {[got[i] for i in wrong]}, should be {[want[i] for i in wrong]} (blocks {wrong})"
+
+
+def test_find_in_page_finds_code_in_a_skipped_block(tab, base):
+    page = tab(base + "beyond.html", script=False)
+    word, skipped = page.evaluate("""() => { const hs = [...document.querySelectorAll('div.highlight')];
+      const h = hs.reverse().find(h => /[A-Za-z_][A-Za-z_0-9]{5,}/.test(h.textContent));
+      const w = h.textContent.match(/[A-Za-z_][A-Za-z_0-9]{5,}/g).sort((a, b) => b.length - a.length)[0];
+      return [w, !h.firstElementChild.firstElementChild.checkVisibility({contentVisibilityAuto: true})]; }""")
+    assert skipped, "beyond.html's last code block with a word was laid out as the page arrived"
+    assert page.evaluate(f"() => window.find({word!r}, true)"), f"find-in-page does not find {word!r}"
+
+
+@pytest.mark.parametrize("name", ["signals.html", "beyond.html"])
+def test_print_lays_out_every_block(tab, base, name):
+    page = tab(base + name, script=False)
+    page.emulate_media(media="print")
+    skipped = [b for b in page.evaluate(_SKIPPED) if b["skipped"]]
+    assert not skipped, f"{name}: {len(skipped)} code blocks skipped in print"
