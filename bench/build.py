@@ -14,8 +14,9 @@ the repository's own ``_build`` and its execution cache are never touched. ``mak
   digest is part of the cache path, so every page is executed again).
 
 Every build is timed once (they are long; the spread between runs is small beside the targets).
-Peak memory is the largest sum of the resident memory of ``make`` and all its descendants
-(Sphinx and the notebook kernels), sampled every 0.1 s over all builds. The execution time of each
+Peak memory is the largest sum of the proportional set size (PSS: a page shared by forked
+processes counted once in all) of ``make`` and all its descendants (Sphinx and the notebook
+kernels), sampled every 0.1 s over all builds. The execution time of each
 page comes from MyST-NB's record in the Sphinx environment after the cold build.
 """
 
@@ -49,7 +50,12 @@ def copy_tree(dest: Path) -> Path:
 
 
 class PeakMemory:
-    """The largest summed RSS of a process and its descendants, sampled in a thread."""
+    """The largest summed PSS of a process and its descendants, sampled in a thread.
+
+    PSS (proportional set size), not RSS: the pages' kernels are forked from one server
+    (docs/_ext/warm_kernels.py) and share its pages until they write them; RSS counts a shared
+    page in full in every process that maps it, PSS shares it out among them.
+    """
 
     def __init__(self, interval: float = 0.1) -> None:
         self.interval = interval
@@ -68,8 +74,8 @@ class PeakMemory:
                 try:
                     for p in [root, *root.children(recursive=True)]:
                         try:
-                            total += p.memory_info().rss
-                        except psutil.NoSuchProcess:
+                            total += p.memory_full_info().pss
+                        except (psutil.NoSuchProcess, psutil.AccessDenied):
                             pass
                 except psutil.NoSuchProcess:
                     break
