@@ -104,7 +104,7 @@ def serve(path: str) -> None:
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(64)
-    here = sys.path.pop(0)  # this file's folder: a kernel's sys.path is ipykernel_launcher's
+    sys.path.pop(0)  # this file's folder: a kernel's sys.path is ipykernel_launcher's
     os.environ["MPLBACKEND"] = MPLBACKEND
     for name in PRELOAD:
         importlib.import_module(name)
@@ -122,7 +122,7 @@ def serve(path: str) -> None:
                         return
                 elif key.data == "listener":
                     conn, _ = listener.accept()
-                    pid = _fork_kernel(conn, listener, here)
+                    pid = _fork_kernel(conn, listener)
                     children[pid] = conn
                     conn.sendall(_STATUS.pack(pid))
                     select.register(conn, selectors.EVENT_READ, pid)
@@ -161,7 +161,7 @@ def _kill(pid: int) -> None:
         pass
 
 
-def _fork_kernel(conn: socket.socket, listener: socket.socket, here: str) -> int:
+def _fork_kernel(conn: socket.socket, listener: socket.socket) -> int:
     head, fds, _, _ = socket.recv_fds(conn, _HEADER.size, 3)
     head += _recv_exactly(conn, _HEADER.size - len(head))
     request = json.loads(_recv_exactly(conn, _HEADER.unpack(head)[0]))
@@ -170,6 +170,7 @@ def _fork_kernel(conn: socket.socket, listener: socket.socket, here: str) -> int
         for fd in fds:
             os.close(fd)
         return pid
+    code = 1  # the kernel's exit status, unless it ends otherwise
     try:  # the kernel
         listener.close()
         conn.close()
@@ -195,13 +196,12 @@ def _fork_kernel(conn: socket.socket, listener: socket.socket, here: str) -> int
         import traceback
 
         traceback.print_exc()
-        code = 1
     finally:
         try:
             sys.stdout.flush()
             sys.stderr.flush()
         finally:
-            os._exit(locals().get("code", 1))
+            os._exit(code)
 
 
 # -- the Sphinx extension ---------------------------------------------------------------------------
