@@ -38,6 +38,7 @@ extensions = [
     "sphinx_exercise",  # exercises and their solutions, the solutions collapsed (issue 19)
     "sphinx_togglebutton",  # collapses a solution with :class: dropdown, as sphinx-exercise documents
     "sphinxcontrib.bibtex",  # {cite} and {bibliography} from docs/references.bib
+    "bibtex_plugins",  # pybtex's plugins found once per build, not once per citation
     # docs/_ext, the site's own:
     "kernel_environment",  # the notebook kernels' environment: one BLAS thread, fixed SVG ids
     "execution_keys",  # a page executes again exactly when its code (library, modules) changed

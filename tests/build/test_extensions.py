@@ -112,3 +112,26 @@ def test_without_removes_exactly_the_named_tags():
     with pytest.raises(ThemeError, match="removes the theme's other.js, but the theme's block has 0"):
         theme_overrides.without(html, "other.js")
     assert theme_overrides.without(html, "other.js", required=False) == html
+
+
+def test_bibtex_plugins_are_found_without_reading_the_entry_points(monkeypatch):
+    """bibtex_plugins: after it registered the plugins, the lookup sphinxcontrib-bibtex makes for
+    every citation finds the class the entry point names without scanning the entry points."""
+    import pybtex.plugin
+    from sphinxcontrib.bibtex import plugin as bibtex_plugin
+
+    import bibtex_plugins
+
+    want = {(g, n): ep.load() for g in ("pybtex.backends", "pybtex.style.formatting")
+            for ep in importlib.metadata.entry_points(group=g) for n in [ep.name]}
+    assert ("pybtex.backends", "plaintext") in want and ("pybtex.style.formatting", "plain") in want
+    assert bibtex_plugins.register_plugins() >= len(want)
+
+    def no_scan(*args, **kwargs):
+        raise AssertionError("entry points read")
+
+    monkeypatch.setattr(pybtex.plugin, "entry_points", no_scan)
+    monkeypatch.setattr(bibtex_plugin, "_entry_points", no_scan)
+    for (group, name), klass in want.items():
+        assert pybtex.plugin.find_plugin(group, name) is klass
+    assert bibtex_plugin.find_plugin(bibtex_plugins.REFERENCING_GROUP, "author_year") is not None
