@@ -1,4 +1,5 @@
-"""Sphinx extension: code blocks are laid out after the page has loaded, one at a time (issue 20).
+"""Sphinx extension: code blocks and sections are laid out after the page has loaded, one at a time
+(issue 20).
 
 On the throttled phone (CPU 4x) a big page's longest task is a rendering frame that styles and
 lays out everything the parser has added; code blocks are a large share of that (Pygments gives
@@ -26,9 +27,17 @@ them is on the first screen. So:
   every scrollable block in document order (each checked with its block shown: a skipped
   ``<pre>`` has its estimated size). Without that script the theme's own scan runs.
 
-Not done, measured and dropped (stop 27): ``content-visibility: auto`` on the article's sections:
-Chromium then leaves the skipped sections' MathML out of the accessibility tree (38 of
-justification's 114 formulas missing).
+* The article's sections (each ``<section>`` of a heading of the second level, ``h2``) are
+  skipped the same way while the page arrives, and shown the same way, one per idle moment, in
+  document order, from the page's "load" on: on the phone the frame that laid out the whole of a
+  long page was its longest task (justification: 8,951 elements, two thirds of them the formulas'
+  SVG and MathML), and a section is a fraction of it. A skipped section's MathML is not in the
+  accessibility tree until it is shown, a few seconds after the load (stop 27 had measured 38 of
+  justification's 114 formulas missing with sections skipped for good; shown when idle, every one
+  is there). Its height meanwhile is an estimate made when the page is written
+  (:func:`estimate_sections`: its text, figures, formulas and code at the column's width on a
+  desktop and on a phone), so the scroll bar is about right; Chromium's scroll anchoring keeps
+  what the reader sees in place while sections above it take their real height.
 
 The patch is made to the copy of the theme's script in the built site, against
 pydata-sphinx-theme 0.20.0 only (``pinned``): on any other version the build stops, and on this
@@ -63,9 +72,125 @@ def count_lines(body: str) -> str:
     return _BLOCK.sub(one, body)
 
 
+_SECTION = re.compile(r"<(/?)section\b([^>]*)>")
+_DROP = re.compile(r"<(svg|mjx-assistive-mml|pre|script|style)\b.*?</\1>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_IMG = re.compile(r"<img\b[^>]*>")
+# the article's column (CSS px) and characters per line of its 16 px text, on a desktop (1280 px
+# window) and on a phone (375 px); a line of text is 1.65 em high
+COLUMN = {"desktop": (730, 78), "phone": (343, 40)}
+LINE_PX = 26.4
+
+
+_COLLAPSED = re.compile(r'<details(?![^>]*\bopen\b)[^>]*>|<div class="[^"]*\bdropdown admonition\b[^"]*"[^>]*>')
+_TABS = re.compile(r'<div class="sd-tab-set\b[^>]*>')
+_TAB = re.compile(r'<div class="sd-tab-content\b[^>]*>')
+BOX_PX = 60  # a collapsed box: its title line and its margins
+
+
+def _end(html: str, start: int) -> int:
+    """The index after the element whose start tag begins at ``start`` (nested ones of its name
+    counted).
+
+    >>> html = '<div><div>a</div></div><p>'
+    >>> html[:_end(html, 0)]
+    '<div><div>a</div></div>'
+    """
+    name = re.match(r"<(\w+)", html[start:]).group(1)
+    depth = 0
+    for m in re.compile(rf"<(/?){name}\b[^>]*>").finditer(html, start):
+        depth += -1 if m.group(1) else 1
+        if depth == 0:
+            return m.end()
+    return len(html)
+
+
+def shown_at_first(html: str) -> str:
+    """``html`` without what a reader does not see until they open it: a collapsed box (a
+    ``<details>`` not ``open``, an exercise's solution) becomes a line of :data:`BOX_PX`, and a
+    tab set keeps its first tab only.
+
+    >>> shown_at_first('<p>a</p><details class="x"><summary>s</summary><p>b</p></details><p>c</p>')
+    '<p>a</p><div style="height: 60px"></div><p>c</p>'
+    """
+    while m := _COLLAPSED.search(html):
+        html = html[:m.start()] + f'<div style="height: {BOX_PX}px"></div>' + html[_end(html, m.start()):]
+    out, last = [], 0
+    for m in _TABS.finditer(html):
+        if m.start() < last:
+            continue
+        end = _end(html, m.start())
+        tabs = [(t.start(), _end(html, t.start())) for t in _TAB.finditer(html, m.start(), end)]
+        keep, pos = [html[last:m.start()]], m.start()
+        for i, (a, b) in enumerate(tabs):
+            keep.append(html[pos:a] if i else html[pos:b])
+            pos = b
+        out += keep + [html[pos:end]]
+        last = end
+    return "".join(out) + html[last:]
+
+
+def section_height(html: str, where: str) -> int:
+    """An estimate, in CSS px, of the height of the section ``html`` on a ``where`` ("desktop" or
+    "phone") screen, as it is shown at first (:func:`shown_at_first`): its text wrapped at the column's characters per line, its figures at their
+    ``width``/``height`` scaled to the column, its display formulas and code lines, and the gaps
+    between its blocks.
+
+    A heading (40 px) and a paragraph of 181 characters, 181 / 40 + 1 lines of 26.4 px on a phone;
+    a figure 1,000 px wide drawn in the 730 px column, and its gap:
+
+    >>> section_height('<section><h2>A</h2><p>' + 'word ' * 36 + '</p></section>', "phone")
+    186
+    >>> section_height('<section><img width="1000" height="500"></section>', "desktop")
+    397
+    """
+    column, per_line = COLUMN[where]
+    html = shown_at_first(html)
+    code_lines = sum(m.group(0).count("\n") for m in re.finditer(r"<pre\b.*?</pre>", html, re.S))
+    formulas = html.count('display="true"')
+    inline = html.count("<mjx-container") - formulas
+    text = " ".join(_TAG.sub(" ", _DROP.sub(" ", html)).split())
+    lines = (len(text) + 6 * inline) / per_line + html.count("<p") + html.count("<li")
+    height = lines * LINE_PX + html.count("<h") * 40 + formulas * 64 + code_lines * 21
+    height += html.count('<div class="highlight"') * 40 + html.count("<tr") * 36
+    height += html.count(f'<div style="height: {BOX_PX}px">') * BOX_PX + html.count("sd-tab-set") * 48
+    for img in _IMG.findall(html):
+        w, h = re.search(r'\bwidth="(\d+)"', img), re.search(r'\bheight="(\d+)"', img)
+        if w and h and int(w.group(1)) > 0:
+            height += int(h.group(1)) * min(1.0, column / int(w.group(1))) + 32
+    return round(height)
+
+
+def estimate_sections(body: str) -> str:
+    """``body`` with each section of the second level (``<section>`` inside the page's top
+    section) given its estimated heights (:func:`section_height`) as ``style="--xl-h: ...px;
+    --xl-hn: ...px"``, desktop and phone, which lazy_layout.css uses while it is skipped.
+
+    >>> estimate_sections('<section id="t"><h1>T</h1><section id="a"><h2>A</h2></section></section>')
+    '<section id="t"><h1>T</h1><section id="a" style="--xl-h: 40px; --xl-hn: 41px"><h2>A</h2></section></section>'
+    """
+    out, depth, last, opened = [], 0, 0, []
+    for m in _SECTION.finditer(body):
+        if m.group(1):
+            depth -= 1
+            if depth == 1 and opened:
+                start, tag_end = opened.pop()
+                inner = body[start:m.end()]
+                style = (f' style="--xl-h: {section_height(inner, "desktop")}px; '
+                         f'--xl-hn: {section_height(inner, "phone")}px"')
+                out.append(body[last:tag_end - 1] + style + ">")
+                last = tag_end
+        else:
+            depth += 1
+            if depth == 2 and "style=" not in m.group(2):
+                opened.append((m.start(), m.end()))
+    out.append(body[last:])
+    return "".join(out)
+
+
 def _count_lines(app, pagename, templatename, context, doctree) -> None:
     if "body" in context:
-        context["body"] = count_lines(context["body"])
+        context["body"] = estimate_sections(count_lines(context["body"]))
 
 
 def patch_theme_script(text: str) -> str:

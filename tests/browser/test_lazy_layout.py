@@ -1,9 +1,10 @@
-"""Code blocks laid out after the page has loaded (``docs/_ext/lazy_layout.py``, issue 20).
+"""Code blocks and sections laid out after the page has loaded (``docs/_ext/lazy_layout.py``,
+issue 20).
 
-While a page arrives, its code blocks (``div.highlight``) are skipped by the frames that lay it
-out (``content-visibility: auto``); once it has loaded, they are shown one at a time when the
-browser is idle, and the theme's Tab stops for scrollable blocks are found block by block. What a
-reader gets must be what the site gave before:
+While a page arrives, its code blocks (``div.highlight``) and its sections of the second level
+are skipped by the frames that lay it out (``content-visibility: auto``); once it has loaded, they
+are shown one at a time when the browser is idle, and the theme's Tab stops for scrollable blocks
+are found block by block. What a reader gets must be what the site gave before:
 
 * far blocks are skipped at first (the point of it; fails without lazy_layout.css);
 * a skipped block is as tall as the block shown (its estimate from its lines), so nothing moves
@@ -13,7 +14,11 @@ reader gets must be what the site gave before:
 * every scrollable block is a Tab stop and no other one, as the theme's own scan decides with
   every block laid out (computed here with the blocks forced visible), whether the blocks were
   checked when idle or at the first Tab key;
-* find-in-page finds code in a skipped block, and print lays out every block.
+* find-in-page finds code in a skipped block, and print lays out every block;
+* far sections are skipped at first; the page's height with them skipped is within a quarter of
+  its height laid out (their estimates), a link into the page still lands at its target once
+  every section is shown, and print lays out every section. (``test_maths.py`` checks that every
+  formula is in the accessibility tree once they are shown.)
 """
 
 import os
@@ -36,7 +41,7 @@ DESKTOP = {"width": 1280, "height": 900}
 # the theme's selector (pydata-sphinx-theme 0.20.0, addTabStopsToScrollableElements)
 SCROLLABLE = ", ".join(["pre", ".nboutput > .output_area", ".cell_output > .output",
                         ".jp-RenderedHTMLCommon", ".pst-scrollable-table-container"])
-ALL_SHOWN = "document.querySelectorAll('div.highlight:not(.xl-shown)').length === 0"
+ALL_SHOWN = checks.ALL_SHOWN
 # every block laid out (evaluate, not add_style_tag: that waits for an onload no page without
 # scripts fires)
 _FORCE_VISIBLE = """() => { const s = document.createElement('style');
@@ -87,19 +92,49 @@ def test_a_skipped_block_is_as_tall_as_shown(tab, base, name):
     assert not off, f"{name}: estimated vs laid-out heights (px) differ by over 2 px: {off}"
 
 
-def test_a_link_lands_at_its_target(tab, base):
-    """The target, a section in the middle of the page, has code blocks above and below; the
-    theme's header (and scroll-padding) put it 60-70 px from the top, with or without lazy layout."""
-    page = tab(base + "signals.html")
+@pytest.mark.parametrize("name", ["signals.html", "justification.html"])
+def test_a_link_lands_at_its_target(tab, base, name):
+    """The target, a section in the middle of the page, has code blocks and skipped sections above
+    and below, which take their real height once shown; the theme's header (and scroll-padding)
+    put it 60-70 px from the top, with or without lazy layout."""
+    page = tab(base + name)
     target = page.evaluate("""() => { const hs = [...document.querySelectorAll('div.highlight')];
       const after = hs[Math.floor(hs.length / 2)];
       return [...document.querySelectorAll('main section[id]')].find(e =>
         after.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING).id; }""")
-    page = tab(f"{base}signals.html#{target}")
-    page.wait_for_function(ALL_SHOWN)
+    page = tab(f"{base}{name}#{target}")
+    page.wait_for_function(ALL_SHOWN, timeout=20_000)
     page.wait_for_timeout(300)
     top = page.evaluate(f"() => document.getElementById({target!r}).getBoundingClientRect().top")
     assert 0 <= top <= 100, f"#{target} is {top:.0f} px from the top of the window"
+
+
+_SECTIONS = """() => [...document.querySelectorAll('article.bd-article > section > section')].map(s => ({
+  skipped: !s.firstElementChild.checkVisibility({contentVisibilityAuto: true}),
+  top: s.getBoundingClientRect().top}))"""
+_SHOW_SECTIONS = """() => { for (const s of document.querySelectorAll('article.bd-article > section > section'))
+  s.classList.add('xl-shown'); return document.documentElement.scrollHeight; }"""
+LONG_PAGES = ["why.html", "signals.html", "xavier_init.html", "justification.html", "beyond.html"]
+
+
+def test_far_sections_are_skipped_while_the_page_arrives(tab, base):
+    page = tab(base + "justification.html", script=False)
+    far = [s for s in page.evaluate(_SECTIONS) if s["top"] > 3 * PHONE["height"]]
+    assert len(far) >= 3, "justification.html has fewer than three sections three screens down"
+    assert all(s["skipped"] for s in far), f"{sum(not s['skipped'] for s in far)} far sections laid out"
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("name", LONG_PAGES)
+def test_a_page_with_sections_skipped_is_about_as_tall(tab, base, name, viewport):
+    """The scroll bar tells the reader about where they are: the page's height with its far
+    sections at their estimated heights is within a quarter of its height with every section
+    laid out."""
+    page = tab(base + name, viewport=viewport, script=False)
+    assert any(s["skipped"] for s in page.evaluate(_SECTIONS)), f"{name}: no section skipped"
+    estimated = page.evaluate("() => document.documentElement.scrollHeight")
+    real = page.evaluate(_SHOW_SECTIONS)
+    assert abs(estimated / real - 1) <= 0.25, f"{name}: {estimated} px estimated, {real} px laid out"
 
 
 def _ax_names(page) -> str:
@@ -160,8 +195,10 @@ def test_find_in_page_finds_code_in_a_skipped_block(tab, base):
 
 
 @pytest.mark.parametrize("name", ["signals.html", "beyond.html"])
-def test_print_lays_out_every_block(tab, base, name):
+def test_print_lays_out_every_block_and_section(tab, base, name):
     page = tab(base + name, script=False)
     page.emulate_media(media="print")
     skipped = [b for b in page.evaluate(_SKIPPED) if b["skipped"]]
     assert not skipped, f"{name}: {len(skipped)} code blocks skipped in print"
+    sections = [s for s in page.evaluate(_SECTIONS) if s["skipped"]]
+    assert not sections, f"{name}: {len(sections)} sections skipped in print"

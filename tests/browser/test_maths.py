@@ -95,6 +95,9 @@ def test_each_formula_reaches_assistive_technology_as_maths(context, base, name)
     not in the tree: no image, no glyph read one by one."""
     page = context().new_page()
     page.goto(base + name, wait_until="load")
+    # sections skipped while the page arrived are shown when the browser is idle (lazy_layout):
+    # from then on the tree is whole
+    page.wait_for_function(checks.ALL_SHOWN, timeout=20_000)
     count = page.evaluate("""[...document.querySelectorAll('span.math, div.math')]
                              .filter(e => e.checkVisibility({visibilityProperty: true}))
                              .filter(e => !e.closest('.xv-cell-label')).length""")  # not in a hidden tab or a collapsed solution; a stacked table's cell labels repeat their header's formulas for sight only (aria-hidden)

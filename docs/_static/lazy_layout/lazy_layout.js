@@ -1,12 +1,14 @@
-/* Code blocks laid out after the page has loaded, one at a time, when the browser is idle; the
- * theme's Tab stops for scrollable blocks found the same way (docs/_ext/lazy_layout.py, issue 20).
+/* Code blocks and sections laid out after the page has loaded, one at a time, when the browser is
+ * idle; the theme's Tab stops for scrollable blocks found the same way (docs/_ext/lazy_layout.py,
+ * issue 20).
  *
- * lazy_layout.css gives each code block (div.highlight) content-visibility: auto, so the frames
- * that lay out the page as it arrives skip the blocks' contents. Chromium also leaves a skipped
- * block's text out of the accessibility tree, so here every block is shown for good
- * (content-visibility: visible, class xl-shown), in document order, one per idle moment, from the
- * page's "load" on: a few seconds later the page's accessibility tree is the one without this
- * file. A block that comes near the viewport first is rendered by the browser itself.
+ * lazy_layout.css gives each code block (div.highlight) and each section of the second level
+ * content-visibility: auto, so the frames that lay out the page as it arrives skip their contents.
+ * Chromium also leaves a skipped block's text and a skipped section's MathML out of the
+ * accessibility tree, so here every one is shown for good (content-visibility: visible, class
+ * xl-shown), in document order, one per idle moment, from the page's "load" on: a few seconds
+ * later the page's accessibility tree is the one without this file. One that comes near the
+ * viewport first is rendered by the browser itself.
  *
  * pydata-sphinx-theme, at "load", reads scrollWidth/scrollHeight of every code block, cell output
  * and table container and makes those that overflow Tab stops (tabIndex 0, the others -1): a
@@ -21,7 +23,7 @@
   // the theme's own selector (pydata-sphinx-theme 0.20.0, addTabStopsToScrollableElements)
   const SELECTOR = ["pre", ".nboutput > .output_area", ".cell_output > .output",
                     ".jp-RenderedHTMLCommon", ".pst-scrollable-table-container"].join(", ");
-  const BLOCKS = "div.highlight:not(.xl-shown)";
+  const BLOCKS = "div.highlight:not(.xl-shown), article.bd-article > section > section:not(.xl-shown)";
   const check = (el) => {
     el.tabIndex = el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight ? 0 : -1;
   };
@@ -42,7 +44,7 @@
     for (const block of el.querySelectorAll(BLOCKS)) show(block);
     check(el);
   };
-  const step = () => {  // one block, or one check: each may lay out a few hundred elements
+  const step = () => {  // one block or section, or one check: each lays out up to a few thousand elements
     const block = document.querySelector(BLOCKS);
     if (block) return show(block), true;
     const el = pending.values().next().value;
