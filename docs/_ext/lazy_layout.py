@@ -36,8 +36,10 @@ them is on the first screen. So:
   justification's 114 formulas missing with sections skipped for good; shown when idle, every one
   is there). Its height meanwhile is an estimate made when the page is written
   (:func:`estimate_sections`: its text, figures, formulas and code at the column's width on a
-  desktop and on a phone), so the scroll bar is about right; Chromium's scroll anchoring keeps
-  what the reader sees in place while sections above it take their real height.
+  desktop and on a phone), so the scroll bar is about right; the browser's scroll anchoring keeps
+  what the reader sees in place while sections above it take their real height. Only where there
+  is scroll anchoring (``@supports (overflow-anchor: auto)``; the script checks it too): Safari has
+  none, and there the sections are laid out with the page, as before.
 
 The patch is made to the copy of the theme's script in the built site, against
 pydata-sphinx-theme 0.20.0 only (``pinned``): on any other version the build stops, and on this

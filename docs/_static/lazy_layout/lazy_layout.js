@@ -23,7 +23,15 @@
   // the theme's own selector (pydata-sphinx-theme 0.20.0, addTabStopsToScrollableElements)
   const SELECTOR = ["pre", ".nboutput > .output_area", ".cell_output > .output",
                     ".jp-RenderedHTMLCommon", ".pst-scrollable-table-container"].join(", ");
-  const BLOCKS = "div.highlight:not(.xl-shown), article.bd-article > section > section:not(.xl-shown)";
+  const SECTIONS = "article.bd-article > section > section:not(.xl-shown)";
+  const BLOCKS = `div.highlight:not(.xl-shown), ${SECTIONS}`;
+  // Without scroll anchoring (Safari), a section above the reader's place (a link into the page)
+  // taking its real height in place of its estimate would move the text they read: there the
+  // sections are not skipped (lazy_layout.css: only where overflow-anchor is supported), and any
+  // still skipped are shown at once.
+  if (!(window.CSS && CSS.supports("overflow-anchor", "auto"))) {
+    for (const section of document.querySelectorAll(SECTIONS)) section.classList.add("xl-shown");
+  }
   const check = (el) => {
     el.tabIndex = el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight ? 0 : -1;
   };
