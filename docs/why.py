@@ -21,7 +21,7 @@ from xavier.network import Network
 from plotting import COLORS, MARKERS, TIME_AXIS, band, styled, subplots
 
 __all__ = [
-    "SCALES", "SIZES", "ACTIVATIONS", "LR", "LABELS", "decision_grid", "collect", "unit_spread",
+    "SCALES", "SIZES", "ACTIVATIONS", "LR", "LABELS", "decision_grid", "collect",
     "representative_seed", "dead_units", "naive_bce_infinite", "plot_datasets", "plot_training",
     "CLASS_COLORS", "exact_or_bound", "counts_text",
     "plot_network_grid", "plot_zero_init", "plot_symmetry", "boundary_offsets", "ray_agreement",
@@ -197,14 +197,6 @@ def collect(dataset: str, X: np.ndarray, Y: np.ndarray, start: Network, net: Net
             "dead_final": float(dead_final[idx].mean()),
         }
     return out
-
-
-def unit_spread(net: Network) -> float:
-    """Largest difference between hidden units that symmetry says are equal (seed 0)."""
-    W1, W2, W3 = (W[0] for W in net.W[1:])
-    b1, b2 = net.b[1][0], net.b[2][0]
-    parts = [W1 - W1[:1], b1 - b1[:1], W2 - W2[:1], W2 - W2[:, :1], b2 - b2[:1], W3 - W3[:, :1]]
-    return float(max(np.abs(p).max() for p in parts))
 
 
 # ------------------------------------------------------------------------------------------------
