@@ -145,8 +145,9 @@ def plot_residual(result: dict[str, Any]):
         ax.plot(b, result["predicted"][name], color=color, lw=0.8, alpha=0.8)
     ax.set_yscale("log")
     ax.set_xlabel("block $b$")
-    ax.set_ylabel(r"$E[(x^{[b]})^2] \,/\, E[(x^{[0]})^2]$")
-    ax.legend(loc="upper left", fontsize=9)
+    ax.set_ylabel("mean square / the input's")  # the formula is in the caption
+    # below the axes: inside, the legend covered the unscaled line as it rose
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize=9)
     return fig
 
 

@@ -17,11 +17,11 @@ from matplotlib.lines import Line2D
 from xavier import _checks
 from xavier import activations as acts
 from diagram import draw_network, palette
-from xavier.network import Network
+from xavier.network import History, Network, concatenate
 from plotting import COLORS, MARKERS, TIME_AXIS, band, styled, subplots
 
 __all__ = [
-    "SCALES", "SIZES", "ACTIVATIONS", "LR", "LABELS", "decision_grid", "collect",
+    "SCALES", "SIZES", "ACTIVATIONS", "LR", "LABELS", "decision_grid", "join_runs", "collect",
     "representative_seed", "dead_units", "naive_bce_infinite", "plot_datasets", "plot_training",
     "CLASS_COLORS", "exact_or_bound", "counts_text",
     "plot_network_grid", "plot_zero_init", "plot_symmetry", "boundary_offsets", "ray_agreement",
@@ -146,6 +146,29 @@ def naive_bce_infinite(net: Network, X: np.ndarray, Y: np.ndarray) -> np.ndarray
 
 def _seed(net: Network, i: int) -> tuple[list, list]:
     return [None] + [W[i] for W in net.W[1:]], [None] + [b[i, :, 0] for b in net.b[1:]]
+
+
+def join_runs(run: tuple, extra: tuple) -> tuple:
+    """One dataset's run of :data:`SCALES`, ``(X, Y, start, net, history)``, and the widget's run of
+    :data:`EXTRA_SCALES` on the same data, ``(start, net, history)``, trained alone, as one run with
+    the extra seeds after the others: what :func:`collect` takes. Both were recorded at the same
+    steps (the same callback); raises ``ValueError`` if their steps differ."""
+    X, Y, start, net, history = run
+    start_x, net_x, history_x = extra
+    if history.cost.shape[0] != history_x.cost.shape[0] or len(history.records) != len(history_x.records):
+        raise ValueError(f"the two runs stopped at different steps: {history.cost.shape[0]} and "
+                         f"{history_x.cost.shape[0]} (every seed of one diverged)")
+    records = []
+    for (t, a), (u, b) in zip(history.records, history_x.records):
+        if t != u or (a is None) != (b is None):
+            raise ValueError(f"the two runs recorded different steps: {t} and {u}")
+        records.append((t, None if a is None else tuple([np.concatenate(pair) for pair in zip(x, y)]
+                                                        for x, y in zip(a, b))))
+    joined = History(cost=np.hstack([history.cost, history_x.cost]),
+                     diverged=np.concatenate([history.diverged, history_x.diverged]),
+                     diverged_at=np.concatenate([history.diverged_at, history_x.diverged_at]),
+                     epochs=max(history.epochs, history_x.epochs), records=records)
+    return X, Y, concatenate([start, start_x]), concatenate([net, net_x]), joined
 
 
 def collect(dataset: str, X: np.ndarray, Y: np.ndarray, start: Network, net: Network, history, *,
@@ -329,7 +352,7 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
             ax.set_ylim(y0 - 1.9, y1)
             big = max(float(np.abs(w).max()) for w in W[1:])
             ax.text(0.0, 0.0, f"max |{'W' if kind == 'weights' else 'dW'}| = {big:.3g}\n"
-                    f"output {symbol} = {b[3][0]:.3g}", transform=ax.transAxes, fontsize=8,
+                    f"output {symbol} = {b[3][0]:.3g}".replace("-", "\N{MINUS SIGN}"), transform=ax.transAxes, fontsize=8,
                     ha="left", va="bottom")
     # the colour bar under the diagrams, so that the two columns (and their numbers) have the
     # figure's whole width: beside them, it left the numbers too little room on a phone
@@ -348,7 +371,8 @@ def plot_zero_init(zero: Mapping[str, Any]):
     d = draw_network(ax_net, SIZES, weights=W, biases=b, title="zero initialization, after training",
                      colorbar=True, colorbar_label="$W$, $b$")
     x, y = d.positions[3][0]
-    ax_net.annotate(f"output bias\n= {b[3][0]:.4f}", (x, y), xytext=(0, 12), textcoords="offset points",
+    bias = f"{b[3][0]:.4f}".replace("-", "\N{MINUS SIGN}")  # a minus, not a hyphen
+    ax_net.annotate(f"output bias\n= {bias}", (x, y), xytext=(0, 12), textcoords="offset points",
                     ha="center", va="bottom", fontsize=9)  # above the output unit, clear of the others
     steps = np.arange(len(zero["b3"]))
     sig = acts.sigmoid(np.asarray(zero["b3"]))

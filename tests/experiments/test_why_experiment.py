@@ -223,3 +223,13 @@ def test_rank_correlation_matches_scipy():
     assert why.rank_correlation(x, np.exp(x)) == pytest.approx(1.0)
     with pytest.raises(ValueError, match="shapes"):
         why.rank_correlation(x, y[:5])
+
+
+def test_zero_start_figure_writes_a_negative_bias_with_a_minus_sign():
+    """s29: the output bias (negative: fewer class-1 points) was written with an ASCII hyphen."""
+    net = Network(why.SIZES, why.ACTIVATIONS, "zeros", rng=np.random.default_rng(0))
+    net.b[3][...] = -1.2
+    fig = why.plot_zero_init({"net": net, "b3": [0.0, -0.6, -1.2], "fraction": 0.23})
+    texts = [t.get_text() for t in fig.axes[0].texts if "output bias" in t.get_text()]
+    assert texts == ["output bias\n= \N{MINUS SIGN}1.2000"]
+    plt.close(fig)
