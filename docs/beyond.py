@@ -134,7 +134,7 @@ _RESIDUAL_STYLE = {
 def plot_residual(result: dict[str, Any]):
     r"""Mean square of :math:`x^{[b]}` against the block ``b``, log scale; measured bands, predicted thin.
     """
-    fig, ax = subplots(figsize=(4.8, 3.6))
+    fig, ax = subplots(figsize=(4.8, 4.8))
     b = result["blocks"]
     for name, meas in result["measured"].items():
         color, ls, marker = _RESIDUAL_STYLE[name]
@@ -146,8 +146,8 @@ def plot_residual(result: dict[str, Any]):
     ax.set_yscale("log")
     ax.set_xlabel("block $b$")
     ax.set_ylabel("mean square / the input's")  # the formula is in the caption
-    # below the axes: inside, the legend covered the unscaled line as it rose
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize=9)
+    # below the axes, the layout making room: inside, it covered the unscaled line as it rose
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", fontsize=9)
     return fig
 
 

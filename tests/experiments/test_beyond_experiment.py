@@ -74,8 +74,9 @@ def test_residual_figures_draw_measurements_and_predictions():
     # s29: the legend sat on the unscaled line as it rose; it is below the axes now, and the
     # y label is words (the formula, its scripts raised to the floor, was drawn oversized)
     fig.draw_without_rendering()
-    legend = ax.get_legend().get_window_extent()
-    assert legend.y1 <= ax.get_window_extent().y0
+    assert ax.get_legend() is None and len(fig.legends) == 1
+    legend = fig.legends[0].get_window_extent()
+    assert legend.y1 <= ax.xaxis.label.get_window_extent().y0     # under the x label, not on it
     assert "$" not in ax.get_ylabel()
     plt.close(fig)
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import budget
 import pytest
-from bs4 import BeautifulSoup
 
 from tests.conftest import glued_values
 
@@ -26,13 +26,11 @@ def numbers(page: str) -> dict[str, float]:
 
 
 def main_text(page: str) -> str:
+    """The page's main line (budget.main_line: no boxes, code or solutions), as one string."""
     path = HTML / f"{page}.html"
     if not path.exists():
         pytest.fail(f"{path} is missing: build the site first (make html)")
-    article = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find("main").find("article")
-    for el in article.select("script, style, .headerlink, details, .going-deeper, .cell, mjx-container"):
-        el.decompose()
-    return " ".join(article.get_text(" ").split())
+    return " ".join(budget.main_line(path.read_text(encoding="utf-8")).get_text(" ").split())
 
 
 def test_why_too_large_recovers_for_most_seeds_not_faster_than_c1():
