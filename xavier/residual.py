@@ -56,7 +56,9 @@ class ResidualStack:
     ----------
     W1, W2 : ndarray of shape (B, S, n, n)
         Each block's first and second weights, block first, then the seed (the shape
-        :mod:`xavier.init` draws with ``shape=(B, S, n, n)``). Copied, as float64.
+        :mod:`xavier.init` draws with ``shape=(B, S, n, n)``), as float64. The arrays given are
+        never changed: :meth:`step` copies them before its first update (so a stack that only
+        runs :meth:`forward` costs no copy of its weights).
     alpha : float, default 1.0
         The branch scale :math:`\alpha`, a finite number.
     skip : bool, default True
@@ -65,7 +67,7 @@ class ResidualStack:
     Attributes
     ----------
     W1, W2 : ndarray of shape (B, S, n, n)
-        The weights, updated in place by :meth:`step`.
+        The weights; :meth:`step` updates its own copies in place.
     B, S, n : int
         Blocks, seeds and the stream's width.
     L : int
@@ -95,7 +97,8 @@ class ResidualStack:
             raise ValueError(f"skip must be True or False, got {skip!r}")
         self.alpha = _checks.real("alpha", alpha)
         self.skip = bool(skip)
-        self.W1, self.W2 = np.array(W1, dtype=float), np.array(W2, dtype=float)
+        self.W1, self.W2 = np.asarray(W1, dtype=float), np.asarray(W2, dtype=float)
+        self._own = False  # the arrays are still the caller's: step copies them first
         self.B, self.S, self.n = W1.shape[:3]
         self.L = 2 * self.B
         self.dtype = np.dtype(float)
@@ -152,6 +155,8 @@ class ResidualStack:
             self.check_inputs(X, Y, cost)
             lr = network.learning_rates(lr, self.L)
         rates = (lr,) * self.L if isinstance(lr, float) else lr
+        if not self._own:
+            self.W1, self.W2, self._own = self.W1.copy(), self.W2.copy(), True
         xs, us = self._forward(X)
         m = X.shape[-1]
         J = 0.5 * ((xs[-1] - Y) ** 2).sum(axis=(-2, -1)) / m

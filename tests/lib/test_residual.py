@@ -91,3 +91,16 @@ def test_bad_arguments_raise_value_errors(call, message):
     W1, W2 = weights()
     with pytest.raises(ValueError, match=message):
         call(W1, W2)
+
+
+def test_the_given_arrays_never_change_and_forward_does_not_copy_them():
+    W1, W2 = weights()
+    before = W1.copy(), W2.copy()
+    net = ResidualStack(W1, W2)
+    assert net.W1 is W1                      # forward only: no copy
+    X = np.random.default_rng(7).standard_normal((4, 5))
+    net.forward(X)
+    xavier.train(net, X, np.zeros((4, 5)), "mse", lr=0.1, epochs=3)
+    assert net.W1 is not W1 and not np.array_equal(net.W1, W1)
+    np.testing.assert_array_equal(W1, before[0])
+    np.testing.assert_array_equal(W2, before[1])
