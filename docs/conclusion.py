@@ -16,11 +16,13 @@ def _draw_second_moments(ax, q):
     layers = np.arange(per.shape[-1])
     for k, (label, color, c) in enumerate(STARTS):
         band(ax, layers, (per[k] / per[k][:, :1]).T, color=color, label=label)
-        ax.plot(layers, (c / 2.0) ** layers, "--", color=color, lw=1.2, label=f"prediction $({c:g}/2)^l$")
-    ax.set_yscale("log", base=2)
-    ax.set(xlabel="layer $l$", ylabel=r"$q^{[l]} / q^{[0]}$ (mean square of $a^{[l]}$)",
+        # the prediction (c/2)^l is in the caption: a formula's scripts would enlarge it here
+        ax.plot(layers, (c / 2.0) ** layers, "--", color=color, lw=1.2)
+    ax.plot([], [], "--", color="0.4", lw=1.2, label="prediction (dashed)")
+    ax.set_yscale("log")
+    ax.set(xlabel="layer", ylabel="mean square of the activations\n(relative to the input's)",
            title="activations at initialization")
-    ax.legend(loc="lower left")
+    ax.legend(loc="lower left")  # three entries: below Xavier's falling line, clear of it
 
 
 def _draw_training(ax, cost, lr):
@@ -37,7 +39,7 @@ def _draw_training(ax, cost, lr):
 
 @styled
 def plot_relu_depth(q: np.ndarray, cost: np.ndarray, lr: float):
-    """Top: q[l] / q[0] per layer, shape (2 * seeds, L), Xavier's seeds first, on a log-2 axis with
+    """Top: q[l] / q[0] per layer, shape (2 * seeds, L), Xavier's seeds first, on a log axis with
     the prediction (c/2)^l dashed. Bottom: the cost, shape (steps, 2, seeds). Median and 10-90 % band."""
     fig, (ax1, ax2) = subplots(2, 1, figsize=(5.2, 7.6))  # one panel per row: readable on a phone
     _draw_second_moments(ax1, q)

@@ -16,8 +16,9 @@ from plotting import COLORS, band, styled, subplots
 MODE_COLORS: dict[str, str] = {"fan_in": COLORS["appropriate"], "fan_out": COLORS["he"],
                                "fan_avg": "#E69F00"}  # Okabe-Ito orange
 MODE_MARKERS: dict[str, str] = {"fan_in": "o", "fan_out": "D", "fan_avg": "^"}
-MODE_NAMES: dict[str, str] = {"fan_in": r"fan_in: $1/n^{[l-1]}$", "fan_out": r"fan_out: $1/n^{[l]}$",
-                              "fan_avg": r"fan_avg: $2/(n^{[l-1]} + n^{[l]})$"}
+# plain names: a formula's scripts would be raised to the text floor and its body drawn oversized;
+# the caption gives each rule's Var(W)
+MODE_NAMES: dict[str, str] = {"fan_in": "fan_in", "fan_out": "fan_out", "fan_avg": "fan_avg"}
 
 
 class _PlainLogFormatter(mticker.LogFormatter):
@@ -129,13 +130,13 @@ def plot_backward_variances(sizes, forward, backward, forward_pred, backward_pre
         bx.plot(x, backward_pred[mode], color=c, ls="--", lw=1.3)
         _measured(bx, x, backward[mode], c, marker=m)
     for ax in (fx, bx):
-        ax.set(yscale="log", xlabel="layer $l$ (width $n^{[l]}$)", ylabel="variance ratio")
+        ax.set(yscale="log", xlabel="layer (width)", ylabel="variance ratio")
         ax.set_xticks(x, [f"{l}\n({n})" for l, n in zip(x, sizes)])
         ax.axhline(1.0, color="0.6", lw=0.8, zorder=0)
         ax.yaxis.set_major_formatter(_PlainLogFormatter())
         ax.yaxis.set_minor_formatter(_PlainLogFormatter(labelOnlyBase=False, minor_thresholds=(1, 0.4)))
-    fx.set_title(r"forward: $\mathrm{Var}(a^{[l]})\,/\,\mathrm{Var}(x)$")
-    bx.set_title(r"backward: $\mathrm{Var}(dA^{[l]})\,/\,\mathrm{Var}(dZ^{[L]})$")
+    fx.set_title("forward: activations / input")
+    bx.set_title("backward: gradients / output gradient")
     handles, labels = fx.get_legend_handles_labels()
     fig.legend(handles + [Line2D([], [], color="0.3", ls="--")], labels + ["prediction"],
                loc="outside lower center", ncol=1)

@@ -242,7 +242,8 @@ class DecadeFormatter(matplotlib.ticker.Formatter):
 
     ``default`` is the formatter replaced: it still decides which ticks are labelled (all
     decades on a major axis; minor ticks only when the axis spans few decades), so only the
-    labels' form changes.
+    labels' form changes. ``plain=False`` (or ``True``) fixes the form whatever the range: panels
+    of one figure then label their ticks alike.
 
     >>> fig, ax = subplots(figsize=(3, 2))
     >>> _ = ax.semilogy([0, 1], [1e-3, 1e4])
@@ -257,9 +258,10 @@ class DecadeFormatter(matplotlib.ticker.Formatter):
     True
     """
 
-    def __init__(self, default: matplotlib.ticker.Formatter):
+    def __init__(self, default: matplotlib.ticker.Formatter, plain: bool | None = None):
         self.default = default
-        self.plain = True
+        self.fixed = plain
+        self.plain = True if plain is None else plain
 
     def set_axis(self, axis) -> None:
         super().set_axis(axis)
@@ -270,6 +272,8 @@ class DecadeFormatter(matplotlib.ticker.Formatter):
         lo, hi = sorted(self.axis.get_view_interval()) if self.axis is not None else (-np.inf,
                                                                                      np.inf)
         shown = [abs(x) for x in locs if lo <= x <= hi and x != 0 and self.default(x)]
+        if self.fixed is not None:
+            return
         self.plain = all(1e-3 * (1 - 1e-9) <= x <= 1e4 * (1 + 1e-9) for x in shown)
 
     def __call__(self, x: float, pos: int | None = None) -> str:

@@ -1,44 +1,17 @@
-"""The page on width and depth (docs/scaling.md): the mean-field quadratures and the figures.
+"""The page on width and depth (docs/scaling.md): the edge of chaos, depth-scale fits and the figures.
 
-The page runs the experiments (training sweeps, deep random tanh networks) with the library;
-this module computes the mean-field theory of Poole et al. (2016) and Schoenholz et al. (2017) by
-Gauss-Hermite quadrature, and draws.
+The page runs the experiments (training sweeps, deep random tanh networks) with the library and
+the mean-field theory of Poole et al. (2016) and Schoenholz et al. (2017) with ``xavier.meanfield``;
+this module finds the edge of chaos, fits depth scales, and draws.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from matplotlib.colors import TwoSlopeNorm
-from numpy.polynomial.hermite_e import hermegauss
 
 from plotting import OKABE_ITO, styled, subplots
-
-_NODES, _WEIGHTS = hermegauss(101)
-_WEIGHTS = _WEIGHTS / _WEIGHTS.sum()  # E[f(xi)] = sum w f(x) for xi ~ N(0, 1)
-
-
-def gauss_mean(f, scale) -> np.ndarray:
-    """E[f(scale * xi)] for a standard normal xi, elementwise over the array ``scale``."""
-    scale = np.asarray(scale, dtype=float)
-    return f(scale[..., None] * _NODES) @ _WEIGHTS
-
-
-def q_star(sigma_w, sigma_b, iterations: int = 400) -> np.ndarray:
-    """The fixed point of the length map q <- sigma_w^2 E[tanh(sqrt(q) xi)^2] + sigma_b^2
-    (Poole et al. 2016, eq. 3), by iteration from q = 1, elementwise."""
-    sw2, sb2 = np.broadcast_arrays(np.square(sigma_w, dtype=float), np.square(sigma_b, dtype=float))
-    q = np.ones(sw2.shape)
-    for _ in range(iterations):
-        q = sw2 * gauss_mean(lambda u: np.tanh(u) ** 2, np.sqrt(q)) + sb2
-    return q
-
-
-def chi_1(sigma_w, sigma_b, iterations: int = 400) -> np.ndarray:
-    """chi_1 = sigma_w^2 E[tanh'(sqrt(q*) xi)^2] (Poole et al. 2016, eq. 7): the factor by which
-    one layer multiplies the mean square of a small perturbation, and of a gradient; q* from
-    ``iterations`` steps of the length map (fewer for a map drawn on a grid)."""
-    q = q_star(sigma_w, sigma_b, iterations)
-    return np.square(sigma_w) * gauss_mean(lambda u: (1 - np.tanh(u) ** 2) ** 2, np.sqrt(q))
+from xavier.meanfield import chi_1
 
 
 def critical_sigma_w2(sigma_b: float, lo: float = 1.0, hi: float = 4.0) -> float:

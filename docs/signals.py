@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import warnings
 
+import matplotlib.ticker
 import numpy as np
 
-from plotting import COLORS, band, marker_for, styled, subplots
+from plotting import COLORS, DecadeFormatter, band, marker_for, styled, subplots
 
 
 def rms(A) -> np.ndarray:
@@ -45,6 +46,8 @@ def plot_signal_sizes(A, dA, scales):
     ax2.set(yscale="log", xlabel="layer $l$", ylabel="size (rms over the batch)",
             title="backward: gradients")
     ax1.set_xticks(hidden)
+    for ax in (ax1, ax2):  # one tick form in both panels ("1e-2"), whatever each one's range
+        ax.yaxis.set_major_formatter(DecadeFormatter(matplotlib.ticker.LogFormatterSciNotation(), plain=False))
     fig.legend(loc="outside lower center", ncol=2)
     return fig
 

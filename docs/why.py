@@ -17,11 +17,11 @@ from matplotlib.lines import Line2D
 from xavier import _checks
 from xavier import activations as acts
 from diagram import draw_network, palette
-from xavier.network import Network
+from xavier.network import History, Network, concatenate
 from plotting import COLORS, MARKERS, TIME_AXIS, band, styled, subplots
 
 __all__ = [
-    "SCALES", "SIZES", "ACTIVATIONS", "LR", "LABELS", "decision_grid", "collect", "unit_spread",
+    "SCALES", "SIZES", "ACTIVATIONS", "LR", "LABELS", "decision_grid", "join_runs", "collect",
     "representative_seed", "dead_units", "naive_bce_infinite", "plot_datasets", "plot_training",
     "CLASS_COLORS", "exact_or_bound", "counts_text",
     "plot_network_grid", "plot_zero_init", "plot_symmetry", "boundary_offsets", "ray_agreement",
@@ -148,6 +148,39 @@ def _seed(net: Network, i: int) -> tuple[list, list]:
     return [None] + [W[i] for W in net.W[1:]], [None] + [b[i, :, 0] for b in net.b[1:]]
 
 
+def _quantize_rows(a: np.ndarray, vmax: Sequence[float]) -> np.ndarray:
+    """``framedata.quantize_signed(a[i], vmax[i])`` for every row ``i`` at once (the same arithmetic,
+    element by element: the same bytes; one call instead of one per frame)."""
+    x = np.nan_to_num(np.asarray(a, dtype=float), nan=0.0, posinf=0.0, neginf=0.0)
+    v = np.asarray(vmax, dtype=float)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        q = np.clip(np.rint(127 * x / v), -127, 127)
+    return np.where(v > 0, q, 0).astype(np.int8)
+
+
+def join_runs(run: tuple, extra: tuple) -> tuple:
+    """One dataset's run of :data:`SCALES`, ``(X, Y, start, net, history)``, and the widget's run of
+    :data:`EXTRA_SCALES` on the same data, ``(start, net, history)``, trained alone, as one run with
+    the extra seeds after the others: what :func:`collect` takes. Both were recorded at the same
+    steps (the same callback); raises ``ValueError`` if their steps differ."""
+    X, Y, start, net, history = run
+    start_x, net_x, history_x = extra
+    if history.cost.shape[0] != history_x.cost.shape[0] or len(history.records) != len(history_x.records):
+        raise ValueError(f"the two runs stopped at different steps: {history.cost.shape[0]} and "
+                         f"{history_x.cost.shape[0]} (every seed of one diverged)")
+    records = []
+    for (t, a), (u, b) in zip(history.records, history_x.records):
+        if t != u or (a is None) != (b is None):
+            raise ValueError(f"the two runs recorded different steps: {t} and {u}")
+        records.append((t, None if a is None else tuple([np.concatenate(pair) for pair in zip(x, y)]
+                                                        for x, y in zip(a, b))))
+    joined = History(cost=np.hstack([history.cost, history_x.cost]),
+                     diverged=np.concatenate([history.diverged, history_x.diverged]),
+                     diverged_at=np.concatenate([history.diverged_at, history_x.diverged_at]),
+                     epochs=max(history.epochs, history_x.epochs), records=records)
+    return X, Y, concatenate([start, start_x]), concatenate([net, net_x]), joined
+
+
 def collect(dataset: str, X: np.ndarray, Y: np.ndarray, start: Network, net: Network, history, *,
             seeds: int, extra_seeds: int = 0, threshold: float = 0.1, step: float = 0.1) -> dict[str, Any]:
     """The page's training of one dataset, gathered per scale for the figures and the widget."""
@@ -197,14 +230,6 @@ def collect(dataset: str, X: np.ndarray, Y: np.ndarray, start: Network, net: Net
             "dead_final": float(dead_final[idx].mean()),
         }
     return out
-
-
-def unit_spread(net: Network) -> float:
-    """Largest difference between hidden units that symmetry says are equal (seed 0)."""
-    W1, W2, W3 = (W[0] for W in net.W[1:])
-    b1, b2 = net.b[1][0], net.b[2][0]
-    parts = [W1 - W1[:1], b1 - b1[:1], W2 - W2[:1], W2 - W2[:, :1], b2 - b2[:1], W3 - W3[:, :1]]
-    return float(max(np.abs(p).max() for p in parts))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -337,7 +362,7 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
             ax.set_ylim(y0 - 1.9, y1)
             big = max(float(np.abs(w).max()) for w in W[1:])
             ax.text(0.0, 0.0, f"max |{'W' if kind == 'weights' else 'dW'}| = {big:.3g}\n"
-                    f"output {symbol} = {b[3][0]:.3g}", transform=ax.transAxes, fontsize=8,
+                    f"output {symbol} = {b[3][0]:.3g}".replace("-", "\N{MINUS SIGN}"), transform=ax.transAxes, fontsize=8,
                     ha="left", va="bottom")
     # the colour bar under the diagrams, so that the two columns (and their numbers) have the
     # figure's whole width: beside them, it left the numbers too little room on a phone
@@ -356,7 +381,8 @@ def plot_zero_init(zero: Mapping[str, Any]):
     d = draw_network(ax_net, SIZES, weights=W, biases=b, title="zero initialization, after training",
                      colorbar=True, colorbar_label="$W$, $b$")
     x, y = d.positions[3][0]
-    ax_net.annotate(f"output bias\n= {b[3][0]:.4f}", (x, y), xytext=(0, 12), textcoords="offset points",
+    bias = f"{b[3][0]:.4f}".replace("-", "\N{MINUS SIGN}")  # a minus, not a hyphen
+    ax_net.annotate(f"output bias\n= {bias}", (x, y), xytext=(0, 12), textcoords="offset points",
                     ha="center", va="bottom", fontsize=9)  # above the output unit, clear of the others
     steps = np.arange(len(zero["b3"]))
     sig = acts.sigmoid(np.asarray(zero["b3"]))
@@ -712,7 +738,7 @@ def widget_html(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.5,
                         a = _flat(s[key])
                         with np.errstate(invalid="ignore"):
                             top = framedata.sig_list(np.max(np.abs(a), axis=1))  # None where not finite
-                        flat.append(np.stack([framedata.quantize_signed(row, m or 0.0) for row, m in zip(a, top)]))
+                        flat.append(_quantize_rows(a, [m or 0.0 for m in top]))
                         run_[_MAX_KEY[key]][kind] = top
                     per_kind[part].append(np.concatenate(flat, axis=1))
                     with np.errstate(invalid="ignore"):

@@ -339,7 +339,7 @@ def plot_training(run: Mapping[str, Any]):
             ax.axvline(e, color="0.6", lw=0.8, ls=":")
         ax.set_xscale("symlog", **STEP_AXIS)
         ax.set_xlim(0, T)
-    ax_e.set_xlabel("step (batch of 100 digits), symlog")
+    ax_e.set_xlabel("step (batch of 100 digits), linear to 10, log after")
     ax_c.set_yscale("log")
     ax_c.set_ylabel("held-out cost (cross-entropy)")
     ax_e.set_ylabel("misclassified (held-out)")

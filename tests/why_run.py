@@ -8,7 +8,7 @@ import numpy as np
 
 import why
 from xavier import datasets, init
-from xavier.network import Network, concatenate, train
+from xavier.network import Network, train
 
 
 def stack(scales, seeds, rng):
@@ -17,18 +17,24 @@ def stack(scales, seeds, rng):
 
 
 def playground(name, rng, *, seeds, epochs, extra_seeds=0, record=()):
-    """The page's ``experiment(name, rng)``: (X, Y, start, net, history) of one dataset."""
+    """The page's ``experiment(name, rng)``: (X, Y, start, net, history) of one dataset; with
+    ``extra_seeds``, the widget's run of the extra scales on the same data (the page trains it
+    alone, after all the datasets' experiments, from the generator's next child: called once per
+    dataset in the page's order, this takes the same child) joined after them by ``why.join_runs``."""
     X, Y = datasets.playground(name, rng)
-    parts = [stack(why.SCALES, seeds, rng)]
-    if extra_seeds:
-        parts.append(stack(why.EXTRA_SCALES, extra_seeds, rng.spawn(1)[0]))
-    net = concatenate(parts)
-    start = net.copy()
     keep = set(int(e) for e in record)
-    history = train(net, X, Y, "bce", lr=why.LR, epochs=epochs,
-                    callback=lambda t, n: ([W.copy() for W in n.W[1:]], [b.copy() for b in n.b[1:]])
-                    if t in keep else None)
-    return X, Y, start, net, history
+
+    def run(net):
+        start = net.copy()
+        history = train(net, X, Y, "bce", lr=why.LR, epochs=epochs,
+                        callback=lambda t, n: ([W.copy() for W in n.W[1:]], [b.copy() for b in n.b[1:]])
+                        if t in keep else None)
+        return start, net, history
+
+    main = (X, Y) + run(stack(why.SCALES, seeds, rng))
+    if not extra_seeds:
+        return main
+    return why.join_runs(main, run(stack(why.EXTRA_SCALES, extra_seeds, rng.spawn(1)[0])))
 
 
 def result(name, rng, *, seeds, epochs, extra_seeds=0, record=()):

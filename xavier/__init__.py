@@ -39,6 +39,10 @@ Modules
     The four playground datasets and the 10,000 MNIST digits.
 :mod:`xavier.lsuv`
     :func:`~xavier.lsuv.lsuv`, layer-sequential unit-variance initialization (Mishkin & Matas, 2016).
+:mod:`xavier.meanfield`
+    The length map of a wide tanh network, its fixed point and slope (Poole et al., 2016).
+:mod:`xavier.residual`
+    :class:`~xavier.residual.ResidualStack`, residual blocks trained with :func:`~xavier.network.train`.
 
 Initializers
 ------------
@@ -80,10 +84,10 @@ Many seeds at once: ``seeds=S`` stacks ``S`` independent draws on a leading axis
 ((4, 6, 2), (4, 6, 1))
 """
 
-from xavier import activations, costs, datasets, init, network
+from xavier import activations, costs, datasets, init, meanfield, network, residual
 from xavier.lsuv import LSUVResult, lsuv  # the function; the module stays importable as xavier.lsuv
 from xavier.network import History, Network, train
 
-__all__ = ["activations", "costs", "datasets", "init", "network", "History", "Network", "train",
-           "lsuv", "LSUVResult"]
+__all__ = ["activations", "costs", "datasets", "init", "meanfield", "network", "residual", "History",
+           "Network", "train", "lsuv", "LSUVResult"]
 __version__ = "0.1.0"

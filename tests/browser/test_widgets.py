@@ -148,9 +148,13 @@ def check_playground(page, data) -> int:
                 assert d["text"].startswith(f"Epoch {e} of {meta['epochs'][-1]} ")
                 # the shown seed is chosen by its final cost, which the readout says (not "median"
                 # beside the current cost); the median is of the current costs
-                says = {"median": "the median", "best": "the lowest", "worst": "the highest"}[kind]
-                assert (f"cost {cost} (seed {run['seed'][kind] + 1} of {run['n']}, {says} "
-                        f"{'by final cost' if kind == 'median' else 'final cost'}) · ") in d["text"]
+                # s29: "seed 24 of 24, the median" read as a rank; the seed's number and its rank
+                # by final cost (the median: the lower middle one, why.representative_seed)
+                n = run["n"]
+                rank = {"median": (n - 1) // 2 + 1, "best": 1, "worst": n}[kind]
+                suffix = "th" if rank % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
+                assert (f"cost {cost} (seed #{run['seed'][kind] + 1}, {rank}{suffix} of {n} "
+                        f"by final cost) · ") in d["text"]
                 assert f"median cost of the {run['n']} seeds at this epoch {js(run['median'][f])}" in d["text"]
                 assert d["values"] == [f"cost {cost}"]
                 checks_done += 1

@@ -71,6 +71,13 @@ def test_residual_figures_draw_measurements_and_predictions():
     for name in beyond._RESIDUAL_STYLE:
         assert tuple(np.round(measured[name][:, 0], 12)) in ys
         assert tuple(np.round(predicted[name], 12)) in ys
+    # s29: the legend sat on the unscaled line as it rose; it is below the axes now, and the
+    # y label is words (the formula, its scripts raised to the floor, was drawn oversized)
+    fig.draw_without_rendering()
+    assert ax.get_legend() is None and len(fig.legends) == 1
+    legend = fig.legends[0].get_window_extent()
+    assert legend.y1 <= ax.xaxis.label.get_window_extent().y0     # under the x label, not on it
+    assert "$" not in ax.get_ylabel()
     plt.close(fig)
 
     cost = {name: np.full((5, 2), 0.5) for name in beyond._RESIDUAL_STYLE}

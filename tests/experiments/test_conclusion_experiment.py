@@ -67,7 +67,10 @@ def test_figure_draws_the_quadrature_recursion():
     try:
         top, bottom = fig.axes
         assert top.get_yscale() == "log" and bottom.get_yscale() == "linear"
-        dashed = [line for line in top.get_lines() if line.get_linestyle() == "--"]
+        # s29: no formula with scripts in the top panel's labels (drawn oversized at 1280 px)
+        texts = [top.get_ylabel(), top.get_xlabel()] + [t.get_text() for t in top.get_legend().get_texts()]
+        assert not [t for t in texts if "^" in t]
+        dashed = [line for line in top.get_lines() if line.get_linestyle() == "--" and len(line.get_xdata())]
         assert len(dashed) == 2
         for line, c in zip(dashed, (1.0, 2.0)):
             expected = [1.0]
@@ -75,5 +78,24 @@ def test_figure_draws_the_quadrature_recursion():
                 expected.append(relu_moment(c * expected[-1]))
             np.testing.assert_allclose(line.get_ydata(), expected, rtol=1e-9)
         assert "0.03" in bottom.get_title()
+    finally:
+        plt.close(fig)
+
+
+def test_top_legend_leaves_the_curves_clear():
+    """s29: the legend covered Xavier's curve; on the page's shape of data (Xavier halving per layer
+    over 30 layers, He flat) no drawn point of either curve falls inside the legend's box."""
+    S, L = 4, 30
+    q = np.concatenate([np.tile(0.5 ** np.arange(L), (S, 1)), np.ones((S, L))])
+    fig = conclusion.plot_relu_depth(q, 0.5 + np.zeros((5, 2, S)), 0.03)
+    try:
+        top = fig.axes[0]
+        fig._repr_png_()       # drawn as the page draws it: small text raised to the floor
+        box = top.get_legend().get_window_extent()
+        for line in top.get_lines():
+            if len(line.get_xdata()) and line.get_linestyle() != "--":  # the medians drawn
+                xy = top.transData.transform(np.column_stack([line.get_xdata(), line.get_ydata()]))
+                inside = (xy[:, 0] > box.x0) & (xy[:, 0] < box.x1) & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1)
+                assert not inside.any()
     finally:
         plt.close(fig)

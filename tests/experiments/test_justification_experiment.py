@@ -57,6 +57,11 @@ def test_backward_variances_panels_share_one_scale():
     top, bottom = fig.axes[:2]
     assert top.get_ylim() == bottom.get_ylim()
     assert [t.get_text() for t in bottom.get_xticklabels()][0] == "0\n(512)"
+    # s29: no formula in titles, axis labels or the legend (their scripts were raised to the text
+    # floor and the formulas drawn oversized at 1280 px); the caption gives them
+    texts = [top.get_title(), bottom.get_title(), top.get_xlabel(), bottom.get_xlabel()]
+    texts += [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+    assert not [t for t in texts if "$" in t]
 
 
 def test_var_product_figure_curves():

@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import scaling
+from xavier import meanfield
 
 
 def test_lr_sweep_draws_finite_costs_where_they_are_and_diverged_runs_apart():
@@ -28,7 +29,7 @@ def test_lr_sweep_draws_finite_costs_where_they_are_and_diverged_runs_apart():
 
 def test_phase_map_tints_both_phases_to_their_extremes():
     sw2, sb2 = np.linspace(0.5, 4.0, 8), np.linspace(0.0, 0.5, 5)
-    chi = scaling.chi_1(np.sqrt(sw2), np.sqrt(sb2)[:, None], iterations=50)
+    chi = meanfield.chi_1(np.sqrt(sw2), np.sqrt(sb2)[:, None], iterations=50)
     line = np.linspace(0.6, 1.5, 5)
     fig = scaling.plot_phase(sw2, sb2, chi, [(1.0, 0.0, "a"), (2.78, 0.0, "b")],
                              -np.ones((2, 3)) / 5, np.array([0.8, 1.0]), 0.05, line, line)

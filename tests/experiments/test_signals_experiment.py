@@ -47,6 +47,11 @@ def test_plot_signal_sizes_draws_the_measured_sizes_and_the_predictions():
         np.testing.assert_allclose(dashed.get_ydata(), points.get_ydata(), rtol=1e-12)
         g = [np.sqrt(np.mean(dA[l][k] ** 2)) for l in range(L)]
         np.testing.assert_allclose(bottom.get_lines()[2 * k + 1].get_ydata(), g, rtol=1e-12)
+    # s29: one tick form in both panels (the top one said "0.01" while the bottom said "1e-2")
+    fig.draw_without_rendering()
+    for ax in (top, bottom):
+        labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text() not in ("", "1")]
+        assert labels and all("e" in text for text in labels), labels
     plt.close(fig)
 
 

@@ -20,7 +20,7 @@ from xavier import datasets
 
 import why
 from diagram import draw_network, shown_units
-from xavier.network import Network, concatenate, train
+from xavier.network import Network, train
 from plotting import subplots
 from tests import why_run
 from tests.reference import playground_forward, relu
@@ -157,23 +157,6 @@ def test_zero_start_matches_scalar_gradient_descent():
     assert max(np.abs(W).max() for W in net.W[1:]) == 0.0 and max(np.abs(b).max() for b in net.b[1:3]) == 0.0
 
 
-def test_unit_spread_stays_zero_only_under_a_constant_start():
-    X, Y = datasets.playground("circle", np.random.default_rng(6))
-    rng = np.random.default_rng(7)
-    pair = concatenate([Network(why.SIZES, why.ACTIVATIONS, "constant", rng=rng, init_kwargs={"value": 0.5}),
-                        Network(why.SIZES, why.ACTIVATIONS, "variance_scaling", rng=rng)])
-    h = train(pair, X, Y, "bce", lr=why.LR, epochs=200,
-              callback=lambda t, n: (n.W[1].copy(), why.unit_spread(n), why.unit_spread(n.take([1]))))
-    const = np.array([r[0][0] for _, r in h.records])
-    rand = np.array([r[0][1] for _, r in h.records])
-    assert np.all(const[0] == 0.5)
-    assert np.abs(const - const[:, :1]).max() < 1e-12  # six identical rows at every step
-    assert np.abs(const[-1] - const[0]).max() > 1e-3  # ... which did move
-    assert np.ptp(rand[-1, :, 0]) > 0.1
-    spreads = np.array([r[1] for _, r in h.records])
-    assert spreads.max() < 1e-12 and h.records[-1][1][2] > 0.1   # the random start's units differ
-
-
 def test_dead_units_and_naive_bce_against_hand_counts():
     rng = np.random.default_rng(8)
     net = Network(why.SIZES, why.ACTIVATIONS, "variance_scaling", rng=rng, seeds=40,
@@ -240,3 +223,13 @@ def test_rank_correlation_matches_scipy():
     assert why.rank_correlation(x, np.exp(x)) == pytest.approx(1.0)
     with pytest.raises(ValueError, match="shapes"):
         why.rank_correlation(x, y[:5])
+
+
+def test_zero_start_figure_writes_a_negative_bias_with_a_minus_sign():
+    """s29: the output bias (negative: fewer class-1 points) was written with an ASCII hyphen."""
+    net = Network(why.SIZES, why.ACTIVATIONS, "zeros", rng=np.random.default_rng(0))
+    net.b[3][...] = -1.2
+    fig = why.plot_zero_init({"net": net, "b3": [0.0, -0.6, -1.2], "fraction": 0.23})
+    texts = [t.get_text() for t in fig.axes[0].texts if "output bias" in t.get_text()]
+    assert texts == ["output bias\n= \N{MINUS SIGN}1.2000"]
+    plt.close(fig)

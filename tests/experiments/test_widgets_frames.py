@@ -372,3 +372,16 @@ def test_playground_writes_fig_1_7s_numbers_and_scale(playground):
             assert top == pytest.approx(np.quantile(np.concatenate(drawn), 0.9), rel=1e-12)
         finally:
             plt.close(fig)
+
+
+def test_rows_quantized_at_once_equal_quantize_signed_row_by_row():
+    """why._quantize_rows (s29, one call per array instead of one per frame) gives the bytes of
+    framedata.quantize_signed row by row, zero rows and non-finite entries included."""
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((7, 11)) * rng.choice([1e-3, 1.0, 40.0], size=(7, 1))
+    a[0] = 0.0
+    a[2, 3], a[4, 5], a[5, 1] = np.nan, np.inf, -np.inf
+    vmax = [0.0] + [float(np.max(np.abs(np.nan_to_num(r, posinf=0, neginf=0)))) for r in a[1:]]
+    vmax[3] *= 0.5      # some values beyond vmax: clipped
+    expected = np.stack([framedata.quantize_signed(r, m) for r, m in zip(a, vmax)])
+    np.testing.assert_array_equal(why._quantize_rows(a, vmax), expected)

@@ -578,3 +578,32 @@ def test_callback_records_step_0_every_few_steps_and_the_end(epochs, every, step
     for t, W in h.records:
         np.testing.assert_array_equal(W, weights[t])
     np.testing.assert_array_equal(h.records[-1][1], net.W[1])  # the last record is the trained network
+
+
+def test_a_constant_start_keeps_its_hidden_units_identical_and_a_random_one_does_not():
+    """Symmetry: under a constant start every hidden unit of a layer gets the same gradient, so the
+    units stay equal (to rounding) while they move; a random start's units differ. The largest
+    difference between units that symmetry says are equal is computed here, seed by seed."""
+    from xavier.network import concatenate
+
+    def unit_spread(net, s):
+        W1, W2, W3 = (W[s] for W in net.W[1:])
+        b1, b2 = net.b[1][s], net.b[2][s]
+        parts = [W1 - W1[:1], b1 - b1[:1], W2 - W2[:1], W2 - W2[:, :1], b2 - b2[:1], W3 - W3[:, :1]]
+        return float(max(np.abs(p).max() for p in parts))
+
+    X, Y = datasets.playground("circle", np.random.default_rng(6))
+    rng = np.random.default_rng(7)
+    sizes, acts = [2, 6, 3, 1], ["relu", "relu", "sigmoid"]
+    pair = concatenate([Network(sizes, acts, "constant", rng=rng, init_kwargs={"value": 0.5}),
+                        Network(sizes, acts, "variance_scaling", rng=rng)])
+    h = train(pair, X, Y, "bce", lr=0.1, epochs=200,
+              callback=lambda t, n: (n.W[1].copy(), unit_spread(n, 0), unit_spread(n, 1)))
+    const = np.array([r[0][0] for _, r in h.records])
+    rand = np.array([r[0][1] for _, r in h.records])
+    assert np.all(const[0] == 0.5)
+    assert np.abs(const - const[:, :1]).max() < 1e-12  # six identical rows at every step
+    assert np.abs(const[-1] - const[0]).max() > 1e-3  # ... which did move
+    assert np.ptp(rand[-1, :, 0]) > 0.1
+    spreads = np.array([r[1] for _, r in h.records])
+    assert spreads.max() < 1e-12 and h.records[-1][1][2] > 0.1   # the random start's units differ

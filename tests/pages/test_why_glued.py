@@ -403,17 +403,20 @@ def test_glued_exercises(glued, page):
     assert _num(g["why_ex_prior_cost"]) == pytest.approx(entropy, abs=1e-9)
 
 
-def test_large_scale_gets_below_a_tenth_first_on_moon_and_blobs(glued, page):
-    """The prose: on the moon and the blobs c = 100 recovers, its median seed below 0.1 before c = 1's.
-    Each seed's first epoch below 0.1, found with a plain loop over the recomputed costs."""
+def test_large_scale_recovers_for_most_seeds_on_moon_and_blobs(glued, page):
+    """The prose (s29): on the moon and the blobs most c = 100 seeds reach 0.1 but end above c = 1.
+    (It used to say c = 100's median seed got there first, a median over the seeds that got there
+    at all, which Table 1.1 contradicted.) Seeds that reach 0.1 counted with a plain loop over the
+    recomputed costs; the final medians from them."""
     results, _, _ = page
     g = glued("why")
     for name in ("moon", "gaussian"):
-        median = {}
+        reached, final = {}, {}
         for scale in ("appropriate", "large"):
             J = results[name]["cost"][scale]
-            firsts = [next(t for t in range(J.shape[0]) if J[t, s] < 0.1)
-                      for s in range(J.shape[1]) if (J[:, s] < 0.1).any()]
-            median[scale] = float(np.median(firsts))
-            assert _num(g[f"why_{name}_{scale}_median_epochs"]) == pytest.approx(median[scale])
-        assert median["large"] < median["appropriate"], name
+            reached[scale] = sum(1 for s in range(J.shape[1]) if (J[:, s] < 0.1).any())
+            final[scale] = float(np.median(J[-1]))
+            assert int(g[f"why_{name}_{scale}_reached"]) == reached[scale]
+        S = results[name]["cost"]["large"].shape[1]
+        assert S / 2 < reached["large"] < reached["appropriate"] == S, name
+        assert final["large"] > final["appropriate"], name

@@ -31,7 +31,7 @@ def test_page_settings_match_this_file():
     assert f"default_rng({SEED})" in src
     assert f"EPOCHS, BATCH, N_TRAIN = {EPOCHS}, 100, {N_TRAIN}" in src and "X[:, N_TRAIN:]" in src
     assert f"SEEDS = {SEEDS}" in src and f'dtype="{DTYPE}"' in src
-    assert 'if j > 0 and name == "Zero":' in src   # Zero drawn once
+    assert 'for k in range(4) if k or not j]' in src   # Zero (k = 0) drawn once
 
 
 def test_glued_sum_of_n_terms(glued, digits):

@@ -78,7 +78,7 @@
     const fs = el("fieldset", { class: `xw-choice xw-${name}` }, el("legend", { text: legend }));
     const group = `xw-${name}-${++uid}`;
     for (const o of options) {
-      const id = `${group}-${o.value}`;
+      const id = `${group}-${String(o.value).replace(/\s+/g, "-")}`;  // an id has no spaces
       const input = el("input", { type: "radio", name: group, id, value: o.value });
       input.checked = o.value === checked;
       input.addEventListener("change", () => input.checked && onChange(o.value));
@@ -316,8 +316,10 @@
     // the name of a scale (too small, ...) beside its value, on a phone too (widgets.css)
     const scaleLabel = (s) => (s.label ? el("span", {}, String(s.c), el("span", { class: "xw-aside", text: ` (${s.label})` })) : String(s.c));
     const kindLabel = { median: "median", best: "lowest cost", worst: "highest cost" };
-    // what the readout says of the shown seed: it is chosen by its final cost, not the current one
-    const kindSays = { median: "the median by final cost", best: "the lowest final cost", worst: "the highest final cost" };
+    // what the readout says of the shown seed: its number, then its rank by final cost (not by the
+    // current cost); the median is the lower of the two middle ones, as on the page
+    const rankOf = { median: (n) => Math.floor((n - 1) / 2) + 1, best: () => 1, worst: (n) => n };
+    const ordinal = (k) => `${k}${[11, 12, 13].includes(k % 100) ? "th" : ["th", "st", "nd", "rd"][k % 10] || "th"}`;
     const controls = el("div", { class: "xw-controls" },
       radios("Dataset", "dataset", meta.datasets.map((d) => ({ value: d, label: d })), state.dataset,
              (v) => choose("dataset", v)),
@@ -489,7 +491,8 @@
       drawNet(f);
       chart.draw(meta.epochs, { name: "cost", value: cost, median: r.median, lo: r.q10, hi: r.q90 }, f);
       play.say(`Epoch ${meta.epochs[f]} of ${meta.epochs[F - 1]} (frame ${f + 1} of ${F}) · ` +
-        `cost ${fmt(cost[f])} (seed ${r.seed[state.seed] + 1} of ${r.n}, ${kindSays[state.seed] || state.seed}) · ` +
+        `cost ${fmt(cost[f])} (seed #${r.seed[state.seed] + 1}, ${ordinal(rankOf[state.seed](r.n))} of ${r.n} ` +
+        `by final cost) · ` +
         `median cost of the ${r.n} seeds at this epoch ${fmt(r.median[f])}`);
       play.slider.setAttribute("aria-valuetext", `epoch ${meta.epochs[f]}`);
       readout.dataset.frame = String(f);
