@@ -192,7 +192,12 @@ def estimate_sections(body: str) -> str:
 
 def _count_lines(app, pagename, templatename, context, doctree) -> None:
     if "body" in context:
-        context["body"] = estimate_sections(count_lines(context["body"]))
+        context["body"] = count_lines(context["body"])
+
+
+def _estimate_sections(app, pagename, templatename, context, doctree) -> None:
+    if "body" in context:
+        context["body"] = estimate_sections(context["body"])
 
 
 def patch_theme_script(text: str) -> str:
@@ -236,5 +241,7 @@ def setup(app):
     app.add_css_file("lazy_layout/lazy_layout.css")
     app.add_js_file("lazy_layout/lazy_layout.js", defer="defer")
     app.connect("html-page-context", _count_lines)
+    # after figure_images and firstpaint (900, 950) gave the images their width and height
+    app.connect("html-page-context", _estimate_sections, priority=990)
     app.connect("build-finished", _patch)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
