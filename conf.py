@@ -44,6 +44,7 @@ extensions = [
     "execution_keys",  # a page executes again exactly when its code (library, modules) changed
     "parallel_pages",  # with -j N, N notebook pages execute at a time, the slowest first
     "warm_kernels",  # each page's kernel forked from one process that imported numpy, matplotlib...
+    "kernel_ports",  # kernels' ports picked so that no other process takes them before the kernel
     "samebytes",  # two clean builds and a rebuild write the same bytes
     "plain_status",  # the execution table's status in words, not emoji
     "lean_rebuild",  # less work in the main process (garbage collector, viewcode, templates)

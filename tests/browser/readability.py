@@ -394,3 +394,18 @@ UNSTACK = """() => { document.querySelectorAll('table.xv-stack').forEach(t => t.
 """Lays the tables stacked on a phone out as tables again (and lets the theme, on resize, make a
 box that now scrolls focusable): wide ones are wider than a phone's column, so the scroll shades
 and focus of such a table are still checked on them."""
+
+_SCROLLING_BOXES_FOCUSABLE = """() => [...document.querySelectorAll('main .pst-scrollable-table-container')]
+  .filter(c => c.checkVisibility() && c.scrollWidth > c.clientWidth + 1).every(c => c.tabIndex >= 0)"""
+
+
+def unstack(page, timeout_ms: int = 20_000) -> None:
+    """:data:`UNSTACK`, then wait until every table box that now scrolls is a Tab stop: the theme's
+    check runs 300 ms after the resize, in an idle moment (``lazy_layout.js``), later on a busy
+    machine. A box still not focusable after ``timeout_ms`` is left for the caller to report."""
+    page.evaluate(UNSTACK)
+    try:
+        page.wait_for_function(_SCROLLING_BOXES_FOCUSABLE, timeout=timeout_ms)
+    except Exception as error:  # playwright's TimeoutError: the caller's check names the box
+        if "Timeout" not in type(error).__name__:
+            raise

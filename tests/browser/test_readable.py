@@ -413,8 +413,7 @@ def test_wide_tables_show_a_scroll_cue_on_a_phone(browser, base, name, mode):
         page.evaluate("document.querySelectorAll('main details.going-deeper').forEach(d => { d.open = true; })")
         # they are stacked on a phone (test_no_table_of_a_lesson_scrolls_sideways_on_a_phone): laid
         # out as tables again, they are wider than the column, as any table may be, and scroll
-        page.evaluate(readability.UNSTACK)
-        page.wait_for_timeout(500)  # the theme makes scrolling boxes focusable after load
+        readability.unstack(page)  # and waits for the theme to make the boxes that scroll focusable
         tables = page.evaluate(_TABLES)
         assert any(t["overflows"] for t in tables), f"no table overflows at 375 px: {tables}"
         problems = []

@@ -95,8 +95,7 @@ def test_scroll_shades_leave_the_caption_alone_in_dark_mode(browser, base):
     try:
         # the table is stacked on a phone (docs/_ext/phone_tables.py): laid out as a table again,
         # it scrolls, as a table wider than a phone's column would
-        page.evaluate(readability.UNSTACK)
-        page.wait_for_timeout(500)  # the theme makes a box that scrolls focusable on resize
+        readability.unstack(page)
         scroll, width = page.evaluate(_SCROLL, "tab-conclusion-he-modes")
         assert scroll > width, "the table no longer scrolls: pick another one that does"
         caption = page.locator("#tab-conclusion-he-modes > caption")
