@@ -6,6 +6,7 @@ raising an error that names the argument, the value received and what is valid:
 * :func:`positive_int` (``low`` for other lower bounds): Python or numpy integers, never ``bool``;
 * :func:`real`: a real number (Python or numpy, not ``bool``), finite unless ``finite=False``,
   optionally bounded below (``low``, ``strict``);
+* :func:`real_array`: an array (or number) of real numbers, all finite, optionally ``>= low``;
 * :func:`generator`: a :class:`numpy.random.Generator`;
 * :func:`one_of`: one of a fixed set of names.
 
@@ -35,7 +36,7 @@ from typing import Iterable
 
 import numpy as np
 
-__all__ = ["ArgumentTypeError", "positive_int", "real", "generator", "one_of"]
+__all__ = ["ArgumentTypeError", "positive_int", "real", "real_array", "generator", "one_of"]
 
 
 class ArgumentTypeError(TypeError, ValueError):
@@ -102,6 +103,43 @@ def real(name: str, value: object, *, low: float | None = None, strict: bool = F
         bound = "" if low is None else f" {'>' if strict else '>='} {low:g}"
         raise ValueError(f"{name} must be a {'finite ' if finite else ''}number{bound}, got {value!r}")
     return float(value)
+
+
+def real_array(name: str, value: object, *, low: float | None = None, bool_ok: bool = False) -> np.ndarray:
+    """``np.asarray(value)`` if it holds real numbers (integers or floats; booleans only if
+    ``bool_ok``: labels, masks), every one finite and ``>= low``. The dtype is kept.
+
+    Raises
+    ------
+    ValueError
+        Naming ``name``, what is valid and the value (an array: its dtype, or its first bad entry).
+
+    >>> real_array("q", [0.5, 2])
+    array([0.5, 2. ])
+    >>> real_array("X", np.array([[1.0, np.nan]]))
+    Traceback (most recent call last):
+    ...
+    ValueError: X must be finite, got nan (one of its entries)
+    >>> real_array("q", -1, low=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: q must be finite and >= 0, got -1.0
+    >>> real_array("sigma_w", "2")
+    Traceback (most recent call last):
+    ...
+    ValueError: sigma_w must hold real numbers, got '2'
+    """
+    a = np.asarray(value)
+    real = np.issubdtype(a.dtype, np.floating) or np.issubdtype(a.dtype, np.integer)
+    if not (real or (bool_ok and a.dtype == bool)):
+        got = repr(value) if a.ndim == 0 else f"dtype {a.dtype}"
+        raise ValueError(f"{name} must hold real numbers, got {got}")
+    ok = np.isfinite(a) if low is None else np.isfinite(a) & (a >= low)
+    if not ok.all():
+        bound = "" if low is None else f" and >= {low:g}"
+        where = " (one of its entries)" if a.ndim else ""
+        raise ValueError(f"{name} must be finite{bound}, got {float(a[~ok].flat[0])!r}{where}")
+    return a
 
 
 def generator(name: str, value: object, optional: bool = False) -> None:

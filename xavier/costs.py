@@ -27,7 +27,7 @@ from typing import Literal
 
 import numpy as np
 
-from xavier import activations
+from xavier import _checks, activations
 
 Name = Literal["bce", "cross_entropy", "mse"]
 
@@ -98,11 +98,7 @@ def check_targets(name: Name, Z: np.ndarray, A: np.ndarray | None, Y: np.ndarray
         raise ValueError(f"Y has shape {Y.shape}; expected the output's shape {Z.shape[-2:]} (n_L, m)")
     if Y.shape[-1] == 0:
         raise ValueError(f"m = 0 examples (Y has shape {Y.shape}); need at least one column")
-    if Y.dtype != bool and (not np.issubdtype(Y.dtype, np.number) or np.issubdtype(Y.dtype, np.complexfloating)):
-        raise ValueError(f"Y must hold real numbers, got dtype {Y.dtype}")
-    if not np.isfinite(Y).all():
-        bad = Y[~np.isfinite(Y)].flat[0]
-        raise ValueError(f"Y contains non-finite values (e.g. {bad}); expected finite numbers")
+    _checks.real_array("Y", Y, bool_ok=True)
     if name == "bce":
         outside = (Y < 0) | (Y > 1)
         if outside.any():

@@ -53,18 +53,6 @@ _XI, _P = hermegauss(NODES)
 _P = _P / _P.sum()  # E[f(xi)] = f(xi) @ _P for xi ~ N(0, 1)
 
 
-def _real_array(name: str, value, *, low: float | None = None) -> np.ndarray:
-    a = np.asarray(value)
-    if a.dtype == bool or not (np.issubdtype(a.dtype, np.floating) or np.issubdtype(a.dtype, np.integer)):
-        raise ValueError(f"{name} must be a real number or an array of them, got {value!r}")
-    a = a.astype(float)
-    bad = ~np.isfinite(a) if low is None else ~(np.isfinite(a) & (a >= low))
-    if bad.any():
-        valid = "finite" if low is None else f"finite and >= {low:g}"
-        raise ValueError(f"{name} must be {valid}, got {float(a[bad].flat[0])!r}")
-    return a
-
-
 def _tanh_square_mean(q: np.ndarray) -> np.ndarray:
     return np.tanh(np.sqrt(q)[..., None] * _XI) ** 2 @ _P
 
@@ -100,9 +88,9 @@ def length_map(q, sigma_w=1.0, sigma_b=0.0) -> np.ndarray:
     >>> length_map(np.zeros(2), sigma_b=np.array([0.0, 0.5]))
     array([0.  , 0.25])
     """
-    q = _real_array("q", q, low=0.0)
-    sw = _real_array("sigma_w", sigma_w)
-    sb = _real_array("sigma_b", sigma_b)
+    q = _checks.real_array("q", q, low=0.0).astype(float)
+    sw = _checks.real_array("sigma_w", sigma_w).astype(float)
+    sb = _checks.real_array("sigma_b", sigma_b).astype(float)
     return np.square(sw) * _tanh_square_mean(q) + np.square(sb)
 
 
@@ -133,8 +121,8 @@ def q_star(sigma_w, sigma_b=0.0, iterations: int = 400) -> np.ndarray:
     >>> round(float(q_star(5 / 3)), 4)
     1.1785
     """
-    sw2 = np.square(_real_array("sigma_w", sigma_w))
-    sb2 = np.square(_real_array("sigma_b", sigma_b))
+    sw2 = np.square(_checks.real_array("sigma_w", sigma_w).astype(float))
+    sb2 = np.square(_checks.real_array("sigma_b", sigma_b).astype(float))
     iterations = _checks.positive_int("iterations", iterations)
     sw2, sb2 = np.broadcast_arrays(sw2, sb2)
     q = np.ones(sw2.shape)
@@ -174,4 +162,4 @@ def chi_1(sigma_w, sigma_b=0.0, iterations: int = 400) -> np.ndarray:
     """
     q = q_star(sigma_w, sigma_b, iterations)
     sech2 = 1 - np.tanh(np.sqrt(q)[..., None] * _XI) ** 2
-    return np.square(_real_array("sigma_w", sigma_w)) * (sech2**2 @ _P)
+    return np.square(_checks.real_array("sigma_w", sigma_w).astype(float)) * (sech2**2 @ _P)

@@ -64,12 +64,6 @@ DTYPES: tuple[str, ...] = ("float64", "float32")
 """The floating-point types a :class:`Network` computes in (its ``dtype`` argument)."""
 
 
-def _check_finite(name: str, X: np.ndarray) -> None:
-    if not np.all(np.isfinite(X)):
-        bad = X[~np.isfinite(X)].flat[0]
-        raise ValueError(f"{name} contains non-finite values (e.g. {bad}); expected finite numbers")
-
-
 def _seed_indices(seeds: object, S: int) -> np.ndarray:
     """``seeds`` (an int, a sequence of ints, or a bool mask of shape ``(S,)``) as an int array."""
     bad = ValueError(f"seeds must be indices in 0..{S - 1} (S = {S}) or a boolean mask of shape ({S},), "
@@ -354,16 +348,14 @@ class Network:
             raise ValueError(f"X has shape {X.shape}: inputs per seed need (S, n[0], m) with S = {self.S}")
         if X.shape[-1] == 0:
             raise ValueError(f"m = 0 examples (X has shape {X.shape}); need at least one column")
-        if X.dtype != bool and (not np.issubdtype(X.dtype, np.number) or np.issubdtype(X.dtype, np.complexfloating)):
-            raise ValueError(f"X must hold real numbers, got dtype {X.dtype}")
-        _check_finite("X", X)
+        _checks.real_array("X", X, bool_ok=True)
         if Y is not None:
             Y = np.asarray(Y)
             expected = (self.sizes[-1], X.shape[-1])
             if Y.shape != expected:
                 raise ValueError(f"Y has shape {Y.shape}; expected {expected} (n[L], m) to match X")
             if cost is None:
-                _check_finite("Y", Y)
+                _checks.real_array("Y", Y, bool_ok=True)
             else:
                 costs.check_targets(cost, np.empty(expected), None if cost != "mse" else np.empty(expected), Y)
 

@@ -41,10 +41,6 @@ from xavier import _checks, costs, network
 __all__ = ["ResidualStack"]
 
 
-def _T(A: np.ndarray) -> np.ndarray:
-    return A.swapaxes(-1, -2)
-
-
 class ResidualStack:
     r"""``B`` residual blocks :math:`x \mapsto x + \alpha\, W_2\, \mathrm{relu}(W_1 x)` for ``S`` seeds.
 
@@ -87,10 +83,7 @@ class ResidualStack:
         for name, W in (("W1", W1), ("W2", W2)):
             if W.ndim != 4 or W.shape[-1] != W.shape[-2] or 0 in W.shape:
                 raise ValueError(f"{name} must have shape (B, S, n, n) with B, S, n >= 1, got {W.shape}")
-            if not (np.issubdtype(W.dtype, np.floating) or np.issubdtype(W.dtype, np.integer)):
-                raise ValueError(f"{name} must hold real numbers, got dtype {W.dtype}")
-            if not np.isfinite(W).all():
-                raise ValueError(f"{name} has non-finite entries")
+            _checks.real_array(name, W)
         if W1.shape != W2.shape:
             raise ValueError(f"W1 and W2 must have one shape (B, S, n, n), got {W1.shape} and {W2.shape}")
         if not isinstance(skip, (bool, np.bool_)):
@@ -116,16 +109,14 @@ class ResidualStack:
             raise ValueError(f"X must have shape ({self.n}, m) or ({self.S}, {self.n}, m), got {X.shape}")
         if X.shape[-1] == 0:
             raise ValueError(f"m = 0 examples (X has shape {X.shape}); need at least one column")
-        if not np.isfinite(X).all():
-            raise ValueError("X has non-finite entries")
+        _checks.real_array("X", X)
         if cost is not None:
             _checks.one_of("cost", cost, ("mse",))
         if Y is not None:
             Y = np.asarray(Y)
             if Y.shape != (self.n, X.shape[-1]):
                 raise ValueError(f"Y has shape {Y.shape}; expected ({self.n}, {X.shape[-1]}) to match X")
-            if not np.isfinite(Y).all():
-                raise ValueError("Y has non-finite entries")
+            _checks.real_array("Y", Y)
 
     def _forward(self, X):
         xs, us = [X], []
@@ -163,10 +154,10 @@ class ResidualStack:
         g = (xs[-1] - Y) / m                                   # dJ/dx[B]
         dW1, dW2 = np.empty_like(self.W1), np.empty_like(self.W2)
         for b in range(self.B - 1, -1, -1):                    # back through block b
-            dW2[b] = self.alpha * g @ _T(np.maximum(us[b], 0.0))
-            du = self.alpha * (_T(self.W2[b]) @ g) * (us[b] > 0)
-            dW1[b] = du @ _T(xs[b])
-            g = (g if self.skip else 0.0) + _T(self.W1[b]) @ du
+            dW2[b] = self.alpha * g @ np.maximum(us[b], 0.0).swapaxes(-1, -2)
+            du = self.alpha * (self.W2[b].swapaxes(-1, -2) @ g) * (us[b] > 0)
+            dW1[b] = du @ xs[b].swapaxes(-1, -2)
+            g = (g if self.skip else 0.0) + self.W1[b].swapaxes(-1, -2) @ du
         keep = slice(None) if alive is None else alive
         for b in range(self.B):
             self.W1[b, keep] -= rates[2 * b] * dW1[b, keep]

@@ -75,9 +75,9 @@ def test_broadcasts_over_a_grid():
 @pytest.mark.parametrize("call, message", [
     (lambda: meanfield.length_map(-1.0), "q must be finite and >= 0, got -1.0"),
     (lambda: meanfield.length_map(np.array([1.0, np.nan])), "q must be finite and >= 0, got nan"),
-    (lambda: meanfield.length_map(1.0, "2"), "sigma_w must be a real number or an array of them, got '2'"),
+    (lambda: meanfield.length_map(1.0, "2"), "sigma_w must hold real numbers, got '2'"),
     (lambda: meanfield.q_star(np.inf), "sigma_w must be finite, got inf"),
-    (lambda: meanfield.q_star(1.0, True), "sigma_b must be a real number"),
+    (lambda: meanfield.q_star(1.0, True), "sigma_b must hold real numbers, got True"),
     (lambda: meanfield.chi_1(1.0, 0.0, iterations=0), "iterations must be a positive integer"),
 ])
 def test_bad_arguments_raise_value_errors_naming_the_value(call, message):
