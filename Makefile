@@ -23,7 +23,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SPHINXBUILD := $(VENV)/bin/sphinx-build
 BUILD := _build
-SPHINXOPTS ?= -nW --keep-going -j auto -d $(BUILD)/doctrees
+# -T: an error's whole traceback on the terminal. With -j, a page whose cell raised fails in a
+# worker process, and without -T Sphinx prints only "ExecutionError: <page>", the cell's own
+# traceback going to a file in /tmp (tests/build/test_page_errors.py).
+SPHINXOPTS ?= -nW --keep-going -T -j auto -d $(BUILD)/doctrees
 
 # Same bytes from two clean builds: dates in figure metadata, hash ordering in kernels.
 export SOURCE_DATE_EPOCH := 0
