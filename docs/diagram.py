@@ -3,7 +3,7 @@ r"""Draw a feed-forward network: layers left to right, links coloured and sized 
 :func:`draw_network` draws the pictures of the article: the ``[2, 6, 3, 1]`` playground network
 with its weights or their gradients, the 9-layer network of two units per layer, and the
 ``[784, 300, 300, 300, 300, 10]`` digits network. A layer wider than ``max_units`` is shown as its
-first and last few units with a vertical ellipsis between them and ``n = 784`` written under it
+first and last few units with a vertical ellipsis between them and its true width (``784``) written under it
 (:func:`shown_units` says which). Links follow the package convention: ``W[l]`` has shape
 ``(n[l], n[l-1])`` and ``W[l][k, j]`` is the link from unit ``j`` of layer ``l-1`` to unit ``k``
 of layer ``l``.
@@ -195,7 +195,7 @@ def draw_network(
         Wider layers are cut to this many units plus an ellipsis (see :func:`shown_units`).
     labels : sequence of str, optional
         One label per layer written under its column; default ``$x$``, ``$a^{[1]}$``, ...,
-        ``$a^{[L]}$``. Empty strings write nothing. ``n = ...`` is added under a cut layer.
+        ``$a^{[L]}$``. Empty strings write nothing. A cut layer's true width is written under it.
     cmap : str, default "RdBu_r"
         A diverging matplotlib colour map; its middle colour means 0.
     title : str, optional
@@ -328,10 +328,16 @@ def draw_network(
                        edgecolors="none")
     bottom = -(rows - 1) / 2
     for l, text in enumerate(labels):
+        label = ax.text(l, bottom - 0.6, text, ha="center", va="top", fontsize=9) if text else None
         if sizes[l] > max_units:
-            text = f"{text}\n$n = {sizes[l]}$" if text else f"$n = {sizes[l]}$"
-        if text:
-            ax.text(l, bottom - 0.6, text, ha="center", va="top", fontsize=9)
+            # the true width as plain text of its own, under the label: in the label's formula it
+            # grew with the label's superscripts (raised for a phone), and the widths of
+            # neighbouring columns ran into each other
+            if label is None:
+                ax.text(l, bottom - 0.6, f"{sizes[l]}", ha="center", va="top", fontsize=9)
+            else:
+                ax.annotate(f"{sizes[l]}", xy=(0.5, 0.0), xycoords=label, xytext=(0, -2),
+                            textcoords="offset points", ha="center", va="top", fontsize=9)
     ax.set_xlim(-0.5, L + 0.5)
     ax.set_ylim(bottom - (1.9 if any(labels) or max(sizes) > max_units else 0.7), (rows - 1) / 2 + 0.7)
     ax.set_axis_off()

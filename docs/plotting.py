@@ -318,6 +318,10 @@ class PageFigure(Figure):
     text as shown in the page.
     """
 
+    phone_text_px: float = PHONE_TEXT_PX
+    """Smallest text on a phone, in CSS px, for this figure: :data:`PHONE_TEXT_PX` unless a figure
+    that a phone reader studies closely asks for more (its desktop text grows with it)."""
+
     _drawn_points: float | None = None
     _drawn_glyph_points: float | None = None
     _scripts_raised: list = []
@@ -382,9 +386,10 @@ class PageFigure(Figure):
         return self._drawn_glyph_points * self.dpi / 72
 
     @staticmethod
-    def min_font_points(image_width_px: int, planned_px: int | None = None) -> float:
+    def min_font_points(image_width_px: int, planned_px: int | None = None,
+                        phone_text_px: float = PHONE_TEXT_PX) -> float:
         """The smallest font size, in points, that shows at least :data:`MIN_TEXT_PX` CSS px on
-        the desktop and :data:`PHONE_TEXT_PX` on a phone.
+        the desktop and ``phone_text_px`` (:data:`PHONE_TEXT_PX`) on a phone.
 
         An image ``image_width_px`` wide at :data:`PNG_DPI` is shown ``min(image_width_px / 2,
         COLUMN_PX)`` CSS px wide on the desktop and ``min(image_width_px / 2, PHONE_COLUMN_PX)``
@@ -396,7 +401,7 @@ class PageFigure(Figure):
         natural = image_width_px * 100 / PNG_DPI
         phone = (planned_px or image_width_px) * 100 / PNG_DPI
         desktop_points = MIN_TEXT_PX / min(natural, COLUMN_PX) * image_width_px
-        phone_points = PHONE_TEXT_PX / min(phone, PHONE_COLUMN_PX) * (planned_px or image_width_px)
+        phone_points = phone_text_px / min(phone, PHONE_COLUMN_PX) * (planned_px or image_width_px)
         return max(desktop_points, phone_points) * 72 / PNG_DPI
 
     def _save_png(self) -> bytes:
@@ -490,7 +495,8 @@ class PageFigure(Figure):
             pad = matplotlib.rcParams["savefig.pad_inches"]
             widest = math.ceil((self.get_figwidth() + 2 * pad) * PNG_DPI)
             self._scripts_raised = []
-            self._raise_small_text(self.min_font_points(widest) * 1.005, wrap=False)
+            self._raise_small_text(self.min_font_points(widest, phone_text_px=self.phone_text_px) * 1.005,
+                                   wrap=False)
             png = self._save_png()
             scripts = True
             wide = Image.open(io.BytesIO(png)).size[0]
@@ -509,7 +515,7 @@ class PageFigure(Figure):
                     png, scripts = self._save_png(), True
             for _ in range(3):  # larger text widens the image a little: settle the size
                 width = Image.open(io.BytesIO(png)).size[0]
-                if not self._raise_small_text(self.min_font_points(width, widest) * 1.005,
+                if not self._raise_small_text(self.min_font_points(width, widest, self.phone_text_px) * 1.005,
                                               scripts=scripts):
                     break
                 png = self._save_png()

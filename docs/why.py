@@ -25,10 +25,17 @@ __all__ = [
     "representative_seed", "dead_units", "naive_bce_infinite", "plot_datasets", "plot_training",
     "CLASS_COLORS", "exact_or_bound", "counts_text",
     "plot_network_grid", "plot_zero_init", "plot_symmetry", "boundary_offsets", "ray_agreement",
-    "rank_correlation", "wedge_summary", "plot_wedges", "frame_epochs", "network_at", "widget_frames",
+    "rank_correlation", "wedge_summary", "plot_wedges", "frame_epochs", "keep_frames", "network_at", "widget_frames",
     "widget_html", "link_scale", "EXTRA_SCALES", "WIDGET_SCALES", "SEED_KINDS", "shown_seeds", "WIDGET_FILE", "quadrant_summary",
-    "EPOCH_AXIS",
+    "EPOCH_AXIS", "PHONE_FIGURE_TEXT_PX",
 ]
+
+PHONE_FIGURE_TEXT_PX = 13.0
+"""Smallest text, in CSS px on a 375 px phone, of the training figures and the network diagrams
+(:func:`plot_training`, :func:`plot_network_grid`): above the site's floor of 11 px
+(:data:`plotting.PHONE_TEXT_PX`, capitals 8 px tall), which a student reading them on a phone
+found too small to read their ticks and seed labels; 13 px gives capitals of 9.5 px, the size of
+the widgets' chart text there."""
 
 EPOCH_AXIS: dict[str, float] = TIME_AXIS
 """The epoch axis of :func:`plot_training` and of the widget's cost chart: :data:`plotting.TIME_AXIS`."""
@@ -273,11 +280,16 @@ def plot_training(result: Mapping[str, Any]):
     names = list(SCALES)
     # One column, the cost on top and the four maps below in two rows: narrow enough that its text
     # stays legible on a phone (a wide figure is shrunk more there, its text with it).
-    fig, axes = subplots(3, 2, figsize=(5.0, 9.4), height_ratios=[1.6, 1, 1])
+    # The legend has a row of its own between them: hung under the cost's axes at a fixed offset,
+    # it ran into the epoch label once the text was drawn at PHONE_FIGURE_TEXT_PX.
+    fig, axes = subplots(4, 2, figsize=(5.0, 10.6), height_ratios=[1.6, 0.6, 1, 1])
+    fig.phone_text_px = PHONE_FIGURE_TEXT_PX
     gs = axes[0, 0].get_gridspec()
-    for a in axes[0]:
+    for a in axes[:2].ravel():
         a.remove()
     ax = fig.add_subplot(gs[0, :])
+    key = fig.add_subplot(gs[1, :])
+    key.set_axis_off()
     S = result["seeds"]
     T = result["cost"][names[0]].shape[0]
     epochs = np.arange(T)
@@ -297,10 +309,10 @@ def plot_training(result: Mapping[str, Any]):
            title=f"{result['dataset']}: median and 10–90 % of {S} seeds", xlim=(0, T))
     ax.axhline(result["threshold"], color="0.5", lw=0.8, ls=":")
     # below the axes, under the epoch label: inside, it covered a band on some dataset or other
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1, borderaxespad=0.0)
+    key.legend(*ax.get_legend_handles_labels(), loc="center", ncol=1, borderaxespad=0.0)
     xs = result["xs"]
     lim = float(xs[-1]) + (xs[1] - xs[0]) / 2
-    for a, name in zip(axes[1:].ravel(), names):
+    for a, name in zip(axes[2:].ravel(), names):
         rep = result["representative"][name]
         # vmin/vmax beyond [0, 1] keep the map in the light middle of the colour map, under the points
         a.imshow(result["grid"][name], origin="lower", extent=(-lim, lim, -lim, lim), cmap=_DATA_CMAP,
@@ -308,7 +320,7 @@ def plot_training(result: Mapping[str, Any]):
         a.contour(xs, xs, result["grid"][name], levels=[0.5], colors="black", linewidths=0.8)
         _scatter_points(a, result["X"], result["Y"], size=8)
         final = result["cost"][name][-1, rep]
-        a.set_title(f"c = {SCALES[name]:g}, seed {rep + 1}\nJ = {final:.3g}", fontsize=9,
+        a.set_title(f"c = {SCALES[name]:g}\nseed {rep + 1}\nJ = {final:.3g}", fontsize=9,
                     color=COLORS[name])
         a.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xticks=[], yticks=[])
         a.grid(False)
@@ -333,6 +345,7 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
     seeds = dict(result["representative"]) if seeds is None else dict(seeds)
     # 5.2 in wide: the text stays legible on a phone
     fig, axes = subplots(len(names), 2, figsize=(5.2, 2.6 * len(names)))
+    fig.phone_text_px = PHONE_FIGURE_TEXT_PX
     symbol = "b" if kind == "weights" else "db"
     rows = []
     for name in names:
@@ -356,14 +369,15 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
             clip = [None] + [np.clip(a, -vmax, vmax) for a in W[1:]]  # saturate colour and width
             clip_b = [None] + [np.clip(a, -vmax, vmax) for a in b[1:]]
             d = draw_network(ax, SIZES, weights=clip, biases=clip_b, vmax=vmax, labels=[""] * 4,
-                             title=f"{_scale_label(name)}\n{when}")
+                             title=f"c = {SCALES[name]:g}\n({LABELS[name]})\n{when}")
             # the two numbers on lines of their own under the diagram, clear of its units
+            # (hung from just under the lowest unit, so that larger text grows down, not into it)
             y0, y1 = ax.get_ylim()
             ax.set_ylim(y0 - 1.9, y1)
             big = max(float(np.abs(w).max()) for w in W[1:])
-            ax.text(0.0, 0.0, f"max |{'W' if kind == 'weights' else 'dW'}| = {big:.3g}\n"
-                    f"output {symbol} = {b[3][0]:.3g}".replace("-", "\N{MINUS SIGN}"), transform=ax.transAxes, fontsize=8,
-                    ha="left", va="bottom")
+            ax.text(0.0, y0 - 0.1, f"max |{'W' if kind == 'weights' else 'dW'}| = {big:.3g}\n"
+                    f"output {symbol} = {b[3][0]:.3g}".replace("-", "\N{MINUS SIGN}"),
+                    transform=ax.get_yaxis_transform(), fontsize=8, ha="left", va="top")
     # the colour bar under the diagrams, so that the two columns (and their numbers) have the
     # figure's whole width: beside them, it left the numbers too little room on a phone
     fig.colorbar(d.mappable, ax=list(axes.ravel()), location="bottom", shrink=0.8, aspect=30,
@@ -583,6 +597,21 @@ def frame_epochs(epochs: int, first: int = 10, count: int = 40) -> np.ndarray:
         return np.arange(epochs + 1)
     tail = np.rint(np.geomspace(first + 1, epochs, count - head.size)).astype(int)
     return np.unique(np.concatenate([head, tail, [epochs]]))
+
+
+def keep_frames(epochs: int, count: int = 32):
+    """``train``'s callback for the widget: the weights and biases at the epochs
+    :func:`frame_epochs` picks (``None`` at every other epoch); the epochs are its ``epochs``."""
+    shown = frame_epochs(epochs, count=count)
+    wanted = set(shown.tolist())
+
+    def keep(t: int, net: Network):
+        if t in wanted:
+            return [W.copy() for W in net.W[1:]], [b.copy() for b in net.b[1:]]
+        return None
+
+    keep.epochs = shown
+    return keep
 
 
 def network_at(result: Mapping[str, Any], epoch: int, seeds: Sequence[int] | None = None) -> Network:

@@ -15,6 +15,15 @@ Paper cannot open a box, so print shows every box and solution open: ``lesson.cs
 the media turns to print) and closes again those it opened afterwards. Both files are in
 ``docs/_static/lesson/``. ``tests/browser/test_readable.py`` checks the printed page.
 
+sphinx-exercise gives the body of every exercise and solution the same id, ``exercise-content`` or
+``solution-content`` (a ``section`` made in its directives and in its transform of gated solutions,
+with a TODO that asks whether the id should be a class): a page with three exercises had six
+duplicate ids, which HTML forbids and which make a link to ``#solution-content`` land on the first
+one. :func:`unique_content_ids` renames each to its exercise's or solution's own id followed by
+``-content`` (``why-ex-std-content``, ``why-solution-1-content``) and keeps the old name as a class;
+nothing styles or links the old ids. ``tests/browser/test_site.py`` checks that no built page has
+a duplicate id.
+
 The references page (sphinxcontrib-bibtex's ``{bibliography}``) is a ``role="list"`` whose
 entries docutils marks ``role="doc-biblioentry"``, a role DPUB-ARIA 1.1 deprecated; axe-core
 (tests/browser/test_site.py) then finds a list without list items, a critical violation.
@@ -23,8 +32,31 @@ entries docutils marks ``role="doc-biblioentry"``, a role DPUB-ARIA 1.1 deprecat
 
 from __future__ import annotations
 
+from docutils import nodes
+
 
 BIBLIOENTRY = 'role="doc-biblioentry"'
+SHARED_IDS = ("exercise-content", "solution-content")
+
+
+def unique_content_ids(app, doctree, docname) -> None:
+    """Each exercise's and solution's body gets an id of its own (see the module docstring)."""
+    for section in doctree.findall(nodes.section):
+        shared = [i for i in section["ids"] if i in SHARED_IDS]
+        if not shared:
+            continue
+        owner = next((p for p in _parents(section) if p.get("ids")), None)
+        if owner is None:
+            raise ValueError(f"{docname}: a {shared[0]} section outside any exercise or solution")
+        section["ids"] = [i for i in section["ids"] if i not in SHARED_IDS] + [f"{owner['ids'][0]}-content"]
+        section["classes"] = section["classes"] + [i for i in shared if i not in section["classes"]]
+
+
+def _parents(node):
+    node = node.parent
+    while node is not None:
+        yield node
+        node = node.parent
 
 
 def list_items(app, pagename, templatename, context, doctree) -> None:
@@ -35,6 +67,7 @@ def list_items(app, pagename, templatename, context, doctree) -> None:
 
 
 def setup(app):
+    app.connect("doctree-resolved", unique_content_ids)
     app.connect("html-page-context", list_items)
     app.add_css_file("lesson/lesson.css")
     app.add_js_file("lesson/lesson.js", defer="defer")

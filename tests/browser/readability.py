@@ -119,7 +119,7 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
 _FIGURES = """() => [...document.querySelectorAll('main figure img, main .cell_output img')]
   .filter(img => img.checkVisibility() && img.getBoundingClientRect().width > 0)
   .map(img => ({src: img.currentSrc || img.src, shown: img.getBoundingClientRect().width,
-                natural: img.naturalWidth}))"""
+                natural: img.naturalWidth, id: (img.closest('figure') || {}).id || null}))"""
 
 _CAPTION = """() => {
   let min = null;
@@ -156,7 +156,8 @@ def png_text_px(data: bytes, key: str = "xavier:min-text-px") -> float | None:
 def figure_text(page, site_dir: Path) -> tuple[list[dict], float | None]:
     """Smallest text of each visible figure in CSS px, and the captions' smallest font size.
 
-    Returns ``([{src, shown, natural, text_px, css_px, glyph_px, css_glyph_px}], caption_px)``;
+    Returns ``([{src, shown, natural, id, text_px, css_px, glyph_px, css_glyph_px}], caption_px)``
+    (``id``: the id of the ``<figure>`` holding the image, or None);
     ``css_px`` is None for an image without the ``xavier:min-text-px`` chunk, ``css_glyph_px``
     (the smallest glyph, a formula's scripts at their own size) without ``xavier:min-glyph-px``.
     """

@@ -385,3 +385,26 @@ def test_rows_quantized_at_once_equal_quantize_signed_row_by_row():
     vmax[3] *= 0.5      # some values beyond vmax: clipped
     expected = np.stack([framedata.quantize_signed(r, m) for r, m in zip(a, vmax)])
     np.testing.assert_array_equal(why._quantize_rows(a, vmax), expected)
+
+
+def test_keep_frames_keeps_copies_at_the_frame_epochs_only():
+    """The page's train callback: at each epoch of frame_epochs a copy of the weights and biases as
+    they are then (later steps do not change it), None at every other epoch."""
+    X, Y = datasets.playground("circle", np.random.default_rng(1))
+    net = Network(why.SIZES, why.ACTIVATIONS, "variance_scaling", rng=np.random.default_rng(2), seeds=2)
+    keep = why.keep_frames(30, count=14)
+    assert keep.epochs.tolist() == why.frame_epochs(30, count=14).tolist()
+    seen = {}
+
+    def record(t, n):
+        seen[t] = [W.copy() for W in n.W[1:]]
+        return keep(t, n)
+
+    history = train(net, X, Y, "bce", lr=why.LR, epochs=30, callback=record)
+    kept = {t: r for t, r in history.records if r is not None}
+    assert sorted(kept) == keep.epochs.tolist()
+    for t, (W, b) in kept.items():
+        assert len(W) == len(b) == len(why.SIZES) - 1
+        for w, expected in zip(W, seen[t]):
+            np.testing.assert_array_equal(w, expected)
+    assert not np.array_equal(kept[0][0][0], net.W[1])   # a copy of epoch 0, not the trained array

@@ -271,3 +271,33 @@ def test_plots_return_figures(digits):
     plt.close(fig)
     with pytest.raises(ValueError, match="edges must have"):
         xavier_init.plot_histograms(np.zeros((4, 200)), np.linspace(-1, 1, 10))
+
+
+def test_network_figure_labels_do_not_overlap():
+    """Fig. 3.1 as the page draws it, saved as the page saves it (text raised for a phone): no two
+    texts overlap. The s30 student reading found the widths written under the columns ("n = 300",
+    grown with the superscripts of the labels' formulas) running into each other."""
+    from diagram import draw_network
+    from plotting import subplots
+
+    fig, ax = subplots(figsize=(5.0, 2.6))
+    sizes = [784, 300, 300, 300, 300, 10]
+    draw_network(ax, sizes, labels=["$x$", "$a^{[1]}$", "$a^{[2]}$", "$a^{[3]}$", "$a^{[4]}$", r"$\hat y$"])
+    fig._repr_png_()   # raises small text to the floors, as the page's glue does
+    fig.draw_without_rendering()
+    renderer = fig._get_renderer()
+    texts = [t for t in ax.texts if t.get_text()]
+    assert sorted(t.get_text() for t in texts if not t.get_text().startswith("$")) == sorted(map(str, sizes))
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    overlaps = [(texts[i].get_text(), texts[j].get_text()) for i in range(len(boxes))
+                for j in range(i + 1, len(boxes)) if boxes[i].overlaps(boxes[j])]
+    assert not overlaps
+    # each width sits under its own label (the text it is placed against), centred on it
+    from matplotlib.text import Text
+
+    widths = [t for t in texts if not t.get_text().startswith("$")]
+    assert all(isinstance(getattr(t, "xycoords", None), Text) for t in widths)
+    for t in widths:
+        box, label = t.get_window_extent(renderer), t.xycoords.get_window_extent(renderer)
+        assert box.y1 <= label.y0 + 0.5
+        assert abs((box.x0 + box.x1) / 2 - (label.x0 + label.x1) / 2) < 1

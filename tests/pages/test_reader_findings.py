@@ -8,9 +8,11 @@ cannot tell that they are two. Fig. 1.1's caption gives the other names once; no
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 
@@ -123,3 +125,56 @@ def test_conclusion_names_the_uniform_fan_average_as_the_library_does():
     caveat.decompose()
     found = re.findall(r"\bglorot_(?:uniform|normal)\b", article.get_text(" "))
     assert not found, found
+
+
+# -- the s30 student reading ------------------------------------------------------------------------
+
+
+def _solution_of(article: BeautifulSoup, label: str):
+    """The solution whose title links to the exercise ``label``."""
+    for solution in article.select("div.solution"):
+        if solution.select_one(f'a[href$="#{label}"]'):
+            return solution
+    pytest.fail(f"no solution linked to exercise {label!r}")
+
+
+def test_beyond_tanh_gain_answer_only_in_its_solution():
+    """Exercise 6.3 asks which gain puts q* at 1: g = 1 / std(tanh(xi)), xi standard normal (computed
+    here by Gauss-Hermite quadrature). A box above the exercise printed it (1.59), and the standard
+    deviation it is the inverse of: both may appear only in the exercise's solution."""
+    nodes, weights = np.polynomial.hermite_e.hermegauss(80)
+    std = math.sqrt(float(np.sum(weights * np.tanh(nodes) ** 2)) / math.sqrt(2 * math.pi))
+    answers = {f"{1 / std:.2f}", f"{1 / std:.3f}", f"{std:.3f}", f"{std:.2f}"}
+    article = _article("beyond")
+    solution = _solution_of(article, "by-ex-gain")
+    inside = solution.get_text(" ")
+    assert f"{1 / std:.3f}" in inside and f"{std:.3f}" in inside
+    solution.decompose()
+    found = [m.group(0) for m in re.finditer(r"(?<![\d.])\d+\.\d+(?![\d.])", article.get_text(" "))
+             if m.group(0) in answers]
+    assert not found, f"the answer of Exercise 6.3 outside its solution: {found}"
+
+
+def test_justification_one_name_for_the_fan_average():
+    """2 / (n_in + n_out) is the "fan average" on the page, its tables and figures; the main text says
+    once that it is the harmonic mean of the two variances, where it introduces it."""
+    article = _article("justification")
+    text = re.sub(r"\s+", " ", article.get_text(" "))
+    assert len(re.findall(r"harmonic mean", text)) == 1, re.findall(r"[^.]*harmonic mean[^.]*", text)
+    assert re.search(r"fan average\s*,\s*the harmonic mean of the two", text)
+    assert len(re.findall(r"fan average", text)) >= 4
+
+
+def test_why_visible_cells_carry_no_widget_bookkeeping():
+    """The s30 student reading found the widget's bookkeeping in why's main-line code: the epochs
+    the widget replays and a train callback copying the weights there. It lives in docs/why.py
+    (``why.keep_frames``); the visible cells only pass it to ``train``."""
+    article = _article("why")
+    visible = [cell.select_one("div.cell_input pre").get_text() for cell in article.select("div.cell")
+               if cell.select_one("div.cell_input pre") is not None and not cell.find_parent("details")
+               and not cell.select_one("div.cell_input").find_parent("details")
+               and not cell.find_parent(class_="solution")]
+    assert any("train(" in source for source in visible)
+    code = "\n".join(visible)
+    for bookkeeping in ("frame_epochs", ".copy() for W in", "def keep"):
+        assert bookkeeping not in code, bookkeeping
