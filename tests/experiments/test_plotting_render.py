@@ -36,13 +36,13 @@ def _planned(fig: PageFigure) -> int:
 def _by_plain_saves(fig: PageFigure) -> bytes:
     """The PNG the old way: save, read the width, raise the text, save again."""
     with matplotlib.rc_context(STYLE):
-        png = fig._save_png()
+        image = fig._save_png()
         for _ in range(3):
-            width = Image.open(io.BytesIO(png)).size[0]
+            width = image.shape[1]
             if not fig._raise_small_text(fig.min_font_points(width, _planned(fig)) * 1.005):
                 break
-            png = fig._save_png()
-    return png
+            image = fig._save_png()
+    return fig._encode_png(image)
 
 
 def _figure(kind: str) -> PageFigure:
@@ -155,7 +155,7 @@ def test_the_record_sees_text_made_while_drawing():
     fig, ax = subplots(figsize=(4, 3))
     ax.plot([0, 1], [0, 1])
     table = ax.table([["a long cell text", "another long one", "and a third"]] * 6, loc="center")
-    png = fig._save_png()
+    png = fig._encode_png(fig._save_png())
     cell_points = min(c.get_text().get_fontsize() for c in table.get_celld().values())
     assert cell_points < min(_sizes(fig))  # smaller than every text findobj sees
     recorded = float(Image.open(io.BytesIO(png)).info["xavier:min-text-px"])

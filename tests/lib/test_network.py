@@ -352,6 +352,21 @@ def test_a_seed_is_diverged_exactly_when_one_of_its_entries_is_not_finite(value,
     assert h.diverged.tolist() == [False, diverged, False]
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_finite_entries_whose_sum_overflows_are_not_diverged(dtype):
+    """Two of the largest finite numbers in one row of seed 1's weights: their sum overflows, but
+    every entry is finite, so the seed trains on (train's check adds each seed's entries first and
+    must not take an overflowing sum for a non-finite entry). That unit's z is inf, tanh gives 1
+    and 1 - tanh^2 = 0, so those weights get no gradient and stay as set."""
+    net = Network([3, 4, 1], ["tanh", "sigmoid"], rng=np.random.default_rng(0), seeds=3, dtype=dtype)
+    big = np.finfo(dtype).max
+    net.W[1][1, 2, :2] = big
+    h = train(net, np.ones((3, 2)), np.ones((1, 2)), "bce", lr=0.1, epochs=3)
+    assert h.diverged.tolist() == [False, False, False]
+    assert np.isfinite(h.cost).all()
+    assert (net.W[1][1, 2, :2] == big).all()
+
+
 # -- the fused step against forward / backward / update -------------------------------------------------
 
 
