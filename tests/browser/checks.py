@@ -95,6 +95,14 @@ PAGE_TIMEOUT_MS = 60_000  # loading a page (and its images), and a screenshot: a
 # the browser has been idle: until then their text and formulas are not in the accessibility tree
 LAZY = "div.highlight:not(.xl-shown), article.bd-article > section > section:not(.xl-shown)"
 ALL_SHOWN = f"document.querySelectorAll({LAZY!r}).length === 0"
+# ...and the blocks that may scroll (the theme's selector) are Tab stops only once lazy_layout.js has
+# checked them, each in an idle moment (it sets tabIndex, 0 or -1): axe's scrollable-region-focusable
+# run before that finds code cells that scroll and are no Tab stop (api/init.html, dark, on a busy
+# machine). Pages without lazy_layout.js (window.xavierTabStops) have nothing to wait for.
+SCROLLABLE = ", ".join(["pre", ".nboutput > .output_area", ".cell_output > .output",
+                        ".jp-RenderedHTMLCommon", ".pst-scrollable-table-container"])
+LAID_OUT = (f"() => !window.xavierTabStops || ({ALL_SHOWN} && [...document.querySelectorAll({SCROLLABLE!r})]"
+            ".every(e => e.hasAttribute('tabindex')))")
 CHECKS = ("load", "console", "requests", "resources", "math", "markup", "images", "links", "tabs",
           "theme", "contrast", "dark_figures", "axe")
 
@@ -247,6 +255,7 @@ def audit_page(context, url: str, site_dir: Path, mode: Mode, *,
         page.goto(url, wait_until="load", timeout=PAGE_TIMEOUT_MS)
         wait_for_images(page, PAGE_TIMEOUT_MS)
         page.evaluate("document.fonts.ready.then(() => true)")
+        wait_until(page, LAID_OUT)  # every block shown and its Tab stop set, as a reader finds them
         if screenshot is not None:
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot), full_page=True, animations="disabled",
