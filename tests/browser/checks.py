@@ -95,6 +95,14 @@ PAGE_TIMEOUT_MS = 60_000  # loading a page (and its images), and a screenshot: a
 # the browser has been idle: until then their text and formulas are not in the accessibility tree
 LAZY = "div.highlight:not(.xl-shown), article.bd-article > section > section:not(.xl-shown)"
 ALL_SHOWN = f"document.querySelectorAll({LAZY!r}).length === 0"
+# ...and the blocks that may scroll (the theme's selector) are Tab stops only once lazy_layout.js has
+# checked them, each in an idle moment (it sets tabIndex, 0 or -1): axe's scrollable-region-focusable
+# run before that finds code cells that scroll and are no Tab stop (api/init.html, dark, on a busy
+# machine). Pages without lazy_layout.js (window.xavierTabStops) have nothing to wait for.
+SCROLLABLE = ", ".join(["pre", ".nboutput > .output_area", ".cell_output > .output",
+                        ".jp-RenderedHTMLCommon", ".pst-scrollable-table-container"])
+LAID_OUT = (f"() => !window.xavierTabStops || ({ALL_SHOWN} && [...document.querySelectorAll({SCROLLABLE!r})]"
+            ".every(e => e.hasAttribute('tabindex')))")
 CHECKS = ("load", "console", "requests", "resources", "math", "markup", "images", "links", "tabs",
           "theme", "contrast", "dark_figures", "axe")
 
@@ -247,6 +255,7 @@ def audit_page(context, url: str, site_dir: Path, mode: Mode, *,
         page.goto(url, wait_until="load", timeout=PAGE_TIMEOUT_MS)
         wait_for_images(page, PAGE_TIMEOUT_MS)
         page.evaluate("document.fonts.ready.then(() => true)")
+        wait_until(page, LAID_OUT)  # every block shown and its Tab stop set, as a reader finds them
         if screenshot is not None:
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot), full_page=True, animations="disabled",
@@ -263,7 +272,7 @@ def audit_page(context, url: str, site_dir: Path, mode: Mode, *,
             audit.add("tabs", check_tabs(page))
         else:
             audit.add("dark_figures", check_dark_figures(page))
-        page.wait_for_timeout(50)  # let late console messages arrive
+        settle(page)  # console messages of the last frames and idle tasks arrive too
     except Exception as exc:  # a page that does not load or hangs fails its own test only
         audit.add("load", [f"the audit stopped: {type(exc).__name__}: {exc}"])
     finally:
@@ -357,6 +366,73 @@ _WAIT_IMAGES = """async (timeout) => {
 def wait_for_images(page, timeout_ms: int = 15000) -> int:
     """Make every image eager (no lazy loading), wait until each has loaded or failed, decode it."""
     return page.evaluate(_WAIT_IMAGES, timeout_ms)
+
+
+WAIT_MS = 20_000
+"""How long a test waits for something the page does by itself (a timer, an idle callback, an
+observer, a transition) before it reports it missing: long enough for a 2-core machine busy with
+other work, and a wait on the condition itself costs nothing on an idle one."""
+
+
+def wait_until(page, condition: str, arg=None, timeout_ms: int = WAIT_MS) -> bool:
+    """Whether the JavaScript function ``condition`` (called with ``arg``) became true within
+    ``timeout_ms``, checked at every animation frame; never raises on a time-out, so that the caller's
+    own check, made after, names what is wrong."""
+    try:
+        page.wait_for_function(condition, arg=arg, timeout=timeout_ms)
+        return True
+    except Exception as error:  # playwright's TimeoutError (not importable without playwright)
+        if "Timeout" not in type(error).__name__:
+            raise
+        return False
+
+
+_SETTLE = """async (timeout) => {
+  const t0 = performance.now();
+  // (a page not drawn, hidden, gets no frame: 5 s then count as one, not a wait for ever)
+  const frame = () => new Promise(r => { requestAnimationFrame(() => r()); setTimeout(r, 5000); });
+  await frame(); await frame();
+  const moving = () => document.getAnimations().some(a => a.playState === 'running'
+      && a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+  while (moving() && performance.now() - t0 < timeout) await frame();
+  if (window.requestIdleCallback) await new Promise(r => requestIdleCallback(r, {timeout: 2000}));
+  await frame();
+  return Math.round(performance.now() - t0);
+}"""
+
+
+def settle(page, timeout_ms: int = WAIT_MS) -> int:
+    """Let the page settle before checking that something did NOT happen; the milliseconds it took.
+
+    Two animation frames (what runs at a frame has run: an IntersectionObserver's or a
+    ResizeObserver's report, a media query's change event, the first frame of a transition), then
+    frames until no finite CSS transition or animation runs, then one idle moment (tasks those
+    queued, like a script they loaded), then a frame. Unlike a fixed sleep, each step waits for the
+    page's own clock: on a busy machine it takes longer, so a late change is still seen.
+    """
+    return page.evaluate(_SETTLE, timeout_ms)
+
+
+def wait_stable(page, measure: str, arg=None, timeout_ms: int = WAIT_MS):
+    """The value of the JavaScript function ``measure`` once it is the same at two animation
+    frames in a row (layout that a ResizeObserver, a scroll or a shown section still changes), or
+    its last value after ``timeout_ms``."""
+    deadline = page.evaluate("() => performance.now()") + timeout_ms
+    last = page.evaluate(measure, arg)
+    while True:
+        now = page.evaluate("""() => new Promise(r => { requestAnimationFrame(() => r(performance.now()));
+                                                       setTimeout(() => r(performance.now()), 5000); })""")
+        value = page.evaluate(measure, arg)
+        if value == last or now > deadline:
+            return value
+        last = value
+
+
+def in_page_delay(page, ms: float) -> None:
+    """Wait ``ms`` by the page's own timers (``setTimeout`` inside the page). A timer or interval
+    the page set earlier that is due by then runs first, however busy the machine is: so "nothing
+    moved in ``ms``" holds for the page's timers, not only for the wall clock."""
+    page.evaluate("(ms) => new Promise(r => setTimeout(r, ms))", ms)
 
 
 # -- Math --------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ Smallest figure text
 from __future__ import annotations
 
 import sys
+import time
 from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -208,13 +209,26 @@ def print_problems(page) -> list[str]:
     return problems + [f"printed: <{c}>" for c in chrome]
 
 
-def navigation_problems(page, wide: bool) -> list[str]:
+_SIDEBAR_SHOWN = """(shown) => { const e = document.querySelector('.bd-sidebar-primary');
+  const r = e ? e.getBoundingClientRect() : null;
+  return (!!e && e.checkVisibility() && r.width > 0 && r.height > 0
+          && getComputedStyle(e).visibility !== 'hidden' && r.right > 0) === shown; }"""
+_NAVIGATION_OPEN = """() => { const d = document.querySelector('dialog[open]');
+  return !!d && [...d.querySelectorAll('a[href]')].some(a => a.checkVisibility()); }"""
+
+
+def navigation_problems(page, wide: bool, timeout_ms: int | None = None) -> list[str]:
     """Press the one visible navigation button (``.primary-toggle``) and see it work.
 
     On a narrow screen (``wide`` False) it must open a ``<dialog>`` holding visible links; on a
     wide one it must hide the primary sidebar, and show it again when pressed a second time.
-    The first press is made with the keyboard (focus, Enter), the others with the mouse.
+    The first press is made with the keyboard (focus, Enter), the others with the mouse. After each
+    press the state is checked once it is reached, or after ``timeout_ms`` (``checks.WAIT_MS``):
+    the theme's drawer and sidebar may move with a transition, slow on a busy machine.
     """
+    import checks
+
+    timeout_ms = checks.WAIT_MS if timeout_ms is None else timeout_ms
     toggles = page.locator(".primary-toggle")
     visible = [k for k in range(toggles.count()) if toggles.nth(k).is_visible()]
     if len(visible) != 1:
@@ -227,15 +241,18 @@ def navigation_problems(page, wide: bool) -> list[str]:
     problems = []
     button.focus()
     page.keyboard.press("Enter")
-    page.wait_for_timeout(500)
     if wide:
+        checks.wait_until(page, _SIDEBAR_SHOWN, False, timeout_ms)
+        checks.settle(page)  # the end of its transition, if any
         if shown():
             problems.append("pressing the navigation button did not hide the sidebar")
         button.click()
-        page.wait_for_timeout(500)
+        checks.wait_until(page, _SIDEBAR_SHOWN, True, timeout_ms)
+        checks.settle(page)
         if not shown():
             problems.append("pressing the navigation button again did not show the sidebar")
     else:
+        checks.wait_until(page, _NAVIGATION_OPEN, None, timeout_ms)
         links = page.evaluate("""() => { const d = document.querySelector('dialog[open]');
             return d ? [...d.querySelectorAll('a[href]')].filter(a => a.checkVisibility()).length
                      : null; }""")
@@ -249,6 +266,37 @@ def navigation_problems(page, wide: bool) -> list[str]:
 def initial_bytes(requests: dict[str, int]) -> int:
     """The bytes transferred for a page's initial load (``{url: bytes}`` of its responses)."""
     return sum(requests.values())
+
+
+def record_sizes(page) -> tuple[dict[str, int], set]:
+    """Record, from now on, the body size of each response of ``page`` (``{url: bytes}``, filled in
+    as each request finishes) and the requests not finished or failed yet (a set); for
+    :func:`initial_bytes` and :func:`wait_for_requests`."""
+    sizes: dict[str, int] = {}
+    pending: set = set()
+
+    def finished(request):
+        pending.discard(request)
+        sizes[request.url] = (request.sizes() or {}).get("responseBodySize", 0)
+
+    page.on("request", lambda request: pending.add(request))  # (playwright takes no built-in method)
+    page.on("requestfinished", finished)
+    page.on("requestfailed", lambda request: pending.discard(request))
+    return sizes, pending
+
+
+def wait_for_requests(page, pending: set, timeout_ms: int | None = None) -> bool:
+    """Whether every request in ``pending`` (of :func:`record_sizes`) finished or failed within
+    ``timeout_ms`` (``checks.WAIT_MS``). At "load" some may still run (a face or an image the first
+    layouts asked for) or have their "requestfinished" event still on its way: counted at a fixed
+    time after "load", which ones are in would depend on how busy the machine is."""
+    import checks
+
+    timeout_ms = checks.WAIT_MS if timeout_ms is None else timeout_ms
+    deadline = time.monotonic() + timeout_ms / 1000
+    while pending and time.monotonic() < deadline:
+        page.wait_for_timeout(50)  # polling the set: playwright delivers the events while it waits
+    return not pending
 
 
 # -- The table of the report ------------------------------------------------------------------
@@ -272,11 +320,9 @@ def measure_site(site_dir: Path, pages: list[str]) -> dict[str, dict]:
                     context.set_default_timeout(60_000)
                     page = context.new_page()
                     page.set_viewport_size({"width": width, "height": 900})
-                    sizes: dict[str, int] = {}
-                    page.on("requestfinished", lambda r, s=sizes: s.__setitem__(
-                        r.url, (r.sizes() or {}).get("responseBodySize", 0)))
+                    sizes, pending = record_sizes(page)
                     page.goto(base + name, wait_until="load")
-                    page.wait_for_timeout(300)
+                    wait_for_requests(page, pending)
                     if width == 1280 and mode == "light":
                         row["bytes"] = initial_bytes(sizes)  # before any tab is clicked
                     if mode == "light":
@@ -349,9 +395,15 @@ _BOX_CONTENT = """(sel) => [...document.querySelectorAll(sel)].map(box => {
 def collapsed_box_problems(page) -> tuple[int, list[str]]:
     """``(number of boxes, problems)``: a box open on screen before the reader opens it, a box whose
     content does not print, or one that ``beforeprint`` does not open and ``afterprint`` close again.
-    Leaves the page in print media."""
+    Leaves the page in print media. Each change the page makes by itself (a box opening or closing,
+    perhaps with a transition) is checked once reached, or after ``checks.WAIT_MS``."""
+    import checks
+
+    shown_count = f"(sel) => ({_BOX_CONTENT})(sel).filter(b => b.shown).length"
     page.emulate_media(media="screen")
-    page.wait_for_timeout(100)
+    # nothing is to open on screen: let lesson.js's media-change handler (run at the next frame)
+    # and any transition have their turn, then look
+    checks.settle(page)
     screen = page.evaluate(_BOX_CONTENT, COLLAPSED_BOXES)
     problems = [f"{b['title']!r}: open on screen before the reader opens it" for b in screen if b["shown"]]
     # By keyboard: the first box of each kind opens with Enter on its control, and closes again.
@@ -363,12 +415,12 @@ def collapsed_box_problems(page) -> tuple[int, list[str]]:
         index = page.evaluate("(c) => document.querySelectorAll(c).length", control)
         handle.focus()
         page.keyboard.press("Enter")
-        page.wait_for_timeout(400)
+        checks.wait_until(page, f"(sel) => ({shown_count})(sel) === 1", COLLAPSED_BOXES)
         shown = [b for b in page.evaluate(_BOX_CONTENT, COLLAPSED_BOXES) if b["shown"]]
         if len(shown) != 1:
             problems.append(f"Enter on the first {kind}'s control showed {len(shown)} boxes, not 1 (of {index})")
         page.keyboard.press("Enter")
-        page.wait_for_timeout(400)
+        checks.wait_until(page, f"(sel) => ({shown_count})(sel) === 0", COLLAPSED_BOXES)
         if any(b["shown"] for b in page.evaluate(_BOX_CONTENT, COLLAPSED_BOXES)):
             problems.append(f"a second Enter on the first {kind}'s control did not close it")
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
@@ -382,7 +434,7 @@ def collapsed_box_problems(page) -> tuple[int, list[str]]:
     if reclosed:
         problems.append(f"{reclosed} Going-deeper boxes left open after afterprint")
     page.emulate_media(media="print")
-    page.wait_for_timeout(100)
+    checks.wait_until(page, f"(sel) => ({_BOX_CONTENT})(sel).every(b => b.shown)", COLLAPSED_BOXES)
     printed = page.evaluate(_BOX_CONTENT, COLLAPSED_BOXES)
     problems += [f"{b['title']!r}: content not printed" for b in printed if not b["shown"]]
     return len(screen), problems

@@ -171,6 +171,17 @@ and display:</p>
     "print_tabs_fixed.html": dict(head='<link rel="stylesheet" href="custom.css">',
                                   body=tab_set("p", [("First", "<p>one</p>"),
                                                      ("Second", "<p>two</p>")])),
+    # -- Waits (checks.settle, wait_stable, wait_until, in_page_delay) --
+    "late.html": dict(body="""
+<p id="fade" style="opacity: 0; transition: opacity 800ms linear">Fades in after the load.</p>
+<div id="box" style="width: 50%; height: 400px"><div id="bar" style="height: 10px"></div></div>
+<script>
+  addEventListener("load", () => requestAnimationFrame(() => { document.getElementById("fade").style.opacity = 1; }));
+  // the bar's height follows the box's width, as a widget's charts do (a ResizeObserver)
+  new ResizeObserver(([e]) => { document.getElementById("bar").style.height = Math.round(e.contentRect.width / 2) + "px"; })
+    .observe(document.getElementById("box"));
+  window.ticks = 0; setInterval(() => { window.ticks++; }, 100);
+</script>"""),
     "axe.html": dict(body="""
 <button aria-label="Close">Open the menu</button>
 <details><summary></summary><p>Hidden</p></details>"""),
@@ -381,7 +392,8 @@ def test_dead_navigation_button_is_found(opened, width):
     assert readability.navigation_problems(page, wide=False) == []
     page.close()
     page = opened("dead_toggle.html", width)
-    assert readability.navigation_problems(page, wide=False) == [
+    # the dead button opens nothing, however long one waits: 2 s, not WAIT_MS, before saying so
+    assert readability.navigation_problems(page, wide=False, timeout_ms=2000) == [
         "pressing the navigation button opened no navigation"]
     page.close()
 
@@ -405,3 +417,29 @@ def test_serious_axe_violations_are_found(opened):
     page = opened("other.html")
     assert readability.axe_violations(page) == []
     page.close()
+
+
+# -- Waits ---------------------------------------------------------------------------------------
+
+
+def test_waits_follow_what_the_page_does(opened):
+    """The waits of checks.py wait for the page, not for a fixed time: settle until a transition
+    started at the first frame has ended, wait_stable until a ResizeObserver has redrawn, wait_until
+    until a condition holds (False, not an exception, when it never does), in_page_delay until a
+    running interval has ticked."""
+    page = opened("late.html")
+    try:
+        took = checks.settle(page)
+        opacity = page.evaluate("() => getComputedStyle(document.getElementById('fade')).opacity")
+        assert opacity == "1" and took >= 500, (opacity, took)  # an 800 ms transition, begun at load
+        page.set_viewport_size({"width": 600, "height": 900})
+        height = checks.wait_stable(page, "() => document.getElementById('bar').offsetHeight")
+        width = page.evaluate("() => document.getElementById('box').getBoundingClientRect().width")
+        assert width < 320 and height == round(width / 2), (width, height)
+        assert checks.wait_until(page, "(n) => window.ticks >= n", 3)
+        assert checks.wait_until(page, "() => false", timeout_ms=300) is False
+        before = page.evaluate("() => window.ticks")
+        checks.in_page_delay(page, 250)
+        assert page.evaluate("() => window.ticks") > before
+    finally:
+        page.close()

@@ -42,6 +42,8 @@ DESKTOP = {"width": 1280, "height": 900}
 SCROLLABLE = ", ".join(["pre", ".nboutput > .output_area", ".cell_output > .output",
                         ".jp-RenderedHTMLCommon", ".pst-scrollable-table-container"])
 ALL_SHOWN = checks.ALL_SHOWN
+# every block that may scroll has been checked by lazy_layout.js (it sets tabIndex, 0 or -1)
+_ALL_CHECKED = f"() => [...document.querySelectorAll({SCROLLABLE!r})].every(e => e.hasAttribute('tabindex'))"
 # every block laid out (evaluate, not add_style_tag: that waits for an onload no page without
 # scripts fires)
 _FORCE_VISIBLE = """() => { const s = document.createElement('style');
@@ -118,8 +120,9 @@ def test_a_link_lands_at_its_target(tab, base, name, anchoring):
         after.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING).id; }""")
     page = tab(f"{base}{name}#{target}", init=None if anchoring else _NO_ANCHORING)
     page.wait_for_function(ALL_SHOWN, timeout=20_000)
-    page.wait_for_timeout(300)
-    top = page.evaluate(f"() => document.getElementById({target!r}).getBoundingClientRect().top")
+    # the last sections shown move what is above the target, and scroll anchoring (or the script)
+    # moves the page back: where it lands, once it is the same at two frames in a row
+    top = checks.wait_stable(page, f"() => document.getElementById({target!r}).getBoundingClientRect().top")
     assert 0 <= top <= 100, f"#{target} is {top:.0f} px from the top of the window"
 
 
@@ -190,7 +193,9 @@ def test_scrollable_blocks_are_the_tab_stops(tab, base, name, when, viewport):
     page = tab(base + name, viewport=viewport)
     if when == "idle":
         page.wait_for_function(ALL_SHOWN, timeout=20_000)
-        page.wait_for_timeout(1000)  # the checks follow the blocks, each in an idle moment
+        # the checks follow the blocks, each in an idle moment: until each block has been checked
+        # (given a tabindex), however long that takes
+        page.wait_for_function(_ALL_CHECKED, timeout=checks.WAIT_MS)
     else:
         page.keyboard.press("Tab")
     got = page.evaluate(f"() => [...document.querySelectorAll({SCROLLABLE!r})].map(e => e.tabIndex)")

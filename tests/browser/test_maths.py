@@ -161,11 +161,11 @@ def test_no_maths_menu_and_a_saved_choice_breaks_nothing(context, base, name):
     formula = page.locator("span.math, div.math").first
     formula.scroll_into_view_if_needed()
     formula.click(button="right")
-    page.wait_for_timeout(300)
+    checks.settle(page)  # no menu is to open: its frames and an idle moment pass first
     menus = page.evaluate("document.querySelectorAll('.CtxtMenu_Menu, .CtxtMenu_MenuFrame').length")
     assert menus == 0, "a MathJax menu opened"
     page.reload(wait_until="load")
-    page.wait_for_timeout(300)
+    checks.settle(page)  # no script is to undo the typesetting later either
     untypeset = page.evaluate("""() => [...document.querySelectorAll('span.math, div.math')]
         .filter(e => !e.querySelector('mjx-container svg')).length""")
     assert untypeset == 0, f"{untypeset} formulas not typeset after a saved menu choice"

@@ -98,13 +98,12 @@ def measure(browser, url: str, name: str, width: int) -> dict:
     context.set_default_timeout(TIMEOUT)
     page = context.new_page()
     page.set_viewport_size({"width": width, "height": 900})
-    sizes: dict[str, int] = {}
-    page.on("requestfinished", lambda r: sizes.__setitem__(r.url, r.sizes()["responseBodySize"]))
+    sizes, pending = readability.record_sizes(page)
     out: dict = {}
     try:
         page.goto(url, wait_until="load")
         page.evaluate("document.fonts.ready.then(() => true)")
-        page.wait_for_timeout(300)
+        readability.wait_for_requests(page, pending)  # every request made so far, counted
         out["bytes"] = readability.initial_bytes(sizes)
         out["largest"] = sorted(sizes.items(), key=lambda kv: -kv[1])[:3]
         SHOTS.mkdir(parents=True, exist_ok=True)
@@ -457,7 +456,10 @@ def test_wide_tables_show_a_scroll_cue_on_a_phone(browser, base, name, mode):
                 problems.append(f"{t['id']} did not take the focus")
             for _ in range(40):
                 page.keyboard.press("ArrowRight")
-            page.wait_for_timeout(300)
+            # keyboard scrolling is animated: until the box is at its end, or WAIT_MS
+            checks.wait_until(page, "c => c.scrollLeft + c.clientWidth >= c.scrollWidth - 1",
+                              box.element_handle())
+            checks.settle(page)  # the scroll's last frame drawn, and the cues with it
             at_end = box.evaluate("c => c.scrollLeft + c.clientWidth >= c.scrollWidth - 1")
             if not at_end:
                 problems.append(f"{t['id']}: the arrow keys did not scroll it to its end")
@@ -503,7 +505,9 @@ def test_no_table_of_a_lesson_scrolls_sideways_on_a_phone(browser, base, name):
         for button in page.locator("main .solution.dropdown button.toggle-button").all():
             if button.is_visible():
                 button.click()
-        page.wait_for_timeout(300)
+        # sphinx-togglebutton shows a solution with a transition (opacity and height, 0.3 s): the
+        # tables are measured once no transition runs
+        checks.settle(page)
         wide = page.evaluate(_SIDEWAYS)
         labels = page.locator(".sd-tab-set > label.sd-tab-label")
         for k in range(labels.count()):

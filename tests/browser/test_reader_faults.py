@@ -98,8 +98,15 @@ def test_scroll_shades_leave_the_caption_alone_in_dark_mode(browser, base):
         readability.unstack(page)
         scroll, width = page.evaluate(_SCROLL, "tab-conclusion-he-modes")
         assert scroll > width, "the table no longer scrolls: pick another one that does"
+        # two screenshots compared pixel for pixel: nothing is to change between them but the
+        # shade. The sections lazy_layout.js shows in idle moments may move the caption (by fractions
+        # of a pixel, which change its rasterised pixels), and a face first used by the caption
+        # loads once it is laid out (font-display: swap): both over before the first shot.
+        page.wait_for_function(checks.ALL_SHOWN, timeout=checks.WAIT_MS)
         caption = page.locator("#tab-conclusion-he-modes > caption")
         caption.scroll_into_view_if_needed()
+        page.evaluate("document.fonts.ready.then(() => true)")
+        checks.settle(page)
         shaded = caption.screenshot(animations="disabled")
         page.evaluate("""() => document.querySelector('#tab-conclusion-he-modes')
             .closest('.pst-scrollable-table-container').style.setProperty('--xv-scroll-shade', 'transparent')""")

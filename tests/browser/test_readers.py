@@ -188,7 +188,7 @@ def test_contents_sidebar_links_seen_when_focused(browser, base):
         for k in range(min(shown, 4)):
             page.evaluate("(k) => [...document.querySelectorAll('main figure.full-width')]"
                           ".filter(f => f.checkVisibility())[k].scrollIntoView({block: 'center'})", k)
-            page.wait_for_timeout(300)  # the theme's IntersectionObserver collapses the contents
+            checks.settle(page)  # the theme's IntersectionObserver collapses the contents, at a frame
             page.evaluate("() => document.querySelector('.bd-sidebar-secondary a[href]')"
                           ".focus({preventScroll: true})")
             for step in range(60):
@@ -220,11 +220,12 @@ def test_escape_in_the_phone_drawer_returns_focus(browser, base):
             for k in shown:
                 buttons.nth(k).focus()
                 page.keyboard.press("Enter")
-                page.wait_for_timeout(300)
+                checks.wait_until(page, "() => !!document.querySelector('dialog[open]')")
                 assert page.evaluate("() => !!document.querySelector('dialog[open]')"), \
                     f"{toggle} opened no drawer"
                 page.keyboard.press("Escape")
-                page.wait_for_timeout(300)
+                checks.wait_until(page, "(b) => !document.querySelector('dialog[open]')"
+                                  " && document.activeElement === b", buttons.nth(k).element_handle())
                 if page.evaluate("() => !!document.querySelector('dialog[open]')"):
                     problems.append(f"Escape did not close the drawer of {toggle}")
                 focused = page.evaluate("(b) => document.activeElement === b ? 'the button' : "

@@ -49,9 +49,15 @@ def js(v) -> str:
     return repr(v).replace("e-0", "e-").replace("e+0", "e+")
 
 
+def play_timeout(frames: int, play_ms: int) -> int:
+    """How long to wait for ``frames`` frames to play: twice their time, plus :data:`checks.WAIT_MS`
+    (each frame is drawn in a task of its own, later than its timer on a busy machine)."""
+    return frames * play_ms * 2 + checks.WAIT_MS
+
+
 def wait_full(page) -> None:
     """Until the widget has every choice's frames (the file beside the page has been loaded)."""
-    page.wait_for_function("() => document.querySelector('.xw-widget').dataset.full === 'true'", timeout=15000)
+    page.wait_for_function("() => document.querySelector('.xw-widget').dataset.full === 'true'", timeout=checks.WAIT_MS)
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +88,7 @@ def open_widget(b, url: str, mode: str, width: int):
 def near_widget(page) -> None:
     """Scroll to the widget, which is built only once it comes near the viewport, and wait for it."""
     page.locator(".xw-widget").first.scroll_into_view_if_needed()
-    page.wait_for_selector(".xw-widget[data-ready='true']", timeout=15000)
+    page.wait_for_selector(".xw-widget[data-ready='true']", timeout=checks.WAIT_MS)
 
 
 def keyboard_to(page, selector: str) -> None:
@@ -252,7 +258,7 @@ def check_play(page, F: int, play_ms: int = 400) -> None:
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.querySelector('.xw-player').dataset.playing") == "true"
     page.wait_for_function("() => document.querySelector('.xw-player').dataset.playing === 'false'",
-                           timeout=F * max(play_ms, 150) * 2 + 5000)
+                           timeout=play_timeout(F, max(play_ms, 150)))
     assert drawn(page)["frame"] == F - 1
 
 
@@ -278,7 +284,7 @@ def test_widget_by_keyboard(browser, name, mode, width):
             return [...w.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > w.getBoundingClientRect().right + 1)
                    .map(e => e.tagName + '.' + e.className.baseVal ?? e.className).slice(0, 5); }""")
         assert overflow == [], f"wider than the widget: {overflow}"
-        page.wait_for_timeout(50)
+        checks.settle(page)  # a late console error, from a frame or an idle task, is in the audit
     finally:
         context.close()
     assert audit.problems["console"] == []
@@ -327,7 +333,10 @@ def test_tab_from_the_top_reaches_the_widget(browser, name, width):
     page.set_viewport_size({"width": width, "height": 900})
     try:
         page.goto(base_url + name, wait_until="load")
-        page.wait_for_timeout(300)
+        # the widget must NOT be built: the IntersectionObserver that would build it reports at the
+        # first frames; let them and an idle moment pass (a fixed sleep, on a busy machine, could
+        # end before them)
+        checks.settle(page)
         assert page.evaluate("() => document.querySelector('.xw-widget').dataset.ready") is None, \
             "the widget was built with the page, far from the screen"
         stops = page.evaluate("""() => [...document.querySelectorAll('a[href], button, input, select,'
@@ -341,7 +350,7 @@ def test_tab_from_the_top_reaches_the_widget(browser, name, width):
                 break
             if page.evaluate("() => document.activeElement.classList.contains('xw-widget')"):
                 page.wait_for_function("() => !document.activeElement.classList.contains('xw-widget')",
-                                       timeout=15000)
+                                       timeout=checks.WAIT_MS)
                 where = page.evaluate("() => document.activeElement.outerHTML.slice(0, 120)")
                 break
         assert where, "Tab went through the page without reaching the widget"
@@ -374,7 +383,7 @@ def test_tab_into_a_widget_not_built_yet(browser, name):
         assert before[0], f"could not focus {before[2]}"
         assert before[1] is None, "the widget was built with the page"
         page.keyboard.press("Tab")
-        page.wait_for_function("() => !document.activeElement.classList.contains('xw-widget')", timeout=15000)
+        page.wait_for_function("() => !document.activeElement.classList.contains('xw-widget')", timeout=checks.WAIT_MS)
         first = page.evaluate("""() => { const w = document.querySelector('.xw-widget');
             const c = [...w.querySelectorAll('input, button, select')].find(c => !c.disabled && (c.type !== 'radio' || c.checked));
             return [c === document.activeElement, document.activeElement.outerHTML.slice(0, 80)]; }""")
@@ -408,11 +417,11 @@ def loaded_on_view(browser, name: str, data: dict):
     page.on("request", lambda r: requested.append(r.url))
     try:
         page.goto(base_url + name, wait_until="load")
-        page.wait_for_timeout(300)
+        checks.settle(page)  # NOT built, nothing requested, once the observer has had its frames
         assert not [u for u in requested if u.endswith(data["extra"])]
         assert page.evaluate("() => document.querySelector('.xw-widget').dataset.ready") is None
         page.evaluate("() => document.querySelector('.xw-widget').scrollIntoView()")
-        page.wait_for_selector(".xw-widget[data-ready='true']", timeout=15000)
+        page.wait_for_selector(".xw-widget[data-ready='true']", timeout=checks.WAIT_MS)
         wait_full(page)
         assert len([u for u in requested if u.endswith(data["extra"])]) == 1
         yield page
@@ -428,9 +437,10 @@ def test_playground_loads_the_other_choices_on_demand(browser):
         assert "trained" not in legend.text_content()  # an article scale: no note on its seeds
         # an added scale says in words why it has fewer seeds than the article's (a reader asked)
         page.locator(".xw-widget .xw-scale label[for$='-c0.1']").click()
-        page.wait_for_timeout(200)
         meta = frames("why.html")["meta"]
         seeds = {s["key"]: s["seeds"] for s in meta["scales"]}
+        checks.wait_until(page, "(s) => document.querySelector('.xw-widget .xw-legend').textContent.includes(s)",
+                          f"of the {seeds['c0.1']} seeds")
         text = legend.text_content()
         assert f"of the {seeds['c0.1']} seeds" in text and f"trained {seeds['appropriate']} times" in text, text
         assert "builds quickly" in text, text
@@ -551,12 +561,12 @@ def test_widget_fits_a_phone_screen(browser, name):
     try:
         page.set_viewport_size({"width": 390, "height": 844})
         page.evaluate("() => document.querySelector('.xw-widget').scrollIntoView()")
-        page.wait_for_timeout(300)
-        layout = page.evaluate(_LAYOUT, list(MAIN_CHARTS[name]))
+        # the charts are drawn again for the new width (a ResizeObserver): measured once the
+        # layout is the same at two frames in a row
+        layout = checks.wait_stable(page, _LAYOUT, list(MAIN_CHARTS[name]))
         # put the controls' top right under the header, as a reader scrolling to them would
         page.evaluate("(dy) => window.scrollBy(0, dy)", layout["controls"]["top"] - layout["header"] - 4)
-        page.wait_for_timeout(300)
-        layout = page.evaluate(_LAYOUT, list(MAIN_CHARTS[name]))
+        layout = checks.wait_stable(page, _LAYOUT, list(MAIN_CHARTS[name]))
     finally:
         context.close()
     assert layout["controls"]["top"] >= layout["header"]
@@ -570,14 +580,13 @@ def test_widget_fits_a_phone_screen(browser, name):
     assert max(tops) - min(tops) <= 2, f"the player wraps: its controls' tops {tops}"
 
 
-def _chart_text_px(page) -> list[float]:
-    """The size on screen, in CSS px, of every text drawn in the widget's charts (the font size
-    times the chart's scale: its width on screen over its viewBox width)."""
-    return page.evaluate("""() => [...document.querySelectorAll('.xw-widget svg text')]
-        .filter(t => t.getBoundingClientRect().height > 0 && t.textContent.trim()).map(t => {
-          const svg = t.ownerSVGElement, vb = svg.viewBox.baseVal;
-          const k = vb && vb.width ? svg.getBoundingClientRect().width / vb.width : 1;
-          return parseFloat(getComputedStyle(t).fontSize) * k; })""")
+# The size on screen, in CSS px, of every text drawn in the widget's charts (the font size times the
+# chart's scale: its width on screen over its viewBox width).
+_CHART_TEXT_PX = """() => [...document.querySelectorAll('.xw-widget svg text')]
+  .filter(t => t.getBoundingClientRect().height > 0 && t.textContent.trim()).map(t => {
+    const svg = t.ownerSVGElement, vb = svg.viewBox.baseVal;
+    const k = vb && vb.width ? svg.getBoundingClientRect().width / vb.width : 1;
+    return parseFloat(getComputedStyle(t).fontSize) * k; })"""
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -590,8 +599,7 @@ def test_chart_text_matches_the_figures(browser, name):
         context, page, _ = open_widget(b, base_url + name, "light", width)
         try:
             page.evaluate("() => document.querySelector('.xw-widget').scrollIntoView()")
-            page.wait_for_timeout(300)
-            sizes[width] = _chart_text_px(page)
+            sizes[width] = checks.wait_stable(page, _CHART_TEXT_PX)  # drawn at their final width
         finally:
             context.close()
     assert len(sizes[1280]) >= 10 and len(sizes[390]) >= 10
@@ -768,6 +776,13 @@ def said(page, clear: bool = False) -> list[str]:
     return texts
 
 
+def said_once(page) -> None:
+    """Until the live region has said something (or ``checks.WAIT_MS``), then a settle, so that a
+    second saying, if any, is in :func:`said` too."""
+    checks.wait_until(page, "() => window.__said.length > 0")
+    checks.settle(page)
+
+
 def open_watched(b, url: str, width: int = 1280):
     context = checks.new_context(b, "light")
     context.add_init_script(LIVE_WATCH)
@@ -799,7 +814,9 @@ def test_one_live_region_silent_until_the_reader_acts(browser, name):
     try:
         near_widget(page)
         wait_full(page)
-        page.wait_for_timeout(600)
+        # nothing is to be said: let the frames, ResizeObserver fits and idle tasks that follow the
+        # build and the load have their turn before looking
+        checks.settle(page)
         regions = page.evaluate(LIVE_REGIONS)
         assert len(regions) == 1, f"the widget's live regions: {regions}"
         cls, text, width, height = regions[0]
@@ -808,7 +825,7 @@ def test_one_live_region_silent_until_the_reader_acts(browser, name):
         keyboard_to(page, ".xw-slider")
         said(page, clear=True)
         page.keyboard.press("ArrowRight")
-        page.wait_for_timeout(100)
+        said_once(page)
         assert said(page) == [drawn(page)["text"]]
         assert drawn(page)["frame"] == 1
         # a drag: the readout follows the thumb, the live region waits for the release
@@ -822,7 +839,7 @@ def test_one_live_region_silent_until_the_reader_acts(browser, name):
         assert dragging["frame"] > 1 and f"frame {dragging['frame'] + 1} of " in dragging["text"], dragging
         assert said(page) == [], f"said while the slider was dragged: {said(page)}"
         page.mouse.up()
-        page.wait_for_timeout(100)
+        said_once(page)
         assert said(page) == [drawn(page)["text"]], said(page)
     finally:
         context.close()
@@ -853,18 +870,20 @@ def test_playing_says_playing_then_where_it_stops(browser, name):
         said(page, clear=True)
         page.keyboard.press("Enter")
         page.wait_for_function("(f) => Number(document.querySelector('.xw-readout').dataset.frame) >= f", arg=3,
-                               timeout=10 * play_ms + 5000)
+                               timeout=play_timeout(5, play_ms))
         page.keyboard.press("Enter")                      # the same button, now Pause
         paused = drawn(page)
         assert page.evaluate("() => document.querySelector('.xw-player').dataset.playing") == "false"
-        page.wait_for_timeout(3 * play_ms)
+        # nothing is to move: three frames' time by the page's own timers, so that the player's
+        # interval, had it not been cleared, would have ticked first even on a busy machine
+        checks.in_page_delay(page, 3 * play_ms)
         assert drawn(page)["frame"] == drawn(page)["slider"] == paused["frame"] >= 3
         while_playing = said(page, clear=True)
         assert len(while_playing) == 2 and while_playing[0] == "Playing", while_playing
         assert f"frame {paused['frame'] + 1} of {F})" in while_playing[-1] == drawn(page)["text"]
         page.keyboard.press("Enter")                      # play on to the end
         page.wait_for_function("() => document.querySelector('.xw-player').dataset.playing === 'false'",
-                               timeout=F * play_ms * 2 + 5000)
+                               timeout=play_timeout(F, play_ms))
         end = said(page)
         assert len(end) == 2 and end[0] == "Playing", end
         assert f"frame {F} of {F})" in end[-1] == drawn(page)["text"], end
@@ -900,7 +919,7 @@ def test_readout_shows_every_frame_while_playing(browser, name):
                            attributeFilter: ['data-frame']}); }""")
         page.keyboard.press("Enter")
         page.wait_for_function("() => document.querySelector('.xw-player').dataset.playing === 'false'",
-                               timeout=F * play_ms * 2 + 5000)
+                               timeout=play_timeout(F, play_ms))
         shown = page.evaluate("() => window.__shown")
         playing = [(text, f) for text, f, p in shown if p == "true"]
         end = drawn(page)
