@@ -452,13 +452,11 @@ _SCROLLING_BOXES_FOCUSABLE = """() => [...document.querySelectorAll('main .pst-s
   .filter(c => c.checkVisibility() && c.scrollWidth > c.clientWidth + 1).every(c => c.tabIndex >= 0)"""
 
 
-def unstack(page, timeout_ms: int = 20_000) -> None:
+def unstack(page) -> None:
     """:data:`UNSTACK`, then wait until every table box that now scrolls is a Tab stop: the theme's
     check runs 300 ms after the resize, in an idle moment (``lazy_layout.js``), later on a busy
-    machine. A box still not focusable after ``timeout_ms`` is left for the caller to report."""
+    machine. A box still not focusable after ``checks.WAIT_MS`` is left for the caller to report."""
+    import checks  # it imports this module
+
     page.evaluate(UNSTACK)
-    try:
-        page.wait_for_function(_SCROLLING_BOXES_FOCUSABLE, timeout=timeout_ms)
-    except Exception as error:  # playwright's TimeoutError: the caller's check names the box
-        if "Timeout" not in type(error).__name__:
-            raise
+    checks.wait_until(page, _SCROLLING_BOXES_FOCUSABLE)
