@@ -38,9 +38,7 @@ PAGES = [f"{d}.html" for d in checks.docnames(SITE)] if BUILT else []
 CODE_PAGES = [p for p in PAGES if (SITE / p).read_text(encoding="utf-8").count('<div class="highlight"') >= 6]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-# the theme's selector (pydata-sphinx-theme 0.20.0, addTabStopsToScrollableElements)
-SCROLLABLE = ", ".join(["pre", ".nboutput > .output_area", ".cell_output > .output",
-                        ".jp-RenderedHTMLCommon", ".pst-scrollable-table-container"])
+SCROLLABLE = checks.SCROLLABLE  # the theme's selector of blocks that may scroll
 ALL_SHOWN = checks.ALL_SHOWN
 # every block that may scroll has been checked by lazy_layout.js (it sets tabIndex, 0 or -1)
 _ALL_CHECKED = f"() => [...document.querySelectorAll({SCROLLABLE!r})].every(e => e.hasAttribute('tabindex'))"
