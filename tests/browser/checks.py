@@ -91,9 +91,11 @@ CHROMIUM_ARGS = [
 LOCAL_HOST = "127.0.0.1"
 VIEWPORT = {"width": 1280, "height": 900}
 PAGE_TIMEOUT_MS = 60_000  # loading a page (and its images), and a screenshot: a minute on a busy machine
-# lazy_layout (issue 20): code blocks and sections skipped while a page arrives are all shown once
-# the browser has been idle: until then their text and formulas are not in the accessibility tree
-LAZY = "div.highlight:not(.xl-shown), article.bd-article > section > section:not(.xl-shown)"
+# lazy_layout (issue 20): code blocks, sections and a section's large blocks (data-xl) skipped while
+# a page arrives are all shown once the browser has been idle: until then their text and formulas
+# are not in the accessibility tree
+LAZY = ("div.highlight:not(.xl-shown), article.bd-article > section > section:not(.xl-shown), "
+        "article.bd-article [data-xl]:not(.xl-shown)")
 ALL_SHOWN = f"document.querySelectorAll({LAZY!r}).length === 0"
 # ...and the blocks that may scroll (the theme's selector) are Tab stops only once lazy_layout.js has
 # checked them, each in an idle moment (it sets tabIndex, 0 or -1): axe's scrollable-region-focusable

@@ -19,6 +19,8 @@ are found block by block. What a reader gets must be what the site gave before:
   its height laid out (their estimates), a link into the page still lands at its target once
   every section is shown, and print lays out every section. (``test_maths.py`` checks that every
   formula is in the accessibility tree once they are shown.)
+* in a section laid out, its large blocks (``data-xl``) far below the screen are skipped, those on
+  it are not; the page's height counts their estimates (the height test above shows them too).
 """
 
 import os
@@ -127,8 +129,11 @@ def test_a_link_lands_at_its_target(tab, base, name, anchoring):
 _SECTIONS = """() => [...document.querySelectorAll('article.bd-article > section > section')].map(s => ({
   skipped: !s.firstElementChild.checkVisibility({contentVisibilityAuto: true}),
   top: s.getBoundingClientRect().top}))"""
-_SHOW_SECTIONS = """() => { for (const s of document.querySelectorAll('article.bd-article > section > section'))
+_SHOW_SECTIONS = """() => { for (const s of document.querySelectorAll('article.bd-article > section > section, article.bd-article [data-xl]'))
   s.classList.add('xl-shown'); return document.documentElement.scrollHeight; }"""
+_BLOCKS = """() => [...document.querySelectorAll('article.bd-article [data-xl]')].map(b => ({
+  skipped: !b.firstElementChild.checkVisibility({contentVisibilityAuto: true}),
+  top: b.getBoundingClientRect().top}))"""
 LONG_PAGES = ["why.html", "signals.html", "xavier_init.html", "justification.html", "beyond.html"]
 
 
@@ -137,6 +142,20 @@ def test_far_sections_are_skipped_while_the_page_arrives(tab, base):
     far = [s for s in page.evaluate(_SECTIONS) if s["top"] > 3 * PHONE["height"]]
     assert len(far) >= 3, "justification.html has fewer than three sections three screens down"
     assert all(s["skipped"] for s in far), f"{sum(not s['skipped'] for s in far)} far sections laid out"
+
+
+def test_far_blocks_of_a_shown_section_are_skipped_while_the_page_arrives(tab, base):
+    """In a section that is laid out (it comes into view), its large blocks far below the screen
+    are not: the frame that lays out the section lays out only what is near the viewport."""
+    page = tab(base + "conclusion.html", script=False)
+    page.evaluate("""() => { for (const s of document.querySelectorAll('article.bd-article > section > section'))
+      s.classList.add('xl-shown'); }""")
+    blocks = page.evaluate(_BLOCKS)
+    far = [b for b in blocks if b["top"] > 3 * PHONE["height"]]
+    near = [b for b in blocks if 0 <= b["top"] < PHONE["height"]]
+    assert len(far) >= 5, f"conclusion.html has {len(far)} large blocks three screens down"
+    assert all(b["skipped"] for b in far), f"{sum(not b['skipped'] for b in far)} far blocks laid out"
+    assert near and not any(b["skipped"] for b in near), f"blocks on the screen skipped: {near}"
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])

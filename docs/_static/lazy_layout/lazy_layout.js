@@ -2,8 +2,9 @@
  * idle; the theme's Tab stops for scrollable blocks found the same way (docs/_ext/lazy_layout.py,
  * issue 20).
  *
- * lazy_layout.css gives each code block (div.highlight) and each section of the second level
- * content-visibility: auto, so the frames that lay out the page as it arrives skip their contents.
+ * lazy_layout.css gives each code block (div.highlight), each section of the second level and
+ * each large block of a section (data-xl, lazy_layout.py) content-visibility: auto, so the frames
+ * that lay out the page as it arrives skip their contents.
  * Chromium also leaves a skipped block's text and a skipped section's MathML out of the
  * accessibility tree, so here every one is shown for good (content-visibility: visible, class
  * xl-shown), in document order, one per idle moment, from the page's "load" on: a few seconds
@@ -24,13 +25,15 @@
   const SELECTOR = ["pre", ".nboutput > .output_area", ".cell_output > .output",
                     ".jp-RenderedHTMLCommon", ".pst-scrollable-table-container"].join(", ");
   const SECTIONS = "article.bd-article > section > section:not(.xl-shown)";
-  const BLOCKS = `div.highlight:not(.xl-shown), ${SECTIONS}`;
+  // a section's large blocks, skipped on their own (marked data-xl by lazy_layout.py)
+  const PARTS = "article.bd-article [data-xl]:not(.xl-shown)";
+  const BLOCKS = `div.highlight:not(.xl-shown), ${SECTIONS}, ${PARTS}`;
   // Without scroll anchoring (Safari), a section above the reader's place (a link into the page)
   // taking its real height in place of its estimate would move the text they read: there the
   // sections are not skipped (lazy_layout.css: only where overflow-anchor is supported), and any
   // still skipped are shown at once.
   if (!(window.CSS && CSS.supports("overflow-anchor", "auto"))) {
-    for (const section of document.querySelectorAll(SECTIONS)) section.classList.add("xl-shown");
+    for (const section of document.querySelectorAll(`${SECTIONS}, ${PARTS}`)) section.classList.add("xl-shown");
   }
   const check = (el) => {
     el.tabIndex = el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight ? 0 : -1;
@@ -47,8 +50,9 @@
   // element are shown before it is checked
   const done = (el) => {
     pending.delete(el); near.unobserve(el);
-    const around = el.closest(BLOCKS);
-    if (around) show(around);
+    const around = [];  // the section and block around it, outermost first
+    for (let a = el.closest(BLOCKS); a; a = a.parentElement && a.parentElement.closest(BLOCKS)) around.unshift(a);
+    for (const a of around) show(a);
     for (const block of el.querySelectorAll(BLOCKS)) show(block);
     check(el);
   };
