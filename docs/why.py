@@ -26,7 +26,7 @@ __all__ = [
     "CLASS_COLORS", "exact_or_bound", "counts_text",
     "plot_network_grid", "plot_zero_init", "plot_symmetry", "boundary_offsets", "ray_agreement",
     "rank_correlation", "wedge_summary", "plot_wedges", "frame_epochs", "keep_frames", "network_at", "widget_frames",
-    "widget_html", "link_scale", "EXTRA_SCALES", "WIDGET_SCALES", "SEED_KINDS", "shown_seeds", "WIDGET_FILE", "quadrant_summary",
+    "widget_html", "link_scale", "SCALE_QUANTILE", "EXTRA_SCALES", "WIDGET_SCALES", "SEED_KINDS", "shown_seeds", "WIDGET_FILE", "quadrant_summary",
     "EPOCH_AXIS", "PHONE_FIGURE_TEXT_PX",
 ]
 
@@ -65,7 +65,7 @@ LABELS: dict[str, str] = {"zero": "zero", "small": "too small", "appropriate": "
 
 _RISE = 1e-9  # a step "raises" the cost when it grows by more than this relative amount (not rounding)
 _ROUNDING = 1e-12  # below this, a parameter of the zero initialization is rounding noise
-_SCALE_QUANTILE = 0.9  # network diagrams: colour scale up to this quantile of the row's |links|
+SCALE_QUANTILE = 0.9  # network diagrams: colour scale up to this quantile of the row's |links|
 _DATA_CMAP = "PuOr_r"  # decision maps: class 0 purple, class 1 orange (apart from COLORS)
 _MAP_RANGE = (-0.7, 1.7)  # decision maps: y-hat 0..1 in the light middle of _DATA_CMAP, under the points
 
@@ -331,7 +331,7 @@ def link_scale(links: Sequence[np.ndarray]) -> float:
     """The colour scale of network diagrams (all of :func:`plot_network_grid`'s, one seed's in the widget):
     the 90th percentile of the links' sizes, or 1 when they are all rounding
     noise around 0 (zero initialization)."""
-    vmax = float(np.quantile(np.concatenate([np.abs(a).ravel() for a in links]), _SCALE_QUANTILE))
+    vmax = float(np.quantile(np.concatenate([np.abs(a).ravel() for a in links]), SCALE_QUANTILE))
     return 1.0 if vmax < _ROUNDING else vmax
 
 
@@ -799,6 +799,7 @@ def widget_html(results: Mapping[str, Mapping[str, Any]], *, step: float = 0.5,
         "map_colors": _map_stops(),
         # the network diagrams' colour map and colours (diagram.py), as plot_network_grid draws them
         "diagram": palette(),
+        "scale_quantile": SCALE_QUANTILE,  # the links' colour bar: this quantile of a seed's |links| (link_scale)
     }
     html = framedata.widget_html(
         "playground", meta, inline, extra=WIDGET_FILE,

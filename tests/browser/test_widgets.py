@@ -656,7 +656,7 @@ def test_largest_weight_and_link_colours(browser, mode):
                                                               zip(meta["sizes"][1:], meta["sizes"][:-1])]).mappable.cmap
     b, base_url = browser
     context, page, audit = open_widget(b, base_url + "why.html", mode, 1280)
-    seen = {}
+    seen, ends = {}, {}
     try:
         page.evaluate("() => document.querySelector('.xw-widget').scrollIntoView()")
         wait_full(page)
@@ -677,6 +677,7 @@ def test_largest_weight_and_link_colours(browser, mode):
                 assert np.abs(W).max() == pytest.approx(largest, rel=1e-12)
                 assert f"Largest |W| (weights only, this seed, epoch {meta['epochs'][f]}): {js(largest)}" in d["note"]
                 seen[(scale, f)] = largest
+                ends.setdefault(scale, []).append(np.abs(W))
                 v = run["wmax_colour"]["median"]
                 want = [to_hex(cmap(Normalize(-v, v)(w))) for w in W]
                 got = [to_hex(tuple(x / 255 for x in _rgba(c)[0])) for c in d["links"]]
@@ -684,6 +685,15 @@ def test_largest_weight_and_link_colours(browser, mode):
                 want_nodes = [to_hex(cmap(Normalize(-v, v)(x))) for x in bias]
                 got_nodes = [to_hex(tuple(x / 255 for x in _rgba(c)[0])) for c in d["nodes"][meta["sizes"][0]:]]
                 assert got_nodes == want_nodes, (scale, f)
+            # the legend's account of the bar: it ends at the stated percentile of the sizes of this
+            # seed's weights at the first and the last epoch (decoded weights: to within their step)
+            legend = " ".join(page.locator(".xw-widget .xw-legend").all_text_contents())
+            pct = re.search(r"ends at the (\d+)th percentile of the sizes of its weights at the first and the last epoch",
+                            legend)
+            assert pct, legend
+            step = max(a.max() for a in ends[scale]) / 127
+            assert run["wmax_colour"]["median"] == pytest.approx(
+                np.percentile(np.concatenate(ends[scale]), int(pct.group(1))), abs=step), scale
     finally:
         context.close()
         import matplotlib.pyplot as plt

@@ -100,6 +100,9 @@ def test_glued_values_support_the_prose(page):
     assert page["con_diverged"] == 0
     # "the same order as the prediction": within a factor 3 of 0.75^29
     assert 1 / 3 < page["con_ex_scale_measured"] / page["con_ex_scale_pred"] < 3
+    # the solution's "times the prediction", printed to one decimal
+    assert page["con_ex_scale_ratio"] == pytest.approx(page["con_ex_scale_measured"] / page["con_ex_scale_pred"],
+                                                       rel=1e-3)
     for mode in ("fan_in", "fan_out"):   # the table: measured within 15 % of predicted
         for way in ("forward", "backward"):
             assert page[f"con_he_{mode}_{way}"] == pytest.approx(page[f"con_he_{mode}_{way}_pred"], rel=0.15)

@@ -94,6 +94,27 @@ def test_glued_reached_text(glued, page):
         assert text == f"{counts[0]} of {S} seeds on the circle and {counts[1]} on the square"
 
 
+def test_glued_colour_bar_of_the_network_diagrams(glued, page):
+    """Figs. 1.7 and 1.8's captions: the colour bar ends at the glued percentile of the sizes of the
+    links drawn (the median seed of each scale on the circle, at the start and after training),
+    computed here with numpy's percentile on the weights taken from the networks."""
+    results, _, _ = page
+    r = results["circle"]
+    pct = _num(glued("why")["why_link_pct"])
+    sizes = []
+    for name in why.SCALES:
+        i = int(r["index"][name][r["representative"][name]])
+        for net in (r["net_initial"], r["net_trained"]):
+            sizes += [np.abs(W[i]).ravel() for W in net.W[1:]]
+    expected = np.percentile(np.concatenate(sizes), pct)
+    fig = why.plot_network_grid(r, "weights")
+    try:
+        bar = fig.axes[-1]  # the colour bar, under the diagrams, horizontal
+        assert bar.get_xlim() == pytest.approx((-expected, expected), rel=1e-12)
+    finally:
+        plt.close(fig)
+
+
 def test_glued_class_colors(glued):
     """One source of the classes' colour names (why.CLASS_COLORS), and the name fits the hex."""
     g = glued("why")

@@ -387,8 +387,9 @@
     const rampEnds = [el("span"), el("span")];
     const netLegend = el("p", { class: "xw-legend" }, "Each link is one weight: red when positive, blue and dashed when " +
       "negative, darker and wider the larger it is, white when 0 (", rampEnds[0], ramp, rampEnds[1], "). Values past " +
-      "either end of this bar get the end colour. The bar is set for this seed, from its weights at the first and the " +
-      "last epoch. Each unit's colour is its bias.");
+      "either end of this bar get the end colour. The bar is set for this seed: it ends at the " +
+      `${Math.round(100 * meta.scale_quantile)}th percentile of the sizes of its weights at the first and the last epoch, ` +
+      "so the largest weights are past it. Each unit's colour is its bias.");
     // offsets of W[l] and b[l] in a frame's flattened parameters
     const wOff = [], bOff = [];
     let off = 0;
