@@ -365,18 +365,20 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
     # others. Beyond it colours saturate; the largest link is written under each diagram.
     vmax = link_scale([a for panels in rows for W, b in panels for a in W[1:]])
     for row, name, panels in zip(axes, names, rows):
+        # one line of title and two short lines of numbers: on a phone, taller text left the
+        # diagrams about 60 px wide, and "output db = -1.56e-17" ran into the next column
         for ax, when, (W, b) in zip(row, ("initialization", "after training"), panels):
             clip = [None] + [np.clip(a, -vmax, vmax) for a in W[1:]]  # saturate colour and width
             clip_b = [None] + [np.clip(a, -vmax, vmax) for a in b[1:]]
             d = draw_network(ax, SIZES, weights=clip, biases=clip_b, vmax=vmax, labels=[""] * 4,
-                             title=f"c = {SCALES[name]:g}\n({LABELS[name]})\n{when}")
+                             title=(f"{when}\n" if name == names[0] else "") + f"c = {SCALES[name]:g}")
             # the two numbers on lines of their own under the diagram, clear of its units
             # (hung from just under the lowest unit, so that larger text grows down, not into it)
             y0, y1 = ax.get_ylim()
             ax.set_ylim(y0 - 1.9, y1)
             big = max(float(np.abs(w).max()) for w in W[1:])
-            ax.text(0.0, y0 - 0.1, f"max |{'W' if kind == 'weights' else 'dW'}| = {big:.3g}\n"
-                    f"output {symbol} = {b[3][0]:.3g}".replace("-", "\N{MINUS SIGN}"),
+            ax.text(0.0, y0 - 0.1, f"|{'W' if kind == 'weights' else 'dW'}| \N{LESS-THAN OR EQUAL TO} {big:.3g}\n"
+                    f"{symbol} = {b[3][0]:.3g}".replace("-", "\N{MINUS SIGN}"),
                     transform=ax.get_yaxis_transform(), fontsize=8, ha="left", va="top")
     # the colour bar under the diagrams, so that the two columns (and their numbers) have the
     # figure's whole width: beside them, it left the numbers too little room on a phone

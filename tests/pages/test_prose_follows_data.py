@@ -104,3 +104,16 @@ def test_justification_wording_the_reader_found_wrong():
 def test_signals_eigenvalue_aside_in_its_box():
     assert "largest eigenvalue" not in main_text("signals")
     assert "largest eigenvalue" in (HTML / "signals.html").read_text()
+
+
+def test_beyond_plain_stack_sentence_counts_the_seeds_fig_6_5_shows_diverged():
+    """s31: the main line said the plain stack 'barely learns' while Fig. 6.5's legend read 'plain
+    (1 diverged)'. The sentence now names the diverged seeds whenever the training has any."""
+    g = numbers("beyond")
+    text = main_text("beyond")
+    sentence = text.split("the plain one", 1)[1].split(".", 1)[0]
+    said = ("no", "one", "two", "three", "four", "five")
+    if g["by_rt_plain_div"]:
+        assert f"{said[int(g['by_rt_plain_div'])]} of its {said[int(g['by_rt_seeds'])]} seeds diverge" in sentence
+    else:
+        assert "diverge" not in sentence

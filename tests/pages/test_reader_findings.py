@@ -178,3 +178,23 @@ def test_why_visible_cells_carry_no_widget_bookkeeping():
     code = "\n".join(visible)
     for bookkeeping in ("frame_epochs", ".copy() for W in", "def keep"):
         assert bookkeeping not in code, bookkeeping
+
+
+def _numbers_in_box(box) -> list[str]:
+    """The numbers of the figures and tables a box holds ("Fig. 4.1", "Table 5.3"), in order."""
+    return [" ".join(n.get_text(" ", strip=True).split()) for n in box.select("span.caption-number")]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_box_names_the_figures_and_tables_it_holds(page):
+    # The s31 student reading: justification's first visible figure was Fig. 4.3 (4.1 and 4.2 sit
+    # in collapsed boxes) and conclusion's first visible table 5.2, so figures looked missing. A
+    # collapsed box that holds numbered figures or tables names them in its title.
+    faults = []
+    for box in _article(page).select("details.going-deeper"):
+        title = " ".join(box.find("summary").get_text(" ", strip=True).split())
+        held = [n.rstrip(" .") for n in _numbers_in_box(box)]
+        missing = [n for n in held if not re.search(re.escape(n) + r"(?!\d)", title)]
+        if missing:
+            faults.append(f"{title!r} holds {', '.join(missing)} but does not name it")
+    assert not faults, f"{page}: " + "; ".join(faults)
