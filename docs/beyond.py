@@ -88,7 +88,8 @@ def plot_jacobian_spectra(spectra: dict[tuple[str, str, int], np.ndarray]):
                 color, ls, label = _WEIGHT_STYLE[w]
                 ax.step(np.r_[-9, s2, 4], np.r_[0, np.arange(1, len(s2) + 1) / len(s2), 1],
                         where="post", color=color, ls=ls, lw=1.8, label=label)
-            ax.set_title(f"{_ACT_LABEL[act]}, $L = {L}$")
+            # the longer titles on two lines, as PageFigure would wrap them after a first rendering
+            ax.set_title(f"{_ACT_LABEL[act]},{' ' if act == 'identity' else chr(10)}$L = {L}$")
             ax.set_xlim(-8, 3)
             ax.set_ylim(0, 1.02)
             if i == len(acts) - 1:

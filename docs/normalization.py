@@ -376,8 +376,9 @@ def plot_attention(dks, top, T, width, gain):
         ax2.plot(width, pred, "--", color=c, lw=1)
         ax2.errorbar(width, med, yerr=[med - lo, hi - med], fmt=marker_for(c), color=c, ms=5,
                      capsize=2, label=label)
+    # the title on two lines, as PageFigure would wrap it after a first rendering
     ax2.set(xscale="log", yscale="log", xlabel="width $d$", ylabel="Var(Wx) / Var(x)",
-            title="one layer's variance gain (dashed: $d\\,$Var($W$))")
+            title="one layer's variance gain (dashed:\n$d\\,$Var($W$))")
     ax2.set_xticks(width, [str(d) for d in width])
     ax2.legend(loc="lower right")
     return fig

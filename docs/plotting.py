@@ -463,7 +463,9 @@ class PageFigure(Figure):
                 size = text.get_fontsize()
                 glyph = min(smallest_glyph_points(line, text.get_fontproperties())
                             for line in lines)
-                if glyph < floor:
+                # not for a rounding error: a formula raised before measures a glyph of
+                # floor * (1 - 1e-16), and raising it again cost a rendering of the same image
+                if glyph < floor * (1 - 1e-9):
                     self._scripts_raised.append((text, size))
                     text.set_fontsize(size * floor / glyph)
                     changed = True

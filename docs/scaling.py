@@ -133,7 +133,8 @@ def plot_phase(sw2, sb2, chi, gain_points, measured, sw2_measured, sb2_line, the
         ax1.plot(x, y, marker=m, ms=9, color=OKABE_ITO[0], mec="black", ls="none", label=label,
                  clip_on=False, zorder=5)
     ax1.axhline(sb2_line, color=OKABE_ITO[0], ls="--", lw=1.2, label=rf"$\sigma_b^2 = {sb2_line:g}$ (below)")
-    ax1.set(xlabel=r"$\sigma_w^2$", ylabel=r"$\sigma_b^2$", title="tanh networks: order and chaos")
+    # titles on two lines, as PageFigure would wrap them after a first rendering
+    ax1.set(xlabel=r"$\sigma_w^2$", ylabel=r"$\sigma_b^2$", title="tanh networks:\norder and chaos")
     ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=1)  # two squeezed the map
     ax2.plot(theory_sw2, theory_xi, color=OKABE_ITO[4], lw=1.8, label=r"theory, $-1/\log \chi_1$")
     xi = -1 / measured
@@ -141,6 +142,6 @@ def plot_phase(sw2, sb2, chi, gain_points, measured, sw2_measured, sb2_line, the
     ax2.errorbar(sw2_measured, med, yerr=[med - xi.min(axis=1), xi.max(axis=1) - med], fmt="o",
                  color=OKABE_ITO[5], ms=6, capsize=4, label="measured\n(median, min–max)")
     ax2.set(xlabel=r"$\sigma_w^2$", ylabel=r"depth scale $\xi_c$ (layers)",
-            title=rf"ordered side, $\sigma_b^2 = {sb2_line:g}$", yscale="log")
+            title=f"ordered side,\n$\\sigma_b^2 = {sb2_line:g}$", yscale="log")
     ax2.legend(loc="upper left")
     return fig

@@ -306,7 +306,8 @@ def plot_training(result: Mapping[str, Any]):
     ax.set_xscale("symlog", **EPOCH_AXIS)  # the first 10 epochs linear, then log time
     ax.set(xlabel="epoch (linear to 10, logarithmic after)",
            ylabel="mean binary cross-entropy",
-           title=f"{result['dataset']}: median and 10–90 % of {S} seeds", xlim=(0, T))
+           # on two lines, as PageFigure would wrap it after a first rendering
+           title=f"{result['dataset']}:\nmedian and 10–90 % of {S} seeds", xlim=(0, T))
     ax.axhline(result["threshold"], color="0.5", lw=0.8, ls=":")
     # below the axes, under the epoch label: inside, it covered a band on some dataset or other
     key.legend(*ax.get_legend_handles_labels(), loc="center", ncol=1, borderaxespad=0.0)
@@ -394,7 +395,7 @@ def plot_zero_init(zero: Mapping[str, Any]):
     # one panel per row, 5 in wide: the text stays legible on a phone
     fig, (ax_net, ax_b) = subplots(2, 1, figsize=(5.0, 6.4), height_ratios=[1, 1])
     W, b = _seed(zero["net"], 0)
-    d = draw_network(ax_net, SIZES, weights=W, biases=b, title="zero initialization, after training",
+    d = draw_network(ax_net, SIZES, weights=W, biases=b, title="zero initialization,\nafter training",
                      colorbar=True, colorbar_label="$W$, $b$")
     x, y = d.positions[3][0]
     bias = f"{b[3][0]:.4f}".replace("-", "\N{MINUS SIGN}")  # a minus, not a hyphen
