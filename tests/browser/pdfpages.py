@@ -145,13 +145,16 @@ def print_layout_problems(pages: list[Page], captions: list[str], labels: list[s
     start = 0
     for caption in captions:
         head = caption[:60]
-        k = page_of(pages, head, start)
+        # The caption is the line that starts with its head: a caption that opens with a formula
+        # has a head of "Fig. 4.3" alone, which prose naming the figure, "(Fig. 4.3)", also holds.
+        key = squeeze(head)[:24]
+        k = next((j for j in range(start, len(pages))
+                  if any(squeeze(ln[4]).startswith(key) for ln in pages[j].lines)), None)
         if k is None:
             problems.append(f"caption {head!r} not found in the PDF")
             continue
         start = k
-        key = squeeze(head)[:24]  # "Fig.3.12" alone also matches prose that names the figure
-        line = next((ln for ln in pages[k].lines if key in squeeze(ln[4])), None)
+        line = next((ln for ln in pages[k].lines if squeeze(ln[4]).startswith(key)), None)
         top = line[1] if line else 0
         above = [img for img in pages[k].images if img[3] <= top + 2 and top - img[3] < 60]
         if not above:
