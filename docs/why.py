@@ -330,7 +330,7 @@ def plot_training(result: Mapping[str, Any]):
 
 def link_scale(links: Sequence[np.ndarray]) -> float:
     """The colour scale of network diagrams (all of :func:`plot_network_grid`'s, one seed's in the widget):
-    the 90th percentile of the links' sizes, or 1 when they are all rounding
+    the :data:`SCALE_QUANTILE` quantile of the links' sizes, or 1 when they are all rounding
     noise around 0 (zero initialization)."""
     vmax = float(np.quantile(np.concatenate([np.abs(a).ravel() for a in links]), SCALE_QUANTILE))
     return 1.0 if vmax < _ROUNDING else vmax
@@ -362,7 +362,7 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
             panels.append((W, b))
         rows.append(panels)
     # One scale for all eight diagrams, so that the rows compare directly; it is set by the links
-    # only, at the 90th percentile of their sizes: one large bias or link would wash out all the
+    # only, at the SCALE_QUANTILE quantile of their sizes: one large bias or link would wash out all the
     # others. Beyond it colours saturate; the largest link is written under each diagram.
     vmax = link_scale([a for panels in rows for W, b in panels for a in W[1:]])
     for row, name, panels in zip(axes, names, rows):
