@@ -28,6 +28,9 @@ sys.path.insert(0, str(ROOT / "docs"))  # the pages' modules (framedata, for wid
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))  # the site's own extensions
 
 extensions = [
+    # first, so that the kernel server's imports overlap Sphinx's start (docs/_ext/warm_kernels.py)
+    "kernel_environment",  # the notebook kernels' environment: one BLAS thread, fixed SVG ids
+    "warm_kernels",  # each page's kernel forked from one process that imported numpy, matplotlib...
     "myst_nb",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
@@ -40,10 +43,8 @@ extensions = [
     "sphinxcontrib.bibtex",  # {cite} and {bibliography} from docs/references.bib
     "bibtex_plugins",  # pybtex's plugins found once per build, not once per citation
     # docs/_ext, the site's own:
-    "kernel_environment",  # the notebook kernels' environment: one BLAS thread, fixed SVG ids
     "execution_keys",  # a page executes again exactly when its code (library, modules) changed
     "parallel_pages",  # with -j N, N notebook pages execute at a time, the slowest first
-    "warm_kernels",  # each page's kernel forked from one process that imported numpy, matplotlib...
     "kernel_ports",  # kernels' ports picked so that no other process takes them before the kernel
     "samebytes",  # two clean builds and a rebuild write the same bytes
     "plain_status",  # the execution table's status in words, not emoji
@@ -78,6 +79,9 @@ numfig = True
 # Every cross-reference must resolve (the Makefile passes -n too). The build is offline (no
 # intersphinx): see docs/_ext/api_references.py.
 nitpicky = True
+# The site's own code: when a file under these folders changes, every page is read and written again
+# (docs/_ext/samebytes.py).
+site_code = [str(ROOT / "docs" / "_ext")]
 node_modules = str(ROOT / "node_modules")  # vendored_assets copies d3 from here, buildmath runs MathJax
 
 # -- MyST-NB execution ------------------------------------------------------------------------------
