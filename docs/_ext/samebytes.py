@@ -18,6 +18,13 @@ Found by comparing clean builds with rebuilds file by file (``tests/build``); th
   the search page shows from the general index; Sphinx 9.0 ``IndexBuilder.load``): they dropped
   out of ``searchindex.js``. And a word found only in a rewritten page that no longer has it stayed
   in the index with an empty list of pages. :func:`keep_index_entries` fixes both.
+* **The site's own code.** Sphinx rebuilds what a changed page or setting touches, but not what a
+  changed extension touches: after an edit of ``docs/_ext/buildmath.py``, ``make html`` ran Sphinx,
+  which found nothing outdated and kept every page as the old code wrote it. The configuration value
+  ``site_code_digest`` is set, when the configuration is read, to a digest of the files in the
+  folders of ``site_code`` (conf.py: ``docs/_ext``); it is declared with ``rebuild="env"``, so that
+  when it changes Sphinx reads every page again (the notebooks come from the execution cache, which
+  follows the library and the page modules, not the extensions) and writes every page.
 """
 
 from __future__ import annotations
@@ -28,6 +35,23 @@ from pathlib import Path
 from typing import Any
 
 TIME_COLUMNS = ("mtime", "runtime")  # myst-nb's keys for "Modified" and "Run Time (s)"
+
+
+def code_digest(folders) -> str:
+    """SHA-256 of the names and bytes of the files in ``folders`` (recursively; bytecode left out)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for folder in map(Path, folders):
+        files = sorted(f for f in folder.rglob("*") if f.is_file() and "__pycache__" not in f.parts)
+        for f in files:
+            h.update(f.relative_to(folder).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def set_code_digest(app, config) -> None:
+    """``site_code_digest``: the digest of the site's own code, which Sphinx compares from build to build."""
+    config.site_code_digest = code_digest(config.site_code)
 
 
 def leave_out_times(app, config) -> None:
@@ -114,6 +138,9 @@ def setup(app):
             "_title_mapping)", sphinx="9.0.4")
     require("docs/_ext/samebytes.py (myst_nb.ext.execution_tables._key2header)", myst_nb="1.4.0")
     keep_index_entries()
+    app.add_config_value("site_code", [], "", types=[list])
+    app.add_config_value("site_code_digest", "", "env", types=[str])
+    app.connect("config-inited", set_code_digest)
     app.connect("config-inited", leave_out_times)
     app.connect("write-started", copy_before_writing)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -30,12 +30,13 @@ def conf_namespace() -> dict:
 
 
 def build_site(src: Path, out: Path, lib: Path, jobs: int, pythonpath: Path | None = None,
-               extra_extensions: tuple[str, ...] = ()) -> Path:
+               extra_extensions: tuple[str, ...] = (), defines: tuple[str, ...] = ()) -> Path:
     """Build the site in ``src`` as the Makefile builds the real one (the repository's conf.py,
     ``-nW``, ``SOURCE_DATE_EPOCH=0``), with ``jobs`` processes, into ``out/html``, its doctrees and
     execution cache beside it in ``out``; ``lib`` stands in for the library (``xavier_library``),
     ``pythonpath`` is added to the import path (for autodoc), ``extra_extensions`` to conf.py's
-    extensions (modules found on that path). Returns ``out/html``.
+    extensions (modules found on that path), ``defines`` are more ``-D name=value`` settings.
+    Returns ``out/html``.
 
     Fails the calling test with Sphinx's output if the build fails.
     """
@@ -43,9 +44,9 @@ def build_site(src: Path, out: Path, lib: Path, jobs: int, pythonpath: Path | No
     env.update(SOURCE_DATE_EPOCH="0", PYTHONHASHSEED="0")
     if pythonpath is not None:
         env["PYTHONPATH"] = os.pathsep.join([str(pythonpath), *filter(None, [env.get("PYTHONPATH")])])
-    extensions = []
+    extensions = [arg for d in defines for arg in ("-D", d)]
     if extra_extensions:
-        extensions = ["-D", "extensions=" + ",".join([*conf_namespace()["extensions"], *extra_extensions])]
+        extensions += ["-D", "extensions=" + ",".join([*conf_namespace()["extensions"], *extra_extensions])]
     proc = subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", "html", "-nW", "--keep-going", "-q", "-j", str(jobs),
          "-c", str(ROOT), "-d", str(out / "doctrees"), *extensions,
