@@ -182,6 +182,19 @@ def smallest_glyph_points(s: str, prop) -> float:
     >>> smallest_glyph_points(r"$\sqrt{2}$", FontProperties(size=10))  # the sign: 5.71 pt
     10.0
     """
+    return _smallest_glyph_points(s, prop.copy())
+
+
+@functools.lru_cache(maxsize=1024)
+def _smallest_glyph_points(s: str, prop) -> float:
+    """:func:`smallest_glyph_points`, kept for each formula and font (a copy of ``prop``, which is
+    mutable; equal fonts hash alike, as in matplotlib's own cache of mathtext layouts).
+
+    A page measures the same formulas many times: every text before each save
+    (:meth:`PageFigure._raise_small_text`), then every text drawn (:meth:`PageFigure.draw`), the
+    same labels in several figures (justification: 75 measures, 16 formulas). Parsing a formula
+    again costs a mathtext layout (5 to 10 ms); matplotlib keeps only the 50 last
+    (``MathTextParser._parse_cached``)."""
     size = prop.get_size_in_points()
     glyphs = _path_parser().parse(s, 72, prop).glyphs
     return min((g[1] for g in glyphs if not _stretched(g[0])), default=size)
