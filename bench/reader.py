@@ -373,6 +373,8 @@ def main(argv: list[str] | None = None) -> None:
     pages = ([f"{p}.html" for p in args.pages.split(",")] if args.pages
              else [f"{p}.html" for p in ARTICLE] if args.quick else _pages(sites[0]))
     labels = {s.name: s for s in sites}
+    if len(labels) < len(sites):  # e.g. two checkouts' _build/html: name them by the checkout
+        labels = {str(s.relative_to(s.parents[2])) if len(s.parents) > 2 else str(s): s for s in sites}
     got = side_by_side(labels, pages, args.loads)
     print(f"longest task, median of {args.loads} loads, ms: wall (longtask and long-animation-frame APIs) / thread time (trace)")
     print(f"{'':28s}" + "".join(f"{name:>18s}" for name in labels))

@@ -208,6 +208,35 @@ _VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "so
 _START = re.compile(r"<(\w+)\b[^>]*>|<!--.*?-->", re.S)
 
 
+def _children(body: str, pos: int, end: int):
+    """The direct child elements between ``pos`` and ``end``: (name, start tag match, end index)."""
+    while (child := _START.search(body, pos, end)) is not None:
+        if child.group(0).startswith("<!--"):
+            pos = child.end()
+            continue
+        name = child.group(1).lower()
+        stop = child.end() if name in _VOID else _end(body, child.start())
+        yield name, child, stop
+        pos = stop
+
+
+def _mark_children(body: str, pos: int, end: int, marks: list) -> None:
+    """Mark the large children between ``pos`` and ``end`` (see :func:`mark_blocks`); within an API
+    entry marked (``<dl class="py ...">``), the large children of its description (``<dd>``) too."""
+    for name, child, stop in _children(body, pos, end):
+        if name in _VOID or name == "section":  # a section: its blocks are marked on its own
+            continue
+        inner = body[child.start():stop]
+        if (name not in ("h1", "h2", "h3", "h4", "h5", "h6") and "style=" not in child.group(0)
+                and inner.count("<") // 2 >= BLOCK_ELEMENTS):
+            marks.append((child.end() - 1, f' data-xl style="--xl-h: {section_height(inner, "desktop")}px; '
+                                            f'--xl-hn: {section_height(inner, "phone")}px"'))
+            if name == "dl" and re.search(r'\bclass="py\b', child.group(0)):
+                for part, tag, part_stop in _children(body, child.end(), stop):
+                    if part == "dd":
+                        _mark_children(body, tag.end(), part_stop, marks)
+
+
 def mark_blocks(body: str) -> str:
     """``body`` with each large block of the page's section or of a section of the second level (a
     direct child of it, not its heading nor a section, with at least :data:`BLOCK_ELEMENTS`
@@ -215,7 +244,11 @@ def mark_blocks(body: str) -> str:
     with its estimated heights (:func:`section_height`) as ``style="--xl-h: ...px; --xl-hn:
     ...px"``: lazy_layout.css skips it on its own, so that the frame that lays out a section
     coming into view lays out only its blocks near the viewport (a section is up to 2,200
-    elements: conclusion's 5.2). A block that has a ``style`` already is left as it is.
+    elements: conclusion's 5.2). A block that has a ``style`` already is left as it is. In an API
+    entry marked (``<dl class="py ...">``, up to 1,800 elements: api/network's ``Network``, which
+    lazy_layout.js showed in one idle task of up to 265 ms on the phone), the large blocks of its
+    description (``<dd>``: paragraphs, field lists, examples, its methods' entries) are marked
+    too, and shown after it, one at a time.
 
     A paragraph of 30 elements is marked, the short one before it is not, nor one in a section of
     the third level:
@@ -224,31 +257,19 @@ def mark_blocks(body: str) -> str:
     >>> print(mark_blocks('<section><h1>T</h1>' + p + '<section><h2>A</h2><p>b</p>' + p + '<section><h3>B</h3>'
     ...                   + p + '</section></section></section>').replace('<b>x</b>' * 30, '...'))
     <section><h1>T</h1><p data-xl style="--xl-h: ...px; --xl-hn: ...px">...</p><section><h2>A</h2><p>b</p><p data-xl style="--xl-h: ...px; --xl-hn: ...px">...</p><section><h3>B</h3><p>...</p></section></section></section>
+
+    An API entry and the large paragraph of its description are marked, not its signature:
+
+    >>> entry = '<dl class="py class"><dt>' + '<b>x</b>' * 30 + '</dt><dd>' + p + '</dd></dl>'
+    >>> mark_blocks('<section><h1>T</h1>' + entry + '</section>').count('data-xl')
+    2
     """
     marks, depth = [], 0  # (the index of a block's start tag's ">", its attributes)
     for m in _SECTION.finditer(body):
         depth += -1 if m.group(1) else 1
         if m.group(1) or depth > 2:
             continue
-        pos, end = m.end(), _end(body, m.start())
-        while (child := _START.search(body, pos, end)) is not None:
-            if child.group(0).startswith("<!--"):
-                pos = child.end()
-                continue
-            name = child.group(1).lower()
-            if name in _VOID:
-                pos = child.end()
-                continue
-            stop = _end(body, child.start())
-            if name == "section":  # a section of its own (its blocks are marked on its own event)
-                pos = stop
-                continue
-            inner = body[child.start():stop]
-            if (name not in ("h1", "h2", "h3", "h4", "h5", "h6") and "style=" not in child.group(0)
-                    and inner.count("<") // 2 >= BLOCK_ELEMENTS):
-                marks.append((child.end() - 1, f' data-xl style="--xl-h: {section_height(inner, "desktop")}px; '
-                                                f'--xl-hn: {section_height(inner, "phone")}px"'))
-            pos = stop
+        _mark_children(body, m.end(), _end(body, m.start()), marks)
     out, last = [], 0
     for at, attributes in sorted(marks):
         out += [body[last:at], attributes]
