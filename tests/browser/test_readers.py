@@ -206,6 +206,42 @@ def test_contents_sidebar_links_seen_when_focused(browser, base):
         page.context.close()
 
 
+_ICON_FONTS = """() => {
+  const declared = new Set([...document.fonts].map(f => f.family.replace(/["']/g, '')));
+  const wrong = [];
+  for (const e of document.querySelectorAll('body *')) {
+    for (const pseudo of ['::before', '::after']) {
+      const style = getComputedStyle(e, pseudo);
+      if (!style.content || style.content === 'none' || style.content === 'normal') continue;
+      const family = style.fontFamily.split(',')[0].trim().replace(/["']/g, '');
+      if (/awesome/i.test(family) && !declared.has(family)) {
+        wrong.push(`${e.className || e.tagName}${pseudo}: ${family}`);
+      }
+    }
+  }
+  return {wrong, declared: [...declared].filter(f => /awesome/i.test(f))};
+}"""
+
+
+def test_icons_drawn_in_a_font_the_page_has(browser, base):
+    """On why.html at 1280 px, with a full-width figure in view (the theme collapses the contents
+    sidebar to its title and a caret), every icon drawn by CSS (``::before``/``::after``) names a
+    Font Awesome family that the page declares: the theme's caret asked for "Font Awesome 6 Free",
+    not shipped, and showed a missing-glyph box."""
+    page = opened(browser, base + "why.html")
+    try:
+        page.evaluate("() => [...document.querySelectorAll('main figure.full-width')]"
+                      ".find(f => f.checkVisibility()).scrollIntoView({block: 'center'})")
+        checks.settle(page)  # the theme's IntersectionObserver collapses the contents, at a frame
+        assert page.evaluate("() => !!document.querySelector('.bd-sidebar-secondary.hide')"), \
+            "the contents sidebar did not collapse with a full-width figure in view"
+        state = page.evaluate(_ICON_FONTS)
+        assert state["declared"], "no Font Awesome family declared"
+        assert not state["wrong"], f"icons in a family the page lacks {state['declared']}: {state['wrong']}"
+    finally:
+        page.context.close()
+
+
 def test_escape_in_the_phone_drawer_returns_focus(browser, base):
     """On a phone, Enter on the navigation button opens the drawer; Escape closes it and the focus
     is back on the button (not on <body>)."""
