@@ -31,7 +31,9 @@ class Activation(NamedTuple):
     """A forward function and its backward step."""
 
     forward: Callable[[np.ndarray], np.ndarray]
+    """``forward(Z)``: :math:`A = g(Z)`, elementwise (the softmax: over axis ``-2``), same shape."""
     backward: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+    """``backward(Z, A, dA)``: :math:`dZ = dA \\odot g'(Z)` (the softmax: its Jacobian applied), same shape."""
 
 
 def sigmoid(Z: np.ndarray) -> np.ndarray:

@@ -64,9 +64,13 @@ class LSUVResult(NamedTuple):
     """
 
     initial: np.ndarray
+    """Float, shape ``(S, L)``: the variance before layer ``l`` was rescaled (see the class)."""
     variance: np.ndarray
+    """Float, shape ``(S, L)``: the variance at the seed's last measurement."""
     iterations: np.ndarray
+    """Int, shape ``(S, L)``: rescalings applied to each layer."""
     converged: np.ndarray
+    """Bool, shape ``(S, L)``: whether a measurement came within ``tol`` of 1."""
 
 
 def _layer_output(net: Network, X: np.ndarray, l: int) -> np.ndarray:

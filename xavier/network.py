@@ -56,8 +56,12 @@ class Gradients(NamedTuple):
     """
 
     dW: list
+    """``dW[l]`` of shape ``(S, n[l], n[l-1])``, :math:`\\partial J/\\partial W^{[l]}`, for ``l = 1..L``."""
     db: list
+    """``db[l]`` of shape ``(S, n[l], 1)``, :math:`\\partial J/\\partial b^{[l]}`, for ``l = 1..L``."""
     dA: list
+    """``dA[l]`` of shape ``(S, n[l], m)``, :math:`\\partial J/\\partial A^{[l]}`, for ``l = 1..L-1``
+    (``dA[0]`` when asked for, else None)."""
 
 
 DTYPES: tuple[str, ...] = ("float64", "float32")
@@ -834,8 +838,11 @@ class Batch(NamedTuple):
     """
 
     X: np.ndarray
+    """The batch's inputs, shape ``(n[0], b)``."""
     Y: np.ndarray
+    """The batch's targets, shape ``(n[L], b)``."""
     index: np.ndarray
+    """Which columns of ``train``'s ``X`` and ``Y`` they are, shape ``(b,)``."""
 
 
 @runtime_checkable

@@ -198,3 +198,18 @@ def test_a_box_names_the_figures_and_tables_it_holds(page):
         if missing:
             faults.append(f"{title!r} holds {', '.join(missing)} but does not name it")
     assert not faults, f"{page}: " + "; ".join(faults)
+
+
+@pytest.mark.parametrize("module", ["network", "activations", "lsuv"])
+def test_api_fields_say_what_they_hold(module):
+    """Session 32's reader: the named tuples' fields on the API pages said only "Alias for field
+    number 0" (Python's own docstring for a NamedTuple field). Each field now has its own
+    docstring, with its shape."""
+    path = HTML / "api" / f"{module}.html"
+    if not path.exists():
+        pytest.fail(f"{path} is missing: build the site first (make html)")
+    main = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find("main")
+    fields = [dl for dl in main.select("dl.py.attribute") if "Alias for field number" in dl.get_text()]
+    assert not fields, [dl.find("dt").get_text(" ", strip=True)[:60] for dl in fields]
+    shapes = [dl for dl in main.select("dl.py.attribute") if "shape" in dl.get_text()]
+    assert shapes, f"no attribute of api/{module} gives a shape"
