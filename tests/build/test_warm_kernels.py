@@ -84,8 +84,13 @@ def test_a_warm_kernel_starts_as_a_cold_one(server, tmp_path):
 
 def test_an_interrupt_reaches_the_kernel(server, tmp_path):
     with _kernel(tmp_path, server[1]) as (km, kc):
-        msg_id = kc.execute("import time; time.sleep(60)")
-        time.sleep(1.0)
+        msg_id = kc.execute("import time; print('asleep', flush=True); time.sleep(60)")
+        # interrupted once the cell runs (its first output), not after a fixed wait: on a busy
+        # machine the kernel could still be starting the cell, and the interrupt came too early
+        while True:
+            msg = kc.get_iopub_msg(timeout=120)
+            if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream":
+                break
         km.interrupt_kernel()
         reply = kc.get_shell_msg(timeout=20)
         while reply["parent_header"].get("msg_id") != msg_id:
