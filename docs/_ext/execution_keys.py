@@ -26,7 +26,7 @@ _IMPORT = re.compile(r"^\s*(?:from\s+(\w+)[\w.]*\s+import|import\s+(\w+))|automo
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 
 
-def _digest(paths, base: Path) -> str:
+def file_digest(paths, base: Path) -> str:
     """sha256 over the relative paths and contents of ``paths``."""
     h = hashlib.sha256()
     for path in sorted(paths, key=lambda p: p.relative_to(base).as_posix()):
@@ -39,7 +39,7 @@ def _digest(paths, base: Path) -> str:
 def library_digest(package: Path) -> str:
     """sha256 over ``<package>/**/*.py`` and ``<package>/_data/*``."""
     files = set(package.rglob("*.py")) | {p for p in package.glob("_data/*") if p.is_file()}
-    return _digest(files, package)
+    return file_digest(files, package)
 
 
 def page_modules(text: str, srcdir: Path) -> list[Path]:
@@ -62,7 +62,7 @@ def execution_key(app, text: str) -> str:
     modules = page_modules(text, srcdir)
     names = ", ".join(sorted(p.name for p in modules)) or "none"
     library = library_digest(Path(app.config.xavier_library))[:16]
-    return f"library {library}; modules {names}: {_digest(modules, srcdir)[:16]}"
+    return f"library {library}; modules {names}: {file_digest(modules, srcdir)[:16]}"
 
 
 def _add_execution_key(app, docname: str, source: list[str]) -> None:

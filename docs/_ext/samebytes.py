@@ -38,15 +38,12 @@ TIME_COLUMNS = ("mtime", "runtime")  # myst-nb's keys for "Modified" and "Run Ti
 
 
 def code_digest(folders) -> str:
-    """SHA-256 of the names and bytes of the files in ``folders`` (recursively; bytecode left out)."""
-    import hashlib
+    """The digests of the files in ``folders`` (recursively, bytecode left out), by
+    :func:`execution_keys.file_digest`, which keys the pages' execution on the library the same way."""
+    from execution_keys import file_digest
 
-    h = hashlib.sha256()
-    for folder in map(Path, folders):
-        files = sorted(f for f in folder.rglob("*") if f.is_file() and "__pycache__" not in f.parts)
-        for f in files:
-            h.update(f.relative_to(folder).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
-    return h.hexdigest()
+    return ";".join(file_digest([f for f in Path(folder).rglob("*") if f.is_file() and "__pycache__" not in f.parts],
+                                Path(folder)) for folder in folders)
 
 
 def set_code_digest(app, config) -> None:
