@@ -50,7 +50,7 @@ $(VENV_STAMP): requirements.lock pyproject.toml
 
 # -- npm: MathJax 4 and its font (run by Node at build time, docs/_ext/buildmath.py), d3, axe-core -
 $(NPM_STAMP): package-lock.json package.json
-	@echo ">>> Installing MathJax 4, its font, d3 and axe-core with npm ci"
+	@echo ">>> Installing MathJax 4, its font, PurgeCSS, d3 and axe-core with npm ci"
 	@command -v npm >/dev/null || { echo "!!! npm not found. On Debian/Ubuntu: apt-get install npm"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@

@@ -65,6 +65,7 @@ extensions = [
     "lazy_layout",  # code blocks laid out when near the screen; the theme's Tab-stop scan too
     "readers",  # focus kept by copy buttons and drawers, print in the light theme
     "pdf_edition",  # the download menu offers the PDF that `make pdf` writes
+    "unused_css",  # the themes' style sheets cut to the rules the pages use (PurgeCSS)
 ]
 
 exclude_patterns = ["_build", ".venv", "node_modules", "**.ipynb_checkpoints", "_static"]
@@ -193,3 +194,9 @@ doctest_default_flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 # pages load no MathJax.
 
 html_math_renderer = "buildmath"
+
+# -- Style sheets ----------------------------------------------------------------------------------
+# Cut to the rules the site's pages and scripts can use when the build ends, by PurgeCSS (npm,
+# package.json): docs/_ext/unused_css.py. Paths under _static; our own sheets are not cut.
+unused_css = ["styles/pydata-sphinx-theme.css", "styles/sphinx-book-theme.css", "mystnb.*.css",
+              "sphinx-design.min.css"]
