@@ -378,7 +378,10 @@ def plot_network_grid(result: Mapping[str, Any], kind: Literal["weights", "gradi
             y0, y1 = ax.get_ylim()
             ax.set_ylim(y0 - 1.9, y1)
             big = max(float(np.abs(w).max()) for w in W[1:])
-            ax.text(0.0, y0 - 0.1, f"|{'W' if kind == 'weights' else 'dW'}| \N{LESS-THAN OR EQUAL TO} {big:.3g}\n"
+            links = "W" if kind == "weights" else "dW"
+            # every entry exactly 0 (the zero start) reads "W = 0", not "|W| <= 0"
+            bound = f"{links} = 0" if big == 0 else f"|{links}| \N{LESS-THAN OR EQUAL TO} {big:.3g}"
+            ax.text(0.0, y0 - 0.1, f"{bound}\n"
                     f"{symbol} = {b[3][0]:.3g}".replace("-", "\N{MINUS SIGN}"),
                     transform=ax.get_yaxis_transform(), fontsize=8, ha="left", va="top")
     # the colour bar under the diagrams, so that the two columns (and their numbers) have the
