@@ -20,7 +20,10 @@ const [site, ...sheets] = process.argv.slice(2);
     // `:focus-visible { outline: ... }`, the keyboard's focus ring on every control) has nothing
     // found, and was dropped. Every pseudo-class and pseudo-element counts as found: a selector is
     // judged by its other parts, and one with no other part applies to the whole page.
-    safelist: { standard: [/^::?[\w-]+$/] },
+    // Bootstrap names a shown tooltip's or popover's class from its own name in a template string,
+    // `bs-${this.constructor.NAME}-auto`: no script holds the word, and the rules that draw the
+    // tooltip's arrow (`.bs-tooltip-auto[data-popper-placement^=bottom] .tooltip-arrow`) were cut.
+    safelist: { standard: [/^::?[\w-]+$/, /^bs-(tooltip|popover)-/] },
   });
   const out = {};
   for (const result of results) {

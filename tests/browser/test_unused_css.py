@@ -5,7 +5,8 @@ Each page of the built site (``$XAVIER_SITE``, default ``_build/html``) is opene
 Chromium on a phone (390 px, light mode) and on a desktop (1280 px, dark mode), and once its
 scripts have run and its lazily laid-out blocks are all shown, every rule of each sheet as Sphinx
 copied it, whole (kept by the build in ``<doctrees>/unused_css``), is looked for in the cut sheet
-served. The browser parses both sheets; a selector list is taken selector by selector. A rule
+served, with a header button's tooltip shown and the download menu open (classes and attributes
+that scripts add). The browser parses both sheets; a selector list is taken selector by selector. A rule
 missing from the cut sheet fails the test if its selector, without its pseudo-elements and state
 pseudo-classes (``:hover``, ``:focus``...), matches an element of the page, whatever its media (a
 rule for print, or for another width, counts too). The check is the browser's own selector
@@ -87,6 +88,14 @@ def _missing(browser, url: str, mode: str, width: int) -> list[str]:
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(url, wait_until="load")
         assert checks.wait_until(page, checks.LAID_OUT), f"{url}: the lazily laid-out blocks never all showed"
+        # what scripts add as a reader acts: the download menu opened, and a header button's
+        # tooltip shown (Bootstrap adds its placement's class, Popper its attribute)
+        for selector, shown in ((".dropdown-download-buttons button", ".dropdown-menu.show"),
+                                ("[data-bs-toggle=tooltip]", ".tooltip.show")):
+            control = page.locator(selector).filter(visible=True).first
+            if control.count():
+                control.focus() if selector.startswith("[") else control.click()
+                page.wait_for_selector(shown)
         found = []
         for name in CUT:
             found += [f"{name}: {rule}" for rule in

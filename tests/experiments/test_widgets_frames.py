@@ -359,8 +359,12 @@ def test_playground_writes_fig_1_7s_numbers_and_scale(playground):
                 links = np.concatenate([np.abs(W[l][i]).ravel() for W in ends for l in (1, 2, 3)])
                 drawn.append(links)
                 for panel, f in zip(diagrams[2 * row:2 * row + 2], (0, -1)):
-                    written = next(t.get_text() for t in panel.texts if t.get_text().startswith("|"))
-                    number = float(written.split("\N{LESS-THAN OR EQUAL TO}")[1].split()[0])
+                    # "|W| <= 0.412", or "W = 0" where every entry is exactly 0 (the zero start)
+                    written = next(t.get_text() for t in panel.texts
+                                   if t.get_text().startswith(("|", "W = ", "dW = ")))
+                    first = written.split("\n")[0]
+                    number = (0.0 if first in ("W = 0", "dW = 0")
+                              else float(first.split("\N{LESS-THAN OR EQUAL TO}")[1]))
                     # the figure rounds the same number to 3 significant digits, the widget to 4
                     got = r[largest]["median"][f]
                     unit = 10.0 ** (np.floor(np.log10(abs(number))) - 2) if number else 0.0
