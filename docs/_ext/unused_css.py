@@ -26,6 +26,7 @@ cached an older cut fetches the new one, and a rebuild writes the same bytes as 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -61,11 +62,12 @@ def relink(html: str, sheets: dict[str, str]) -> str:
     return html
 
 
-def cut(site: Path, sheets: list[str], root: Path, keep: Path | None = None) -> dict[str, tuple[int, int]]:
+def cut(site: Path, sheets: list[str], modules: Path, keep: Path | None = None) -> dict[str, tuple[int, int]]:
     """Cut ``sheets`` (paths under ``site/_static``, glob patterns each matching one file at least)
     to the rules the site's pages and scripts use, and relink every page; ``{sheet: (bytes
-    before, after)}``. With ``keep``, each sheet is first copied there whole, at its path under
-    ``site`` (the browser tests compare the pages drawn with both). Raises ``FileNotFoundError``
+    before, after)}``. PurgeCSS is taken from ``modules`` (conf.py's ``node_modules``, the folder
+    ``npm ci`` fills). With ``keep``, each sheet is first copied there whole, at its path under
+    ``site`` (tests/browser/test_unused_css.py looks for its rules in the cut sheet). Raises ``FileNotFoundError``
     for a pattern that matches nothing or when PurgeCSS is not installed, ``RuntimeError`` when it
     fails."""
     static = site / "_static"
@@ -79,10 +81,10 @@ def cut(site: Path, sheets: list[str], root: Path, keep: Path | None = None) -> 
         for name in files:
             (keep / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(site / name, keep / name)
-    if not (root / "node_modules" / "purgecss").is_dir():
-        raise FileNotFoundError(f"{root / 'node_modules' / 'purgecss'} is missing: run `npm ci` "
-                                "(make html does)")
-    proc = subprocess.run(["node", str(NODE_SCRIPT), str(site), *files], cwd=root, check=False,
+    if not (modules / "purgecss").is_dir():
+        raise FileNotFoundError(f"{modules / 'purgecss'} is missing: run `npm ci` (make html does)")
+    proc = subprocess.run(["node", str(NODE_SCRIPT), str(site), *files], check=False,
+                          env={**os.environ, "NODE_PATH": str(modules)},
                           capture_output=True, text=True, encoding="utf-8")
     if proc.returncode != 0:
         raise RuntimeError(f"PurgeCSS (node {NODE_SCRIPT.name}) failed:\n{proc.stderr}")
@@ -115,7 +117,7 @@ def _cut(app, exception) -> None:
         return
     from sphinx.util import logging
 
-    sizes = cut(Path(app.outdir), app.config.unused_css, Path(app.confdir),
+    sizes = cut(Path(app.outdir), app.config.unused_css, Path(app.config.node_modules),
                 keep=Path(app.doctreedir) / KEEP)
     before, after = (sum(s[i] for s in sizes.values()) for i in (0, 1))
     logging.getLogger(__name__).info(f"unused_css: theme style sheets {before // 1000} -> "
