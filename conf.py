@@ -66,6 +66,7 @@ extensions = [
     "readers",  # focus kept by copy buttons and drawers, print in the light theme
     "pdf_edition",  # the download menu offers the PDF that `make pdf` writes
     "unused_css",  # the themes' style sheets cut to the rules the pages use (PurgeCSS)
+    "css_bundle",  # a page links one style sheet: its sheets joined in order
 ]
 
 exclude_patterns = ["_build", ".venv", "node_modules", "**.ipynb_checkpoints", "_static"]

@@ -12,13 +12,20 @@ pseudo-classes (``:hover``, ``:focus``...), matches an element of the page, what
 rule for print, or for another width, counts too). The check is the browser's own selector
 matching, not PurgeCSS's reading of the pages' words.
 
-The links: every page's link to a cut sheet carries, in its ``?v=``, the checksum Sphinx's own
-function gives for the file served, so that a browser holding an older cut fetches the new one.
+The same check covers the joining of a page's sheets into one (docs/_ext/css_bundle.py): the rules
+are looked for in what the page is served, and every sheet the page's bundle joins (the site's own
+too, and Sphinx's ``basic.css``, which the theme's ``theme.css`` imports) is checked the same way.
+
+The links: every page's style sheet link carries, in its ``?v=``, the checksum Sphinx's own
+function gives for the file served, so that a browser holding an older version fetches the new one;
+and a page links one local style sheet, its bundle.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import posixpath
 import re
 from pathlib import Path
 
@@ -33,6 +40,23 @@ WHOLE = SITE.parent / "doctrees" / "unused_css"  # conf.py/Makefile: -d _build/d
 BUILT = (SITE / "searchindex.js").is_file()
 PAGES = checks.site_pages(SITE) if BUILT else []
 CUT = sorted(p.relative_to(WHOLE).as_posix() for p in WHOLE.rglob("*.css")) if WHOLE.is_dir() else []
+BUNDLES = SITE.parent / "doctrees" / "css_bundle"  # each bundle's list of sheets, under _static
+_IMPORT = re.compile(r"""@import\s+(?:url\()?["']?([^"')\s;]+)""")
+
+
+def _sources(href: str) -> list[str]:
+    """The sheets (paths under the site) whose rules the served sheet ``href`` (a path under the
+    site) must hold: a bundle's sheets, each with what it imports."""
+    names = [href]
+    bundle = re.fullmatch(r"_static/styles/bundle-([0-9a-f]+)\.css", href)
+    if bundle:
+        names = ["_static/" + f for f in json.loads((BUNDLES / f"{bundle[1]}.json").read_text(encoding="utf-8"))]
+    out = []
+    for name in names:
+        text = (SITE / name).read_text(encoding="utf-8")
+        out += [posixpath.normpath(posixpath.join(posixpath.dirname(name), url)) for url in _IMPORT.findall(text)]
+        out.append(name)
+    return out
 
 # In the page: each rule of a whole sheet (``whole``, its text) that styles an element of the page
 # must be in the cut sheet (``cut``, its text) as it is, under the same at-rules. The sheets are
@@ -96,11 +120,15 @@ def _missing(browser, url: str, mode: str, width: int) -> list[str]:
             if control.count():
                 control.focus() if selector.startswith("[") else control.click()
                 page.wait_for_selector(shown)
+        hrefs = page.evaluate("""() => [...document.querySelectorAll('link[rel=stylesheet]')]
+                                 .map(l => new URL(l.href).pathname)""")
+        served_names = [h.lstrip("/") for h in hrefs]  # checks.serve serves the site at the root
+        served = "\n".join((SITE / name).read_text(encoding="utf-8") for name in served_names)
         found = []
-        for name in CUT:
+        for name in [s for href in served_names for s in _sources(href)]:
+            whole = WHOLE / name if (WHOLE / name).is_file() else SITE / name
             found += [f"{name}: {rule}" for rule in
-                      page.evaluate(_MISSING, [(WHOLE / name).read_text(encoding="utf-8"),
-                                               (SITE / name).read_text(encoding="utf-8")])]
+                      page.evaluate(_MISSING, [whole.read_text(encoding="utf-8"), served])]
         return found
     finally:
         context.close()
@@ -123,7 +151,7 @@ def test_cut_sheets_keep_every_rule_that_styles_the_page(browser, base, page, mo
                        "e.g.\n" + "\n".join(found[:8]))
 
 
-def test_links_carry_the_checksum_of_the_cut_sheet():
+def test_links_carry_the_checksum_of_the_file_served():
     from sphinx.builders.html import _file_checksum
 
     if not BUILT:
@@ -131,9 +159,13 @@ def test_links_carry_the_checksum_of_the_cut_sheet():
     wrong = []
     for page in PAGES:
         html = (SITE / page).read_text(encoding="utf-8")
-        for name in CUT:
-            want = _file_checksum(SITE, name)
-            for got in re.findall(rf'href="[^"]*{re.escape(name)}\?([^"]*)"', html):
-                if got != f"v={want}":
-                    wrong.append(f"{page}: {name}?{got}, the file's checksum is {want}")
+        links = re.findall(r'<link[^>]*rel="stylesheet"[^>]*>', html)
+        local = [re.search(r'href="(?:\.\./)*(_static/[^"?]+)\?([^"]*)"', link) for link in links]
+        if len(links) != 1 or None in local:
+            wrong.append(f"{page}: {len(links)} style sheet links, one to a file under _static expected: {links}")
+            continue
+        name, query = local[0].groups()
+        want = _file_checksum(SITE, name)
+        if query != f"v={want}":
+            wrong.append(f"{page}: {name}?{query}, the file's checksum is {want}")
     assert not wrong, "\n".join(wrong[:10])
