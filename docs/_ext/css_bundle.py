@@ -42,7 +42,8 @@ from unused_css import checksum, relink
 KEEP = "css_bundle"  # <doctrees>/css_bundle/KEY.json: the files each bundle joins
 FOLDER = "styles"  # under _static
 _LINK = re.compile(r'<link (?:rel="stylesheet" type="text/css" href="([^"]+)"|href="([^"]+)" rel="stylesheet")\s*/>')
-_BUNDLED = re.compile(r'<link rel="stylesheet" href="(?:\.\./)*_static/styles/bundle-([0-9a-f]{12})\.css\?v=[0-9a-f]{8}" />')
+_BUNDLED = re.compile(rf'<link rel="stylesheet" href="(?:\.\./)*_static/{FOLDER}/bundle-([0-9a-f]+)\.css\?v=[0-9a-f]{{8}}" />')
+_ELSEWHERE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)  # another host (or data:): left as written
 _IMPORT = re.compile(r"""@import\s+(?:url\()?\s*["']?([^"')\s;]+)["']?\s*\)?\s*;""")
 _CHARSET = re.compile(r'@charset\s+"[^"]*"\s*;')
 _URL = re.compile(r"""url\(\s*(["']?)([^"')]+)\1\s*\)""")
@@ -68,7 +69,7 @@ def rebase(css: str, source: str, target: str) -> str:
     """
     def one(match: re.Match) -> str:
         quote, url = match.groups()
-        if re.match(r"^(?:[a-z][a-z0-9+.-]*:|/|#)", url, re.I):  # data:, https:, absolute, fragment
+        if _ELSEWHERE.match(url) or url.startswith(("/", "#")):  # data:, https:, absolute, fragment
             return match.group(0)
         resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), url))
         return f"url({quote}{posixpath.relpath(resolved, posixpath.dirname(target))}{quote})"
@@ -86,7 +87,7 @@ def join(static: Path, files: list[str], target: str) -> str:
 
         def inline(match: re.Match, name=name) -> str:
             url = match.group(1)
-            if re.match(r"^(?:[a-z][a-z0-9+.-]*:|//)", url, re.I):
+            if _ELSEWHERE.match(url):
                 raise ValueError(f"css_bundle: {name} imports {url!r} from another host")
             return join(static, [posixpath.normpath(posixpath.join(posixpath.dirname(name), url))], target)
         parts.append(f"/* {name} */\n" + rebase(_IMPORT.sub(inline, css), name, target).strip() + "\n")
@@ -96,7 +97,7 @@ def join(static: Path, files: list[str], target: str) -> str:
 def _local(href: str) -> str | None:
     """The path under ``_static`` of a link's ``href``, or None for another host."""
     path = href.split("?")[0]
-    if "://" in path or path.startswith("//") or "_static/" not in path:
+    if _ELSEWHERE.match(path) or "_static/" not in path:
         return None
     return path.split("_static/", 1)[1]
 
