@@ -50,9 +50,12 @@ NODE_SCRIPT = Path(__file__).with_name("buildmath.cjs")
 CSS_FILE = "buildmath.css"
 # Where the theme (pydata-sphinx-theme's _math.scss) makes an inline formula a clipped inline-flex
 # box, the pieces of a long inline formula could not wrap: an inline formula flows with the text.
+# Its pieces wrap at MathJax's <mjx-break> elements alone (white-space: normal on them, nowrap on the
+# formula, MathJax's own stylesheet). The formula keeps that nowrap: Chromium takes the break
+# opportunity after an inline box from the box's own style, so a formula whose white-space was
+# normal let a following ")." or "," start the next line.
 CSS_EXTRA = """
 span.math { display: inline; overflow: visible; }
-mjx-container[jax="SVG"]:not([display]) { white-space: normal; }
 mjx-assistive-mml math, mjx-assistive-mml math * { display: inline !important; }
 """
 # The last rule: the MathML beside each formula is for assistive technology only (clipped to one
