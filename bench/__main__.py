@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from bench import core
-from bench import step, build, widgets, reader  # noqa: F401, I001  (they register their benchmarks, in this order)
+from bench import step, build, typesetting, widgets, reader  # noqa: F401, I001  (they register their benchmarks, in this order)
 from bench import against
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="build REV (a clean export) and the working tree side by side, in alternation, "
                              "and report both and their ratios (the build benchmark)")
     parser.add_argument("--rounds", type=int, default=1,
-                        help="with --against: rounds of builds (each: cold and four rebuilds of both trees)")
+                        help="with --against: rounds of builds (each: cold and four rebuilds of both trees); "
+                             "typesetting: rounds of its two cold builds")
     parser.add_argument("--page", default=None,
                         help="with --against: the page whose prose and module are edited (default: the slowest)")
     parser.add_argument("--loads", type=int, default=core.Config.loads,
@@ -59,8 +60,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--loads must be a positive integer, got {args.loads}")
     if args.rounds < 1:
         parser.error(f"--rounds must be a positive integer, got {args.rounds}")
-    if (args.page or args.rounds != 1) and not args.against:
-        parser.error("--page and --rounds apply to the side-by-side build: add --against REV")
+    if args.page and not args.against:
+        parser.error("--page applies to the side-by-side build: add --against REV")
+    if args.rounds != 1 and not (args.against or "typesetting" in names):
+        parser.error("--rounds applies to the side-by-side build (add --against REV) and to typesetting")
     if args.against:
         if "build" not in names:
             parser.error(f"--against runs the build benchmark, which --only {args.only!r} leaves out")
@@ -102,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         run = {"other_processes_cpu": round(busy, 2), "timer": args.timer, "threads": args.threads or "default"}
         if args.against:
             run.update(against=against.resolve(args.against), rounds=args.rounds)
+        elif "typesetting" in names:
+            run.update(rounds=args.rounds)
         core.write_json(args.output, rows, names, run=run)
         print(f">>> wrote {args.output}")
     return 0
