@@ -142,6 +142,13 @@ def test_the_build_kept_the_whole_sheets():
     for name in CUT:
         assert (SITE / name).stat().st_size < (WHOLE / name).stat().st_size, f"{name} was not cut"
 
+    # the themes ship a source map of each whole sheet: it would point a maintainer's developer tools
+    # at rules the served sheet no longer has
+    stale = [name for name in CUT if (SITE / f"{name}.map").exists() or "sourceMappingURL" in
+             (SITE / name).read_text(encoding="utf-8")]
+    assert (WHOLE / "_static/styles/pydata-sphinx-theme.css").read_text(encoding="utf-8").count("sourceMappingURL")
+    assert not stale, f"cut sheets with a source map of the whole sheet: {stale}"
+
 
 @pytest.mark.parametrize("mode, width", [("light", 390), ("dark", 1280)])
 @pytest.mark.parametrize("page", PAGES)
