@@ -1,7 +1,7 @@
 // Typeset TeX formulas with MathJax 4 (npm `mathjax`, its New Computer Modern font) into SVG with
 // assistive MathML, for docs/_ext/buildmath.py: one process per build, every formula in one batch.
 //
-// stdin:  {"formulas": [[display, tex], ...], "narrowEm", "narrowPx"} ("flat": false, for a test, leaves
+// stdin:  {"formulas": [[display, tex], ...], "narrowEm", "narrowPx", "unbrokenEm"} ("flat": false, for a test, leaves
 //         the SVG as MathJax wrote it, see `flatten`)
 // stdout: {"formulas": [{"html", "glyphs", "error"}, ...], "glyphs": {id: path data}, "css"}
 //
@@ -77,6 +77,13 @@ async function main() {
   const formulas = [];
   for (const [display, tex] of input.formulas) {
     let {html, error} = await typeset(tex, display);
+    if (!display && html.includes("<mjx-break")) {
+      // A short formula cut at its "=" put "c" at a line's end and "= 100." at the next one's start:
+      // narrower than unbrokenEm it is set again as one TeX group (a single atom: no break), and
+      // the browser moves it whole to the next line.
+      const width = [...html.matchAll(/<svg [^>]*width="([\d.]+)em"/g)].reduce((sum, m) => sum + +m[1], 0);
+      if (width < input.unbrokenEm) ({html, error} = await typeset(`{${tex}}`, display));
+    }
     const wide = display && +html.match(/<svg[^>]*width="([\d.]+)em"/)[1];
     if (wide > input.narrowEm) {
       // Too wide for a phone: the same formula broken into lines by MathJax, shown instead when

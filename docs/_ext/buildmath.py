@@ -19,7 +19,8 @@ runs in Node when the site is built (``buildmath.cjs`` beside this file), as Jup
 * **For assistive technology** each formula holds its MathML (``<mjx-assistive-mml>``, visually
   hidden, read by screen readers), and the SVG is ``aria-hidden``. No formula is focusable.
 * **Line breaks.** An inline formula is cut into pieces at its top-level operators (MathJax 4's
-  in-line breaking), which the browser wraps like words on a narrow screen. Display formulas keep
+  in-line breaking), which the browser wraps like words on a narrow screen; one narrower than
+  :data:`UNBROKEN_EM` is kept whole (a line starting "= 100." read badly). Display formulas keep
   the lines their TeX gives them: those too wide for a phone are broken by hand in the pages.
 * **One batch per build**, for the formulas not typeset before: the TeX of every formula
   is collected when a page is read (``doctree-read``, kept in the environment), and when reading
@@ -69,6 +70,9 @@ mjx-assistive-mml math, mjx-assistive-mml math * { display: inline !important; }
 # and the page shows that version while the formula's column is narrower than the formula (a
 # container query per width, in em, in buildmath.css).
 NARROW_PX = 340
+# An inline formula narrower than this (in em, the text's size) is not cut at its operators: moved
+# whole to the next line it leaves at most about a third of a phone's line (343 px, 21 em) empty.
+UNBROKEN_EM = 8
 # Formulas per Node process at least: starting one (MathJax and its font loaded) costs about 0.35 s
 # of CPU, as much as typesetting 70 formulas.
 MIN_PER_PROCESS = 200
@@ -174,7 +178,7 @@ class Typeset:
         def run(chunk):
             return subprocess.run(["node", str(NODE_SCRIPT)], cwd=self.root, check=False,
                                   input=json.dumps({"formulas": chunk, "narrowEm": NARROW_EM,
-                                                    "narrowPx": NARROW_PX}), capture_output=True,
+                                                    "narrowPx": NARROW_PX, "unbrokenEm": UNBROKEN_EM}), capture_output=True,
                                   text=True, encoding="utf-8")
 
         with ThreadPoolExecutor(jobs) as pool:  # threads that wait on the Node processes

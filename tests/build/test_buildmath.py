@@ -49,7 +49,8 @@ def _typeset(formulas, **options) -> dict:
 
     proc = subprocess.run(["node", str(buildmath.NODE_SCRIPT)], cwd=ROOT, check=True, capture_output=True,
                           text=True, input=json.dumps({"formulas": formulas, "narrowEm": buildmath.NARROW_EM,
-                                                       "narrowPx": buildmath.NARROW_PX, **options}))
+                                                       "narrowPx": buildmath.NARROW_PX,
+                                                       "unbrokenEm": buildmath.UNBROKEN_EM, **options}))
     return json.loads(proc.stdout)
 
 
@@ -90,3 +91,23 @@ def test_flattened_formulas_draw_what_mathjax_drew(tmp_path):
                 assert not changed, f"at {width} px these formulas are drawn differently: {changed}"
         finally:
             browser.close()
+
+
+@pytest.mark.skipif(not (ROOT / "node_modules" / "mathjax").is_dir(), reason="npm ci not run")
+def test_a_short_inline_formula_is_not_cut_a_long_one_is():
+    """A short formula cut at its "=" left "= 100." to start a line (issue 20's reader): one
+    narrower than UNBROKEN_EM has no break; a long one keeps its breaks; the MathML is the same."""
+    import re
+
+    short, long = r"c = 100", r"\mathrm{Var}(z) = n \,\mathrm{Var}(W)\,\mathrm{Var}(a) + \mu^2 + \sigma^2 + \dots + 1"
+    out = _typeset([(False, short), (False, long)])["formulas"]
+    assert "<mjx-break" not in out[0]["html"]
+    assert out[1]["html"].count("<mjx-break") >= 3
+    unbroken = _typeset([(False, short)], unbrokenEm=0)["formulas"][0]["html"]  # the rule off
+    assert "<mjx-break" in unbroken
+
+    def tokens(html):
+        mml = re.search(r"<mjx-assistive-mml.*</mjx-assistive-mml>", html, re.S).group(0)
+        return re.findall(r"<(m[ion])[^>]*>([^<]*)</m[ion]>", mml)
+
+    assert tokens(out[0]["html"]) == tokens(unbroken) == [("mi", "c"), ("mo", "="), ("mn", "100")]
