@@ -71,8 +71,10 @@ mjx-assistive-mml math, mjx-assistive-mml math * { display: inline !important; }
 # container query per width, in em, in buildmath.css).
 NARROW_PX = 340
 # An inline formula narrower than this (in em, the text's size) is not cut at its operators: moved
-# whole to the next line it leaves at most about a third of a phone's line (343 px, 21 em) empty.
-UNBROKEN_EM = 8
+# whole to the next line it leaves at most about a quarter of a phone's line (343 px, 21 em) empty.
+# Not wider: at 8 em a table header, n^[l-1] Var(W^[l]) (6.6 em), kept whole made xavier_init's
+# table of starts 367 px wide in its 343 px column (test_readable).
+UNBROKEN_EM = 5
 # Formulas per Node process at least: starting one (MathJax and its font loaded) costs about 0.35 s
 # of CPU, as much as typesetting 70 formulas.
 MIN_PER_PROCESS = 200
