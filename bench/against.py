@@ -54,7 +54,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.build import ROOT, STAMPS, PeakMemory, copy_tree
+from bench.build import ROOT, STAMPS, PeakMemory, copy_tree, log_tail
 from bench.core import Config, Row, ratio, row
 
 # Where each page's experiment module lived before 491b5f8 moved them beside the pages, as docs/<page>.py.
@@ -152,7 +152,7 @@ class Tree:
             if watcher is not None:
                 watcher.join()
         if proc.returncode != 0:
-            tail = "\n".join(self.log.read_text().splitlines()[-20:])
+            tail = log_tail(self.log, 20)
             raise BuildFailed(f"make {' '.join(targets)} failed in {self.label} ({self.path}):\n{tail}")
         return seconds
 

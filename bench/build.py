@@ -105,6 +105,11 @@ def make_html(repo: Path, memory: PeakMemory, log: Path) -> tuple[float, bool]:
     return seconds, proc.returncode == 0
 
 
+def log_tail(log: Path, lines: int = 15) -> str:
+    """The last ``lines`` lines of a build's ``log``: what a failed ``make html`` is reported with."""
+    return "\n".join(log.read_text().splitlines()[-lines:])
+
+
 def execution_times(repo: Path) -> dict[str, float]:
     """``{page: seconds}`` of the pages MyST-NB executed in the last build (from the pickled environment)."""
     candidates = [repo / "_build" / "doctrees", repo / "_build" / "html" / ".doctrees"]
@@ -141,7 +146,7 @@ def bench_build(config: Config) -> list[Row]:
         def build(label: str, target: str | None, unit_note: str = "") -> float | None:
             seconds, ok = make_html(repo, memory, log)
             if not ok:
-                tail = "\n".join(log.read_text().splitlines()[-15:])
+                tail = log_tail(log)
                 print(f"    make html ({label}) failed; the end of its output:\n{tail}", flush=True)
                 rows.append(row(f"{label}", float("nan"), "s", None, note="make html failed"))
                 return None

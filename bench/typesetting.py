@@ -28,7 +28,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from bench.build import PeakMemory, copy_tree, make_html
+from bench.build import PeakMemory, copy_tree, log_tail, make_html
 from bench.core import Config, Row, register, row
 
 # conf.py's lines that the "in the browser" tree changes, each found exactly once
@@ -70,7 +70,7 @@ def bench_typesetting(config: Config) -> list[Row]:
                 shutil.rmtree(repo / "_build", ignore_errors=True)
                 seconds, ok = make_html(repo, memory, log)
                 if not ok:
-                    tail = "\n".join(log.read_text().splitlines()[-15:])
+                    tail = log_tail(log)
                     raise RuntimeError(f"make html ({label}) failed; the end of its output:\n{tail}")
                 print(f"    round {r + 1}, {label}: cold make html {seconds:.1f} s", flush=True)
                 times[label].append(seconds)
